@@ -1,0 +1,285 @@
+//! `cargo xtask codegen`: spec -> normalized document -> generated crates.
+//!
+//! [`plan`] computes every output file in memory; [`run`] then either writes
+//! them (removing generated files that are no longer produced) or, with
+//! `--check`, compares them with what is on disk.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::change_summary::Changes;
+use crate::freshness::{self, Drift};
+use crate::generate::crate_docs;
+use crate::generate::manifest::{self, Dependencies};
+use crate::generate::rust_code::{self, CodeContext, RustCode};
+use crate::normalize::{self, Report};
+use crate::spec_yaml;
+
+/// The generated client crate of this workspace.
+pub const CLIENT_CRATE: &str = "moveworks-api";
+/// The generated httpmock helper crate of this workspace.
+pub const HTTPMOCK_CRATE: &str = "moveworks-api-httpmock";
+/// The command that regenerates the workspace crates.
+pub const WORKSPACE_COMMAND: &str = "cargo xtask codegen";
+
+/// The workspace root (the xtask crate's parent directory).
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+/// Where generated crates go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `crates/moveworks-api` and `crates/moveworks-api-httpmock` of the
+    /// workspace at `root`, inheriting workspace dependencies.
+    Workspace { root: PathBuf },
+    /// One standalone client crate named `name` in `dir`.
+    Standalone { dir: PathBuf, name: String },
+}
+
+/// One file the generator produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub contents: String,
+}
+
+/// Everything one generation produces, before anything is written.
+pub struct Plan {
+    pub files: Vec<OutputFile>,
+    /// Directories whose every file is generated: files there that the plan
+    /// does not produce are stale.
+    pub owned_dirs: Vec<PathBuf>,
+    pub report: Report,
+    pub normalized: Value,
+    /// Where the normalized document goes (to diff against the old one).
+    pub normalized_path: PathBuf,
+    pub code: RustCode,
+}
+
+/// Computes the output of generating `spec_text` for `target`.
+pub fn plan(
+    spec_text: &str,
+    spec_name: &str,
+    target: &Target,
+    workspace_manifest: &str,
+) -> Result<Plan, String> {
+    let mut normalized = spec_yaml::parse(spec_text).map_err(|e| format!("{spec_name}: {e}"))?;
+    let report = normalize::normalize(&mut normalized).map_err(|e| format!("{spec_name}: {e}"))?;
+
+    let (client_dir, client_name, command, deps) = match target {
+        Target::Workspace { root } => (
+            root.join("crates").join(CLIENT_CRATE),
+            CLIENT_CRATE.to_owned(),
+            WORKSPACE_COMMAND.to_owned(),
+            Dependencies::Workspace,
+        ),
+        Target::Standalone { dir, name } => (
+            dir.clone(),
+            name.clone(),
+            format!("cargo xtask codegen --spec {spec_name} --out DIR"),
+            Dependencies::standalone_from(workspace_manifest)?,
+        ),
+    };
+    let context = CodeContext {
+        crate_name: &client_name,
+        regenerate_command: &command,
+        spec_file: spec_name,
+    };
+    let code =
+        rust_code::generate(&normalized, &context).map_err(|e| format!("{spec_name}: {e}"))?;
+    let marker = rust_code::generated_marker(&context);
+    let title = normalized
+        .pointer("/info/title")
+        .and_then(Value::as_str)
+        .unwrap_or("API")
+        .to_owned();
+    let description = format!("Async client for {title}, generated from its OpenAPI spec.");
+
+    let normalized_text =
+        serde_json::to_string_pretty(&normalized).map_err(|e| e.to_string())? + "\n";
+    let normalized_path = client_dir.join("openapi/normalized.json");
+    let mut files = vec![
+        OutputFile {
+            path: client_dir.join("Cargo.toml"),
+            contents: manifest::client(
+                &marker,
+                &client_name,
+                &description,
+                code.crates_used,
+                &deps,
+            )?,
+        },
+        OutputFile {
+            path: client_dir.join("README.md"),
+            contents: crate_docs::readme(&client_name, &description, &context),
+        },
+        OutputFile {
+            path: client_dir.join("openapi/openapi.yaml"),
+            contents: spec_text.to_owned(),
+        },
+        OutputFile {
+            path: normalized_path.clone(),
+            contents: normalized_text,
+        },
+        OutputFile {
+            path: client_dir.join("src/lib.rs"),
+            contents: code.client_lib.clone(),
+        },
+        OutputFile {
+            path: client_dir.join("src/middleware.rs"),
+            contents: code.client_middleware.clone(),
+        },
+    ];
+    let mut owned_dirs = vec![];
+    if let Target::Workspace { root } = target {
+        let mock_dir = root.join("crates").join(HTTPMOCK_CRATE);
+        let mock_summary = format!("Typed httpmock helpers for {CLIENT_CRATE}.");
+        files.extend([
+            OutputFile {
+                path: mock_dir.join("Cargo.toml"),
+                contents: manifest::httpmock(&marker, HTTPMOCK_CRATE, CLIENT_CRATE, &deps)?,
+            },
+            OutputFile {
+                path: mock_dir.join("README.md"),
+                contents: crate_docs::readme(HTTPMOCK_CRATE, &mock_summary, &context),
+            },
+            OutputFile {
+                path: mock_dir.join("src/lib.rs"),
+                contents: code.httpmock_lib.clone(),
+            },
+        ]);
+        owned_dirs = vec![client_dir, mock_dir];
+    }
+    Ok(Plan {
+        files,
+        owned_dirs,
+        report,
+        normalized,
+        normalized_path,
+        code,
+    })
+}
+
+/// What `cargo xtask codegen` was asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub spec: PathBuf,
+    pub target: Target,
+    pub check: bool,
+}
+
+/// Runs one generation and prints what it did. `Ok(false)` means `--check`
+/// found drift.
+pub fn run(options: &Options) -> Result<bool, String> {
+    let spec_text = std::fs::read_to_string(&options.spec)
+        .map_err(|e| format!("cannot read {}: {e}", options.spec.display()))?;
+    let spec_name = options
+        .spec
+        .file_name()
+        .map_or_else(|| "spec".into(), |n| n.to_string_lossy().into_owned());
+    let root = workspace_root();
+    let workspace_manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    let plan = plan(&spec_text, &spec_name, &options.target, &workspace_manifest)?;
+
+    let previous = std::fs::read_to_string(&plan.normalized_path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok());
+    let changes = Changes::between(previous.as_ref(), &plan.normalized);
+    print_summary(&spec_name, &plan, &changes);
+
+    let drift = freshness::compare(&plan.files, &plan.owned_dirs);
+    if options.check {
+        if drift.is_empty() {
+            println!("codegen --check: generated code is up to date");
+            return Ok(true);
+        }
+        eprintln!("{}", freshness::describe(&drift, &root));
+        eprintln!("{}", stale_hint(options));
+        return Ok(false);
+    }
+    freshness::apply(&drift).map_err(|e| format!("writing generated files failed: {e}"))?;
+    if let Target::Standalone { dir, .. } = &options.target {
+        seed_lockfile(&root, dir);
+    }
+    println!(
+        "codegen: {} file(s) written, {} removed",
+        count(&drift, false),
+        count(&drift, true)
+    );
+    Ok(true)
+}
+
+fn count(drift: &[Drift], stale: bool) -> usize {
+    drift
+        .iter()
+        .filter(|d| matches!(d, Drift::Stale { .. }) == stale)
+        .count()
+}
+
+/// The exact command that brings the checked output up to date.
+fn stale_hint(options: &Options) -> String {
+    match &options.target {
+        Target::Workspace { .. } => {
+            "generated code is stale: run `cargo xtask codegen` and commit the result".to_owned()
+        }
+        Target::Standalone { dir, .. } => format!(
+            "generated crate is stale: run `cargo xtask codegen --spec {} --out {}`",
+            options.spec.display(),
+            dir.display()
+        ),
+    }
+}
+
+/// A standalone crate starts from the workspace's lock file, so it builds
+/// with the versions the SDK is tested with (cargo prunes what it does not
+/// need). An existing lock file is left alone.
+fn seed_lockfile(root: &Path, dir: &Path) {
+    let target = dir.join("Cargo.lock");
+    if !target.exists() {
+        let _ = std::fs::copy(root.join("Cargo.lock"), target);
+    }
+}
+
+fn print_summary(spec_name: &str, plan: &Plan, changes: &Changes) {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "codegen: {spec_name}: {} operation(s), {} type(s)",
+        plan.code.operation_count, plan.code.type_count
+    );
+    let _ = writeln!(out, "  changes against the committed output: {changes}");
+    let counts: Vec<String> = plan
+        .report
+        .note_counts()
+        .iter()
+        .map(|(pass, n)| format!("{pass} {n}"))
+        .collect();
+    if !counts.is_empty() {
+        let _ = writeln!(out, "  normalization: {}", counts.join(", "));
+    }
+    for warning in plan.report.warnings() {
+        let _ = writeln!(
+            out,
+            "  warning: {} (at `{}`, pass {})",
+            warning.message, warning.pointer, warning.pass
+        );
+    }
+    for skipped in &plan.code.skipped {
+        let _ = writeln!(
+            out,
+            "  warning: skipped operation `{}` (at `{}`): {}",
+            skipped.operation_id, skipped.pointer, skipped.reason
+        );
+    }
+    for name in &plan.code.closed_enums {
+        let _ = writeln!(
+            out,
+            "  warning: enum `{name}` could not be opened; unknown values will fail to decode"
+        );
+    }
+    print!("{out}");
+}

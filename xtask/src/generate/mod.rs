@@ -1,0 +1,9 @@
+//! From the normalized document to Rust source: progenitor, then a few
+//! syntax-tree rewrites progenitor has no setting for, then formatting.
+
+pub mod crate_docs;
+pub mod format;
+pub mod manifest;
+pub mod progenitor_run;
+pub mod rewrite;
+pub mod rust_code;

@@ -1,0 +1,6 @@
+//! Rewrites of progenitor's output that its settings cannot express. Each is
+//! a small pass over the syntax tree with its own tests; none edits text.
+
+pub mod api_version_header;
+pub mod doc_comments;
+pub mod open_enums;

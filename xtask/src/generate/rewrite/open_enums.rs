@@ -1,0 +1,308 @@
+//! Open enums: typify generates closed enums, which fail to decode a value
+//! added to the API after generation. For every enum the normalization
+//! marked open (see `normalize::response_enums`), typify's enum and its
+//! conversion impls are replaced by an enum with the same variants plus
+//! `Unknown(String)`, with hand-rolled serde and JSON Schema impls that keep
+//! the wire value exactly.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Attribute, Fields, Item, ItemEnum, Meta};
+
+/// Replaces each enum named in `names` inside `mod types`. Returns the names
+/// that were not found (or are not plain string enums), so the caller can
+/// report them instead of silently shipping a closed enum.
+pub fn open(file: &mut syn::File, names: &[String]) -> Vec<String> {
+    let Some(types) = types_module(file) else {
+        return names.to_vec();
+    };
+    let mut missing = Vec::new();
+    for name in names {
+        let Some(position) = types.iter().position(|item| is_enum_named(item, name)) else {
+            missing.push(name.clone());
+            continue;
+        };
+        let Item::Enum(closed) = &types[position] else {
+            continue;
+        };
+        let Some(variants) = unit_variants(closed) else {
+            missing.push(name.clone());
+            continue;
+        };
+        let replacement = open_enum(closed, &variants);
+        types.retain(|item| !is_conversion_impl_for(item, name));
+        if let Some(position) = types.iter().position(|item| is_enum_named(item, name)) {
+            types.splice(position..=position, replacement);
+        }
+    }
+    missing
+}
+
+fn types_module(file: &mut syn::File) -> Option<&mut Vec<Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(module) if module.ident == "types" => {
+            module.content.as_mut().map(|(_, items)| items)
+        }
+        _ => None,
+    })
+}
+
+fn is_enum_named(item: &Item, name: &str) -> bool {
+    matches!(item, Item::Enum(e) if e.ident == name)
+}
+
+/// typify's `Display`, `FromStr`, `TryFrom` and `From` impls for `name`; the
+/// open enum brings its own, infallible ones.
+fn is_conversion_impl_for(item: &Item, name: &str) -> bool {
+    let Item::Impl(imp) = item else { return false };
+    let syn::Type::Path(self_ty) = imp.self_ty.as_ref() else {
+        return false;
+    };
+    if !self_ty.path.is_ident(name) {
+        return false;
+    }
+    let Some((trait_path, _)) = &imp.trait_ else {
+        return false;
+    };
+    let last = trait_path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    matches!(last.as_str(), "Display" | "FromStr" | "TryFrom" | "From")
+}
+
+/// `(variant ident, wire value)` for an enum of unit variants.
+fn unit_variants(item: &ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
+    item.variants
+        .iter()
+        .map(|variant| {
+            if !matches!(variant.fields, Fields::Unit) {
+                return None;
+            }
+            let wire = serde_rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string());
+            Some((variant.ident.clone(), wire))
+        })
+        .collect()
+}
+
+fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .find_map(|attr| {
+            let mut rename = None;
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    rename = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+                }
+                Ok(())
+            });
+            rename
+        })
+}
+
+fn docs(attrs: &[Attribute]) -> Vec<&Attribute> {
+    attrs
+        .iter()
+        .filter(|a| matches!(&a.meta, Meta::NameValue(nv) if nv.path.is_ident("doc")))
+        .collect()
+}
+
+fn doc_string(attrs: &[Attribute]) -> String {
+    let lines: Vec<String> = docs(attrs)
+        .into_iter()
+        .filter_map(|a| match &a.meta {
+            Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }),
+                ..
+            }) => Some(s.value().trim().to_owned()),
+            _ => None,
+        })
+        .collect();
+    lines.join("\n").trim().to_owned()
+}
+
+fn open_enum(closed: &ItemEnum, variants: &[(syn::Ident, String)]) -> Vec<Item> {
+    let name = &closed.ident;
+    let name_str = name.to_string();
+    let docs = docs(&closed.attrs);
+    let description = doc_string(&closed.attrs);
+    let idents: Vec<_> = variants.iter().map(|(ident, _)| ident).collect();
+    let wires: Vec<_> = variants.iter().map(|(_, wire)| wire).collect();
+    let variant_docs: Vec<_> = wires.iter().map(|wire| format!("`{wire}`")).collect();
+    let unknown = format_ident!("Unknown");
+    let unknown_doc = format!(" [`{name_str}::Unknown`] instead of failing the call.");
+    let tokens: TokenStream = quote! {
+        #(#docs)*
+        ///
+        /// This enum is open: a value this client does not know decodes as
+        #[doc = #unknown_doc]
+        #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #idents,
+            )*
+            /// A value not documented when this client was generated, kept verbatim.
+            #unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#idents => #wires,)*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+
+            /// Whether this is a value the spec did not document.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#idents,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #(#wires => Self::#idents,)*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::std::string::String::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        impl ::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                #name_str.into()
+            }
+
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!({
+                    "description": #description,
+                    "anyOf": [
+                        { "type": "string", "enum": [#(#wires),*] },
+                        { "type": "string", "description": "A value not documented when this client was generated." }
+                    ]
+                })
+            }
+        }
+    };
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => file.items,
+        // The template is fixed; a failure here is a bug in this file, which
+        // the tests below would catch first.
+        Err(e) => vec![Item::Verbatim(
+            syn::Error::new(e.span(), e.to_string()).to_compile_error(),
+        )],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typify_like() -> syn::File {
+        syn::parse2(quote! {
+            pub mod types {
+                #[doc = "Feedback submission status"]
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug, schemars::JsonSchema)]
+                pub enum Status {
+                    #[serde(rename = "SUBMITTED")]
+                    Submitted,
+                    Plain,
+                }
+                impl ::std::fmt::Display for Status {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { todo!() }
+                }
+                impl ::std::str::FromStr for Status {
+                    type Err = ();
+                    fn from_str(value: &str) -> Result<Self, ()> { todo!() }
+                }
+                impl ::std::convert::TryFrom<&str> for Status {
+                    type Error = ();
+                    fn try_from(value: &str) -> Result<Self, ()> { todo!() }
+                }
+                impl Default for Status {
+                    fn default() -> Self { Status::Submitted }
+                }
+                pub struct Other;
+            }
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn replaces_the_enum_and_its_conversions() {
+        let mut file = typify_like();
+        assert!(open(&mut file, &["Status".to_owned()]).is_empty());
+        let text = quote!(#file).to_string();
+        assert!(
+            text.contains("Unknown (:: std :: string :: String)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Self :: Submitted => \"SUBMITTED\""),
+            "{text}"
+        );
+        assert!(text.contains("Self :: Plain => \"Plain\""), "{text}");
+        assert!(
+            !text.contains("TryFrom"),
+            "typify's fallible conversions are gone"
+        );
+        assert!(
+            text.contains("impl Default for Status"),
+            "other impls are kept"
+        );
+        assert!(text.contains("pub struct Other"));
+        assert!(
+            !text.contains("Copy"),
+            "an enum holding a String cannot be Copy"
+        );
+    }
+
+    #[test]
+    fn reports_enums_it_cannot_open() {
+        let mut file = typify_like();
+        assert_eq!(open(&mut file, &["Missing".to_owned()]), ["Missing"]);
+    }
+}

@@ -1,0 +1,10 @@
+//! `cargo xtask`: the project's automation, as a library so that its pieces
+//! are unit-tested and the freshness test can call the generator directly.
+
+pub mod change_summary;
+pub mod codegen;
+pub mod freshness;
+pub mod generate;
+pub mod json_pointer;
+pub mod normalize;
+pub mod spec_yaml;

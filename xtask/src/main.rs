@@ -1,0 +1,114 @@
+//! `cargo xtask <command>`; see `cargo xtask help`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use xtask::codegen::{self, Options, Target};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check] [--spec PATH] [--out DIR [--name NAME]]
+      Regenerate crates/moveworks-api and crates/moveworks-api-httpmock from
+      openapi.yaml. --check compares instead of writing and fails when the
+      committed output is stale. --spec reads another spec; --out writes one
+      standalone, buildable client crate into DIR (named after DIR unless
+      --name is given) instead of touching the workspace.
+  help
+      Print this text.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => match parse_codegen(&args[1..]) {
+            Ok(options) => match codegen::run(&options) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(message) => usage_error(&message),
+        },
+        Some("help" | "--help" | "-h") => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => usage_error(&format!("unknown command `{other}`")),
+        None => usage_error("no command given"),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn parse_codegen(args: &[String]) -> Result<Options, String> {
+    let root = codegen::workspace_root();
+    let mut spec = root.join("openapi.yaml");
+    let mut out: Option<PathBuf> = None;
+    let mut name: Option<String> = None;
+    let mut check = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| {
+            args.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match arg.as_str() {
+            "--check" => check = true,
+            "--spec" => spec = PathBuf::from(value("--spec")?),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--name" => name = Some(value("--name")?),
+            other => return Err(format!("unknown codegen argument `{other}`")),
+        }
+    }
+    let target = match out {
+        None if name.is_some() => return Err("--name only applies with --out".to_owned()),
+        None => Target::Workspace { root },
+        Some(dir) => {
+            let name = match name {
+                Some(name) => name,
+                None => crate_name_from(&dir)?,
+            };
+            Target::Standalone { dir, name }
+        }
+    };
+    Ok(Options {
+        spec,
+        target,
+        check,
+    })
+}
+
+/// A valid cargo package name from the output directory's name.
+fn crate_name_from(dir: &std::path::Path) -> Result<String, String> {
+    let base = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| {
+            format!(
+                "cannot derive a crate name from `{}`; pass --name",
+                dir.display()
+            )
+        })?;
+    let name: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => Ok(name),
+        _ => Err(format!("`{base}` does not make a crate name; pass --name")),
+    }
+}

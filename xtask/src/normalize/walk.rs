@@ -1,0 +1,301 @@
+//! Visiting the parts of an OpenAPI document by what they are, not by key
+//! name: a key called `const` or `examples` means different things inside a
+//! schema, inside `properties` (where it is a property name) and inside a
+//! media type (where `examples` is a map of Example objects). Passes that
+//! rewrite schema keywords must only ever see schemas.
+
+use serde_json::{Map, Value};
+
+use crate::json_pointer::join;
+
+/// The HTTP methods a path item can hold, in the order OpenAPI lists them.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// One operation of the document, with where it is.
+pub struct OperationRef<'a> {
+    pub path: String,
+    pub method: &'static str,
+    pub pointer: String,
+    pub operation: &'a mut Map<String, Value>,
+}
+
+impl OperationRef<'_> {
+    /// The `operationId`, or `METHOD path` when there is none.
+    pub fn label(&self) -> String {
+        match self.operation.get("operationId").and_then(Value::as_str) {
+            Some(id) => id.to_owned(),
+            None => format!("{} {}", self.method.to_uppercase(), self.path),
+        }
+    }
+}
+
+/// Every operation under `paths`, in document order.
+pub fn operations_mut(document: &mut Value) -> Vec<OperationRef<'_>> {
+    let mut out = Vec::new();
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return out;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let item_pointer = join("/paths", path);
+        for (key, operation) in item.iter_mut() {
+            let Some(method) = METHODS.iter().find(|m| **m == key.as_str()) else {
+                continue;
+            };
+            let Some(operation) = operation.as_object_mut() else {
+                continue;
+            };
+            out.push(OperationRef {
+                path: path.clone(),
+                method,
+                pointer: join(&item_pointer, key),
+                operation,
+            });
+        }
+    }
+    out
+}
+
+/// Calls `visit` on every schema object in the document (pre-order: a schema
+/// before the schemas inside it), with its JSON pointer. Schemas that `visit`
+/// adds to the one it is given are visited too.
+pub fn for_each_schema(document: &mut Value, visit: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+    let Some(root) = document.as_object_mut() else {
+        return;
+    };
+    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
+        for (kind, entries) in components.iter_mut() {
+            let Some(entries) = entries.as_object_mut() else {
+                continue;
+            };
+            for (name, entry) in entries.iter_mut() {
+                let pointer = join(&join("/components", kind), name);
+                match kind.as_str() {
+                    "schemas" => schema(entry, &pointer, visit),
+                    "parameters" | "headers" => parameter(entry, &pointer, visit),
+                    "responses" => response(entry, &pointer, visit),
+                    "requestBodies" => content_holder(entry, &pointer, visit),
+                    "callbacks" => callback(entry, &pointer, visit),
+                    "pathItems" => path_item(entry, &pointer, visit),
+                    _ => {}
+                }
+            }
+        }
+    }
+    for section in ["paths", "webhooks"] {
+        if let Some(items) = root.get_mut(section).and_then(Value::as_object_mut) {
+            for (path, item) in items.iter_mut() {
+                path_item(item, &join(&format!("/{section}"), path), visit);
+            }
+        }
+    }
+}
+
+type Visit<'v> = &'v mut dyn FnMut(&mut Map<String, Value>, &str);
+
+fn path_item(item: &mut Value, pointer: &str, visit: Visit<'_>) {
+    let Some(item) = item.as_object_mut() else {
+        return;
+    };
+    for (key, value) in item.iter_mut() {
+        let child = join(pointer, key);
+        if key == "parameters" {
+            each_in_array(value, &child, visit, parameter);
+        } else if METHODS.contains(&key.as_str()) {
+            operation(value, &child, visit);
+        }
+    }
+}
+
+fn operation(op: &mut Value, pointer: &str, visit: Visit<'_>) {
+    let Some(op) = op.as_object_mut() else { return };
+    for (key, value) in op.iter_mut() {
+        let child = join(pointer, key);
+        match key.as_str() {
+            "parameters" => each_in_array(value, &child, visit, parameter),
+            "requestBody" => content_holder(value, &child, visit),
+            "responses" => each_in_map(value, &child, visit, response),
+            "callbacks" => each_in_map(value, &child, visit, callback),
+            _ => {}
+        }
+    }
+}
+
+fn callback(cb: &mut Value, pointer: &str, visit: Visit<'_>) {
+    each_in_map(cb, pointer, visit, path_item);
+}
+
+fn parameter(param: &mut Value, pointer: &str, visit: Visit<'_>) {
+    if let Some(s) = param.get_mut("schema") {
+        schema(s, &join(pointer, "schema"), visit);
+    }
+    content_holder(param, pointer, visit);
+}
+
+fn response(resp: &mut Value, pointer: &str, visit: Visit<'_>) {
+    if let Some(headers) = resp.get_mut("headers") {
+        each_in_map(headers, &join(pointer, "headers"), visit, parameter);
+    }
+    content_holder(resp, pointer, visit);
+}
+
+/// Request bodies, responses and parameters hold `content: {media: {schema}}`.
+fn content_holder(holder: &mut Value, pointer: &str, visit: Visit<'_>) {
+    let Some(content) = holder.get_mut("content").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let content_pointer = join(pointer, "content");
+    for (media, media_type) in content.iter_mut() {
+        if let Some(s) = media_type.get_mut("schema") {
+            schema(s, &join(&join(&content_pointer, media), "schema"), visit);
+        }
+    }
+}
+
+/// Keywords whose value is one schema.
+const SINGLE: [&str; 10] = [
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "additionalItems",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "additionalProperties",
+];
+/// Keywords whose value is an array of schemas.
+const LISTS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keywords whose value maps names to schemas.
+const MAPS: [&str; 5] = [
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
+
+/// Visits a schema and, recursively, every schema inside it.
+pub fn schema(node: &mut Value, pointer: &str, visit: Visit<'_>) {
+    let Some(map) = node.as_object_mut() else {
+        return;
+    };
+    visit(map, pointer);
+    for (key, value) in map.iter_mut() {
+        let child = join(pointer, key);
+        let key = key.as_str();
+        if SINGLE.contains(&key) {
+            schema(value, &child, visit);
+        } else if key == "items" {
+            if value.is_array() {
+                each_in_array(value, &child, visit, schema);
+            } else {
+                schema(value, &child, visit);
+            }
+        } else if LISTS.contains(&key) {
+            each_in_array(value, &child, visit, schema);
+        } else if MAPS.contains(&key) {
+            each_in_map(value, &child, visit, schema);
+        }
+    }
+}
+
+fn each_in_array(
+    value: &mut Value,
+    pointer: &str,
+    visit: Visit<'_>,
+    f: fn(&mut Value, &str, Visit<'_>),
+) {
+    if let Some(items) = value.as_array_mut() {
+        for (index, item) in items.iter_mut().enumerate() {
+            f(item, &join(pointer, &index.to_string()), visit);
+        }
+    }
+}
+
+fn each_in_map(
+    value: &mut Value,
+    pointer: &str,
+    visit: Visit<'_>,
+    f: fn(&mut Value, &str, Visit<'_>),
+) {
+    if let Some(entries) = value.as_object_mut() {
+        for (key, item) in entries.iter_mut() {
+            f(item, &join(pointer, key), visit);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn visited(mut doc: Value) -> Vec<String> {
+        let mut seen = Vec::new();
+        for_each_schema(&mut doc, &mut |_, pointer| seen.push(pointer.to_owned()));
+        seen
+    }
+
+    #[test]
+    fn visits_schemas_and_only_schemas() {
+        let doc = json!({
+            "paths": {"/a/{id}": {
+                "parameters": [{"name": "id", "in": "path", "schema": {"type": "string"}}],
+                "post": {
+                    "requestBody": {"content": {"application/json": {
+                        "schema": {"properties": {"const": {"type": "string"}}},
+                        "examples": {"one": {"value": {"const": 1}}}
+                    }}},
+                    "responses": {"200": {
+                        "headers": {"X-Id": {"schema": {"type": "string"}}},
+                        "content": {"application/json": {"schema": {"items": {"oneOf": [{}]}}}}
+                    }}
+                },
+                "summary": "not an operation"
+            }},
+            "components": {"schemas": {"S": {"additionalProperties": {"type": "integer"}}}}
+        });
+        assert_eq!(
+            visited(doc),
+            [
+                "/components/schemas/S",
+                "/components/schemas/S/additionalProperties",
+                "/paths/~1a~1{id}/parameters/0/schema",
+                "/paths/~1a~1{id}/post/requestBody/content/application~1json/schema",
+                "/paths/~1a~1{id}/post/requestBody/content/application~1json/schema/properties/const",
+                "/paths/~1a~1{id}/post/responses/200/headers/X-Id/schema",
+                "/paths/~1a~1{id}/post/responses/200/content/application~1json/schema",
+                "/paths/~1a~1{id}/post/responses/200/content/application~1json/schema/items",
+                "/paths/~1a~1{id}/post/responses/200/content/application~1json/schema/items/oneOf/0",
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_operations_with_labels() {
+        let mut doc = json!({"paths": {"/x": {
+            "get": {"operationId": "get-x"},
+            "post": {},
+            "parameters": []
+        }}});
+        let ops = operations_mut(&mut doc);
+        let labels: Vec<_> = ops
+            .iter()
+            .map(|op| (op.label(), op.pointer.clone()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("get-x".to_owned(), "/paths/~1x/get".to_owned()),
+                ("POST /x".to_owned(), "/paths/~1x/post".to_owned())
+            ]
+        );
+    }
+}

@@ -1,0 +1,222 @@
+//! The extension point of the generated client: every operation's request
+//! passes through [`ClientHooks`] here, which
+//!
+//! 1. refuses a request whose URL path no longer matches the operation's
+//!    path template (a path parameter of `""`, `"."` or `".."` would
+//!    otherwise be resolved by the URL parser into a request to another
+//!    endpoint), and
+//! 2. hands the request to the client's [`Middleware`], if it has one, to
+//!    prepare (authenticate) and send (retry, trace).
+//!
+//! `moveworks-ext` implements [`Middleware`]; so can your own code.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+
+/// Static facts about one operation of the API, from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Operation {
+    /// The spec's `operationId`, e.g. `submit-feedback`.
+    pub id: &'static str,
+    /// The name of the generated method, e.g. `submit_feedback`.
+    pub name: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The path template, relative to the base URL.
+    pub path: &'static str,
+}
+
+impl Operation {
+    /// The operation whose generated method is `name`.
+    pub fn by_name(name: &str) -> Option<&'static Operation> {
+        crate::OPERATIONS.iter().find(|op| op.name == name)
+    }
+
+    /// The operation whose spec `operationId` is `id`.
+    pub fn by_id(id: &str) -> Option<&'static Operation> {
+        crate::OPERATIONS.iter().find(|op| op.id == id)
+    }
+}
+
+/// A boxed, sendable future, as [`Middleware`] methods return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// An error a [`Middleware`] reports from [`Middleware::prepare`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Code that runs around every request of the generated client.
+///
+/// Both methods have defaults that do nothing special, so an implementation
+/// overrides only what it needs.
+pub trait Middleware: Send + Sync + fmt::Debug + 'static {
+    /// Adjusts a request before it is sent (adds headers, for instance). An
+    /// error aborts the call with [`Error::Custom`] carrying its message.
+    fn prepare<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'static Operation,
+    ) -> BoxFuture<'a, Result<(), BoxError>> {
+        let _ = (request, operation);
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    /// Sends a prepared request and returns the response to decode. The
+    /// default sends it once with `client`.
+    fn send<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static Operation,
+    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
+        let _ = operation;
+        Box::pin(client.execute(request))
+    }
+}
+
+/// The generated [`Client`](crate::Client)'s hook configuration: no
+/// middleware ([`Hooks::none`]) or one shared [`Middleware`].
+#[derive(Clone, Debug, Default)]
+pub struct Hooks {
+    middleware: Option<Arc<dyn Middleware>>,
+}
+
+impl Hooks {
+    /// No middleware: requests are sent as built (the path check still runs).
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Runs every request through `middleware`.
+    pub fn new(middleware: impl Middleware) -> Self {
+        Self {
+            middleware: Some(Arc::new(middleware)),
+        }
+    }
+
+    /// Runs every request through a shared `middleware`.
+    pub fn from_arc(middleware: Arc<dyn Middleware>) -> Self {
+        Self {
+            middleware: Some(middleware),
+        }
+    }
+
+    /// The middleware, if any.
+    pub fn middleware(&self) -> Option<&Arc<dyn Middleware>> {
+        self.middleware.as_ref()
+    }
+}
+
+impl crate::Client {
+    /// The generated client's hook configuration.
+    pub fn hooks(&self) -> &Hooks {
+        &self.inner
+    }
+}
+
+impl ClientHooks<Hooks> for crate::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        let operation = Operation::by_name(info.operation_id).ok_or_else(|| {
+            Error::InvalidRequest(format!("unknown operation `{}`", info.operation_id))
+        })?;
+        check_path(self.baseurl(), request.url(), operation).map_err(Error::InvalidRequest)?;
+        if let Some(middleware) = &self.inner.middleware {
+            middleware
+                .prepare(request, operation)
+                .await
+                .map_err(|e| Error::Custom(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        match (
+            &self.inner.middleware,
+            Operation::by_name(info.operation_id),
+        ) {
+            (Some(middleware), Some(operation)) => {
+                middleware.send(self.client(), request, operation).await
+            }
+            _ => self.client().execute(request).await,
+        }
+    }
+}
+
+/// Checks that `url`'s path is what the generated method builds from
+/// `base_url` and `operation`'s template, with each `{parameter}` filling
+/// exactly one non-empty segment.
+///
+/// The generated methods percent-encode `/`, `?`, `#` and `%` in path
+/// parameters, but the URL parser still resolves `.` and `..` segments, and
+/// an empty parameter leaves an empty segment: `conversations/../x` would be
+/// sent as `x`. Such requests are refused before anything is sent.
+pub fn check_path(base_url: &str, url: &reqwest::Url, operation: &Operation) -> Result<(), String> {
+    let refuse = || {
+        format!(
+            "refusing to send `{}`: its path `{}` does not match `{}` (a path parameter is empty, `.` or `..`)",
+            operation.id,
+            url.path(),
+            operation.path,
+        )
+    };
+    // The same concatenation the generated method does, with a harmless
+    // value in every parameter.
+    let probe = reqwest::Url::parse(&format!("{base_url}{}", fill_parameters(operation.path)))
+        .map_err(|_| refuse())?;
+    let expected: Vec<&str> = probe.path().split('/').collect();
+    let actual: Vec<&str> = url.path().split('/').collect();
+    let template: Vec<&str> = operation.path.split('/').skip(1).collect();
+    if expected.len() != actual.len() || expected.len() < template.len() {
+        return Err(refuse());
+    }
+    // The template's segments are the last ones of the path.
+    let template_start = expected.len() - template.len();
+    for (index, (want, got)) in expected.iter().zip(&actual).enumerate() {
+        let ok = match index.checked_sub(template_start).map(|i| template[i]) {
+            Some(segment) if segment.contains('{') => template_segment_matches(segment, got),
+            _ => want == got,
+        };
+        if !ok {
+            return Err(refuse());
+        }
+    }
+    Ok(())
+}
+
+fn fill_parameters(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut inside = false;
+    for c in template.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                out.push('p');
+            }
+            '}' => inside = false,
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A template segment like `{id}` or `{id}.json` against an actual segment:
+/// the literal prefix and suffix must be there and the parameter non-empty.
+fn template_segment_matches(template: &str, actual: &str) -> bool {
+    let prefix = &template[..template.find('{').unwrap_or(0)];
+    let suffix = &template[template.rfind('}').map_or(template.len(), |i| i + 1)..];
+    actual.len() > prefix.len() + suffix.len()
+        && actual.starts_with(prefix)
+        && actual.ends_with(suffix)
+}
