@@ -1,0 +1,357 @@
+//! The generated client against a local httpmock server: auth through a
+//! `reqwest::Client` passed to `new_with_client`, typed success and error
+//! bodies, forward-compatible decoding, and the path-parameter check.
+
+use httpmock::{Method::POST, MockServer};
+use moveworks_api::types::{
+    ErrorResponse, ErrorResponseErrorCode, SubmitFeedbackRequest, SubmitFeedbackResponse,
+    SubmitFeedbackResponseStatus,
+};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use moveworks_api::middleware::{BoxError, BoxFuture};
+use moveworks_api::{Client, Error, Hooks, Middleware, Operation};
+use moveworks_api_httpmock::MockServerExt;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use serde_json::json;
+
+const FEEDBACK_PATH: &str = "/conversations/conv_1/responses/resp_1/messages/msg_1/feedback";
+
+fn authed_client(server: &MockServer) -> Client {
+    let mut bearer = HeaderValue::from_static("Bearer test-token");
+    bearer.set_sensitive(true);
+    let mut headers = HeaderMap::new();
+    headers.insert(AUTHORIZATION, bearer);
+    headers.insert("Assistant-Name", HeaderValue::from_static("acme-assistant"));
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    Client::new_with_client(&server.base_url(), http, Hooks::none())
+}
+
+fn feedback_body() -> SubmitFeedbackRequest {
+    SubmitFeedbackRequest {
+        callback_id: "eyJhY3Rpb24iOiJoZWxwZnVsIi4uLn0".to_owned(),
+        additional_feedback: Some("The response answered my question clearly.".to_owned()),
+    }
+}
+
+async fn submit(client: &Client) -> Result<SubmitFeedbackResponse, Error<ErrorResponse>> {
+    client
+        .submit_feedback("conv_1", "resp_1", "msg_1", &feedback_body())
+        .await
+        .map(|response| response.into_inner())
+}
+
+#[tokio::test]
+async fn success_is_typed_and_carries_auth_but_no_api_version() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(FEEDBACK_PATH)
+                .header("authorization", "Bearer test-token")
+                .header("assistant-name", "acme-assistant")
+                .header_missing("api-version")
+                .json_body(json!({
+                    "callback_id": "eyJhY3Rpb24iOiJoZWxwZnVsIi4uLn0",
+                    "additional_feedback": "The response answered my question clearly."
+                }));
+            then.status(200).json_body(json!({"status": "SUBMITTED"}));
+        })
+        .await;
+
+    let response = submit(&authed_client(&server)).await.unwrap();
+
+    assert_eq!(response.status, SubmitFeedbackResponseStatus::Submitted);
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn documented_error_statuses_give_the_typed_body() {
+    let cases = [
+        (
+            400,
+            "INVALID_REQUEST",
+            ErrorResponseErrorCode::InvalidRequest,
+            "callback_id is malformed",
+        ),
+        (
+            404,
+            "NOT_FOUND",
+            ErrorResponseErrorCode::NotFound,
+            "message does not exist",
+        ),
+        (
+            429,
+            "RATE_LIMIT_EXCEEDED",
+            ErrorResponseErrorCode::RateLimitExceeded,
+            "slow down",
+        ),
+        (
+            500,
+            "INTERNAL_ERROR",
+            ErrorResponseErrorCode::InternalError,
+            "something broke",
+        ),
+    ];
+    for (status, code, expected_code, message) in cases {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(POST).path(FEEDBACK_PATH);
+                then.status(status)
+                    .json_body(json!({"error": {"code": code, "message": message}}));
+            })
+            .await;
+
+        let error = submit(&authed_client(&server)).await.unwrap_err();
+
+        let Error::ErrorResponse(body) = error else {
+            panic!("{status}: expected ErrorResponse, got {error}")
+        };
+        assert_eq!(body.status().as_u16(), status);
+        assert_eq!(body.error.code, expected_code, "status {status}");
+        assert_eq!(body.error.message, message);
+    }
+}
+
+#[tokio::test]
+async fn unknown_error_codes_and_status_values_still_decode() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(FEEDBACK_PATH)
+                .json_body_includes(r#"{"additional_feedback": "unknown code"}"#);
+            then.status(400)
+                .json_body(json!({"error": {"code": "UNAUTHORIZED", "message": "bad token"}}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(FEEDBACK_PATH)
+                .json_body_includes(r#"{"additional_feedback": "unknown status"}"#);
+            then.status(200).json_body(json!({"status": "QUEUED"}));
+        })
+        .await;
+    let client = authed_client(&server);
+    let body = |comment: &str| SubmitFeedbackRequest {
+        callback_id: "cb".to_owned(),
+        additional_feedback: Some(comment.to_owned()),
+    };
+
+    let error = client
+        .submit_feedback("conv_1", "resp_1", "msg_1", &body("unknown code"))
+        .await
+        .unwrap_err();
+    let Error::ErrorResponse(error) = error else {
+        panic!("expected a typed error body")
+    };
+    assert_eq!(
+        error.error.code,
+        ErrorResponseErrorCode::Unknown("UNAUTHORIZED".to_owned())
+    );
+    assert_eq!(error.error.code.as_str(), "UNAUTHORIZED");
+
+    let ok = client
+        .submit_feedback("conv_1", "resp_1", "msg_1", &body("unknown status"))
+        .await
+        .unwrap();
+    assert_eq!(
+        ok.status,
+        SubmitFeedbackResponseStatus::Unknown("QUEUED".to_owned())
+    );
+    // Unknown values round-trip unchanged.
+    assert_eq!(serde_json::to_value(&ok.status).unwrap(), json!("QUEUED"));
+}
+
+#[tokio::test]
+async fn undocumented_statuses_keep_status_and_body() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(FEEDBACK_PATH);
+            then.status(401)
+                .json_body(json!({"error": {"code": "UNAUTHORIZED", "message": "expired"}}));
+        })
+        .await;
+
+    let error = submit(&authed_client(&server)).await.unwrap_err();
+
+    let Error::UnexpectedResponse(response) = error else {
+        panic!("expected UnexpectedResponse")
+    };
+    assert_eq!(response.status().as_u16(), 401);
+    assert!(response.text().await.unwrap().contains("UNAUTHORIZED"));
+}
+
+#[tokio::test]
+async fn dot_segment_and_empty_ids_are_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let anything = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(json!({"status": "SUBMITTED"}));
+        })
+        .await;
+    let client = authed_client(&server);
+
+    for (conversation, response, message) in [
+        ("..", "resp_1", "msg_1"),
+        ("conv_1", ".", "msg_1"),
+        ("conv_1", "resp_1", ""),
+        ("..", "..", ".."),
+    ] {
+        let error = client
+            .submit_feedback(conversation, response, message, &feedback_body())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidRequest(message) if message.contains("submit-feedback")),
+            "({conversation:?}, {response:?}, {message:?}) gave {error}"
+        );
+    }
+    assert_eq!(
+        anything.calls_async().await,
+        0,
+        "nothing may reach the server"
+    );
+
+    // Slashes and other reserved characters are encoded, not refused.
+    client
+        .submit_feedback("a/b?c#d", "resp_1", "msg_1", &feedback_body())
+        .await
+        .unwrap();
+    assert_eq!(anything.calls_async().await, 1);
+}
+
+/// Adds a header before sending and counts what it sends.
+#[derive(Debug, Default)]
+struct Recorder {
+    sent: AtomicUsize,
+}
+
+impl Middleware for Recorder {
+    fn prepare<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'static Operation,
+    ) -> BoxFuture<'a, Result<(), BoxError>> {
+        let value = HeaderValue::from_static(operation.id);
+        request.headers_mut().insert("x-operation", value);
+        Box::pin(async { Ok(()) })
+    }
+
+    fn send<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        _: &'static Operation,
+    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
+        self.sent.fetch_add(1, Ordering::SeqCst);
+        Box::pin(client.execute(request))
+    }
+}
+
+/// Fails every call before it is sent.
+#[derive(Debug)]
+struct Refuser;
+
+impl Middleware for Refuser {
+    fn prepare<'a>(
+        &'a self,
+        _: &'a mut reqwest::Request,
+        _: &'static Operation,
+    ) -> BoxFuture<'a, Result<(), BoxError>> {
+        Box::pin(async { Err("no credentials".into()) })
+    }
+}
+
+#[tokio::test]
+async fn middleware_prepares_and_sends_every_request() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(FEEDBACK_PATH)
+                .header("x-operation", "submit-feedback");
+            then.status(200).json_body(json!({"status": "SUBMITTED"}));
+        })
+        .await;
+    let recorder = Arc::new(Recorder::default());
+    let client = Client::new_with_client(
+        &server.base_url(),
+        reqwest::Client::new(),
+        Hooks::from_arc(recorder.clone()),
+    );
+
+    submit(&client).await.unwrap();
+    submit(&client).await.unwrap();
+
+    assert_eq!(recorder.sent.load(Ordering::SeqCst), 2);
+    assert_eq!(mock.calls_async().await, 2);
+
+    let refusing = Client::new_with_client(
+        &server.base_url(),
+        reqwest::Client::new(),
+        Hooks::new(Refuser),
+    );
+    let error = submit(&refusing).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Custom(message) if message == "no credentials"),
+        "{error}"
+    );
+    assert_eq!(
+        mock.calls_async().await,
+        2,
+        "a failed prepare sends nothing"
+    );
+}
+
+#[tokio::test]
+async fn generated_httpmock_helpers_speak_the_spec_types() {
+    let server = MockServer::start_async().await;
+    let mock = server.submit_feedback(|when, then| {
+        when.conversation_id("conv_1").body(&feedback_body());
+        then.ok(&SubmitFeedbackResponse {
+            status: SubmitFeedbackResponseStatus::Submitted,
+        });
+    });
+
+    let response = submit(&authed_client(&server)).await.unwrap();
+
+    assert_eq!(response.status, SubmitFeedbackResponseStatus::Submitted);
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[test]
+fn json_schema_of_response_types_carries_spec_docs_and_open_values() {
+    let schema = serde_json::to_value(schemars::schema_for!(SubmitFeedbackResponse)).unwrap();
+    let status = &schema["$defs"]["SubmitFeedbackResponseStatus"];
+    assert_eq!(status["description"], "Feedback submission status");
+    assert_eq!(status["anyOf"][0]["enum"], json!(["SUBMITTED"]));
+    assert_eq!(status["anyOf"][1]["type"], "string");
+    assert_eq!(schema["required"], json!(["status"]));
+}
+
+#[test]
+fn the_crate_embeds_the_spec_it_was_generated_from() {
+    assert_eq!(
+        moveworks_api::OPENAPI_SPEC,
+        include_str!("../../../openapi.yaml")
+    );
+    let normalized: serde_json::Value =
+        serde_json::from_str(moveworks_api::OPENAPI_NORMALIZED).unwrap();
+    assert_eq!(normalized["openapi"], "3.0.3");
+    assert_eq!(
+        moveworks_api::DEFAULT_BASE_URL,
+        "https://api.moveworks.ai/rest/v1beta1"
+    );
+    let operation = moveworks_api::Operation::by_id("submit-feedback").unwrap();
+    assert_eq!(operation.name, "submit_feedback");
+    assert_eq!(operation.method, "POST");
+}
