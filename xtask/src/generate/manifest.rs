@@ -151,11 +151,12 @@ categories = [\"api-bindings\"]
 keywords = [\"moveworks\", \"openapi\", \"sdk\"]
 
 [features]
-default = [\"rustls\"]
-## TLS through rustls (reqwest's default provider).
-rustls = [\"reqwest/rustls\"]
-## TLS through the platform's native library (OpenSSL on Linux).
+default = [\"native-tls\"]
+## TLS through the platform's library (OpenSSL on Linux: needs libssl-dev and pkg-config).
+## Quick to build; `Client::new` works with no further setup.
 native-tls = [\"reqwest/native-tls\"]
+## TLS through rustls with aws-lc-rs (reqwest's default provider; slow to build).
+rustls = [\"reqwest/rustls\"]
 
 [dependencies]
 {deps}
