@@ -1,0 +1,431 @@
+//! The one error type of the SDK.
+//!
+//! Every failure of a call is an [`Error`]; for any HTTP answer the status
+//! is kept whatever the body was (the API's JSON, empty, a proxy's HTML,
+//! truncated), together with the API error code and message when the body
+//! has them, the request id, `Retry-After` and the number of attempts.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+use crate::auth::AuthError;
+use crate::config::ConfigError;
+
+/// A failed call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with a status that is not a success.
+    Api(ApiError),
+    /// The request could not be sent or the response not received: the
+    /// connection failed, was reset or closed early.
+    Transport {
+        /// What went wrong underneath.
+        source: reqwest::Error,
+        /// Requests sent, retries included.
+        attempts: u32,
+    },
+    /// The attempt or total deadline passed before an answer arrived.
+    Timeout {
+        /// Requests sent, retries included.
+        attempts: u32,
+        /// The underlying error, when the HTTP client reported it.
+        source: Option<reqwest::Error>,
+    },
+    /// A success status whose body is not what the spec says, or larger
+    /// than the configured limit.
+    Decode(DecodeError),
+    /// The client is misconfigured (see [`ConfigError`]).
+    Config(ConfigError),
+    /// No usable access token (see [`AuthError`]).
+    Auth(AuthError),
+    /// An argument was refused before anything was sent.
+    InvalidInput {
+        /// Which argument.
+        field: &'static str,
+        /// Why it was refused.
+        reason: String,
+    },
+}
+
+/// An answer of the API with a non-success status.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) code: Option<ErrorCode>,
+    pub(crate) message: Option<String>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) attempts: u32,
+    pub(crate) body: String,
+}
+
+impl ApiError {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The API error code (`error.code` of the body), if the body had one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.code.as_ref()
+    }
+
+    /// The API error message (`error.message`), if the body had one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The `x-moveworks-root-uuid` response header, which Moveworks support
+    /// uses to trace a request.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// How long the API asked to wait before retrying (`Retry-After` or
+    /// `retry-after-ms`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// Requests sent, retries included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The start of the response body (at most 1 KiB, lossily decoded), for
+    /// diagnosing answers that are not the API's JSON, such as a proxy's
+    /// HTML page. Not part of `Display`.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+}
+
+/// A success status whose body could not be used.
+#[derive(Debug)]
+pub struct DecodeError {
+    pub(crate) status: StatusCode,
+    pub(crate) request_id: Option<String>,
+    pub(crate) attempts: u32,
+    pub(crate) kind: DecodeErrorKind,
+}
+
+/// Why a body could not be used.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// Not the JSON the spec describes.
+    Json(serde_json::Error),
+    /// Longer than the client's response size limit.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// A success status the spec does not document for this operation.
+    UndocumentedStatus,
+}
+
+impl DecodeError {
+    /// The HTTP status (a success).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Why the body could not be used.
+    pub fn kind(&self) -> &DecodeErrorKind {
+        &self.kind
+    }
+}
+
+/// An API error code. Codes Moveworks documents are variants; any other is
+/// kept as [`ErrorCode::Unknown`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `INVALID_REQUEST`: the request is malformed or refers to something
+    /// that does not accept it.
+    InvalidRequest,
+    /// `UNAUTHORIZED`: the token is missing, invalid or expired.
+    Unauthorized,
+    /// `FORBIDDEN`: the token may not do this.
+    Forbidden,
+    /// `NOT_FOUND`: the conversation, response or message does not exist.
+    NotFound,
+    /// `RATE_LIMIT_EXCEEDED`: too many requests.
+    RateLimitExceeded,
+    /// `INTERNAL_ERROR`: the API failed.
+    InternalError,
+    /// A code this version of the SDK does not know, verbatim.
+    Unknown(String),
+}
+
+impl ErrorCode {
+    /// Parses a code as sent by the API.
+    pub fn parse(code: &str) -> Self {
+        match code {
+            "INVALID_REQUEST" => Self::InvalidRequest,
+            "UNAUTHORIZED" => Self::Unauthorized,
+            "FORBIDDEN" => Self::Forbidden,
+            "NOT_FOUND" => Self::NotFound,
+            "RATE_LIMIT_EXCEEDED" => Self::RateLimitExceeded,
+            "INTERNAL_ERROR" => Self::InternalError,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// The code as sent by the API.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidRequest => "INVALID_REQUEST",
+            Self::Unauthorized => "UNAUTHORIZED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
+            Self::InternalError => "INTERNAL_ERROR",
+            Self::Unknown(code) => code,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Error {
+    /// The HTTP status of the answer this error comes from, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode(decode) => Some(decode.status),
+            Error::Transport { source, .. } => source.status(),
+            _ => None,
+        }
+    }
+
+    /// The API error code, if the answer carried one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self {
+            Error::Api(api) => api.code.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The API error message, if the answer carried one.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The `x-moveworks-root-uuid` of the answer, if there was one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            Error::Decode(decode) => decode.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The wait the API asked for, if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(api) => api.retry_after,
+            _ => None,
+        }
+    }
+
+    /// Requests sent before giving up (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api(api) => api.attempts,
+            Error::Decode(decode) => decode.attempts,
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts,
+            Error::Config(_) | Error::Auth(_) | Error::InvalidInput { .. } => 0,
+        }
+    }
+
+    /// Whether the same call might succeed later: connection failures,
+    /// timeouts, and the statuses the default retry policy retries (408,
+    /// 429, 500, 502, 503, 504).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => crate::retry::DEFAULT_RETRY_STATUSES.contains(&api.status.as_u16()),
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Auth(auth) => auth.is_retryable(),
+            Error::Decode(_) | Error::Config(_) | Error::InvalidInput { .. } => false,
+        }
+    }
+
+    pub(crate) fn invalid_input(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+fn plural(attempts: u32) -> &'static str {
+    if attempts == 1 { "attempt" } else { "attempts" }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(api) => fmt::Display::fmt(api, f),
+            Error::Transport { source, attempts } => {
+                write!(
+                    f,
+                    "transport error after {attempts} {}: {source}",
+                    plural(*attempts)
+                )
+            }
+            Error::Timeout { attempts, .. } => {
+                write!(f, "timed out after {attempts} {}", plural(*attempts))
+            }
+            Error::Decode(decode) => fmt::Display::fmt(decode, f),
+            Error::Config(config) => write!(f, "configuration error: {config}"),
+            Error::Auth(auth) => write!(f, "authentication failed: {auth}"),
+            Error::InvalidInput { field, reason } => write!(f, "invalid `{field}`: {reason}"),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Moveworks API returned {}", self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        write!(f, " ({} {}", self.attempts, plural(self.attempts))?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, ", retry after {:.1}s", wait.as_secs_f64())?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            DecodeErrorKind::Json(e) => write!(
+                f,
+                "the {} response body is not the documented JSON: {e}",
+                self.status
+            ),
+            DecodeErrorKind::TooLarge { limit } => {
+                write!(
+                    f,
+                    "the {} response body exceeds the {limit}-byte limit",
+                    self.status
+                )
+            }
+            DecodeErrorKind::UndocumentedStatus => {
+                write!(
+                    f,
+                    "the API answered {}, a status this operation does not document",
+                    self.status
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            Error::Timeout {
+                source: Some(source),
+                ..
+            } => Some(source),
+            Error::Decode(DecodeError {
+                kind: DecodeErrorKind::Json(e),
+                ..
+            }) => Some(e),
+            Error::Config(e) => Some(e),
+            Error::Auth(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(e: AuthError) -> Self {
+        Error::Auth(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16) -> Error {
+        Error::Api(ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            code: Some(ErrorCode::parse("NOT_FOUND")),
+            message: Some("message does not exist".into()),
+            request_id: Some("f3b2".into()),
+            retry_after: None,
+            attempts: 1,
+            body: String::new(),
+        })
+    }
+
+    #[test]
+    fn api_errors_display_status_code_message_and_request_id() {
+        assert_eq!(
+            api(404).to_string(),
+            "Moveworks API returned 404 Not Found NOT_FOUND: message does not exist (1 attempt, request id f3b2)"
+        );
+    }
+
+    #[test]
+    fn retryability_follows_the_status() {
+        assert!(api(503).is_retryable());
+        assert!(api(429).is_retryable());
+        assert!(!api(404).is_retryable());
+        assert!(!Error::invalid_input("conversation_id", "empty").is_retryable());
+    }
+
+    #[test]
+    fn codes_round_trip_and_keep_unknown_ones() {
+        for code in [
+            "INVALID_REQUEST",
+            "UNAUTHORIZED",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "RATE_LIMIT_EXCEEDED",
+            "INTERNAL_ERROR",
+            "QUOTA",
+        ] {
+            assert_eq!(ErrorCode::parse(code).as_str(), code);
+        }
+        assert_eq!(
+            ErrorCode::parse("QUOTA"),
+            ErrorCode::Unknown("QUOTA".into())
+        );
+    }
+
+    #[test]
+    fn errors_are_send_sync_static() {
+        fn assert_bounds<T: std::error::Error + Send + Sync + 'static>() {}
+        assert_bounds::<Error>();
+    }
+}

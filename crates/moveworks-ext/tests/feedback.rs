@@ -1,0 +1,103 @@
+//! The feedback helper: ratings pick the message's callback id, and bad
+//! input is refused before anything reaches the server.
+
+use httpmock::Method::POST;
+use httpmock::MockServer;
+use moveworks_ext::{Client, Error, Feedback, FeedbackOptions, MAX_COMMENT_CHARS, Rating};
+use serde_json::json;
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .assistant_name("acme")
+        .bearer_token("t")
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_rating_sends_the_matching_callback_id_and_comment_verbatim() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/conversations/conv_1/responses/resp_1/messages/msg_1/feedback")
+                .json_body(json!({"callback_id": "eyJhY3Rpb24iOiJ1bmhlbHBmdWwifQ==", "additional_feedback": "Wrong office."}));
+            then.status(200).json_body(json!({"status": "SUBMITTED"}));
+        })
+        .await;
+    let options: FeedbackOptions = serde_json::from_value(json!({
+        "helpful": {"callback_id": "eyJhY3Rpb24iOiJoZWxwZnVsIn0="},
+        "unhelpful": {"callback_id": "eyJhY3Rpb24iOiJ1bmhlbHBmdWwifQ=="}
+    }))
+    .unwrap();
+
+    let feedback = Feedback::rate(&options, Rating::Unhelpful)
+        .unwrap()
+        .comment("Wrong office.");
+    client(&server)
+        .submit_feedback("conv_1", "resp_1", "msg_1", feedback)
+        .await
+        .unwrap();
+
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn bad_ids_and_long_comments_never_reach_the_server() {
+    let server = MockServer::start_async().await;
+    let anything = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(json!({"status": "SUBMITTED"}));
+        })
+        .await;
+    let client = client(&server);
+    let ok = || Feedback::with_callback_id("cb");
+
+    let too_long = ok().comment("x".repeat(MAX_COMMENT_CHARS + 1));
+    let error = client
+        .submit_feedback("conv_1", "resp_1", "msg_1", too_long)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::InvalidInput {
+                field: "comment",
+                ..
+            }
+        ),
+        "{error}"
+    );
+
+    for (c, r, m, field) in [
+        ("..", "resp_1", "msg_1", "conversation_id"),
+        ("conv_1", ".", "msg_1", "response_id"),
+        ("conv_1", "resp_1", "", "message_id"),
+        ("conv_1", "resp_1", "a/b", "message_id"),
+    ] {
+        let error = client.submit_feedback(c, r, m, ok()).await.unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidInput { field: f, .. } if *f == field),
+            "{error}"
+        );
+        assert_eq!(error.attempts(), 0);
+    }
+
+    // The generic path is guarded too, by the generated client's path check.
+    let body = moveworks_api::types::SubmitFeedbackRequest {
+        callback_id: "cb".into(),
+        additional_feedback: None,
+    };
+    let error = client
+        .call(|api| api.submit_feedback("..", "resp_1", "msg_1", &body))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::InvalidInput { field: "path", .. }),
+        "{error}"
+    );
+
+    assert_eq!(anything.calls_async().await, 0);
+}
