@@ -15,7 +15,7 @@ use moveworks_ext::{
     TokenProvider, TokenSource,
 };
 use serde_json::json;
-use support::{SUBMITTED, ScriptedServer, Step, error_body};
+use support::{ClientFor, SUBMITTED, ScriptedServer, Step, error_body};
 
 const CLIENT_SECRET: &str = "client-s3cret-value";
 

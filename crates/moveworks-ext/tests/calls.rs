@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use moveworks_api::types::SubmitFeedbackResponseStatus;
 use moveworks_ext::{Error, ErrorCode, Feedback, RetryPolicy};
-use support::{FEEDBACK_PATH, SUBMITTED, ScriptedServer, Step, error_body};
+use support::{ClientFor, FEEDBACK_PATH, SUBMITTED, ScriptedServer, Step, error_body};
 
 async fn submit(
     client: &moveworks_ext::Client,

@@ -10,7 +10,7 @@ use httpmock::Method::POST;
 use httpmock::MockServer;
 use moveworks_ext::{Client, Feedback, RetryPolicy};
 use serde_json::json;
-use support::{ScriptedServer, Step, error_body};
+use support::{ClientFor, ScriptedServer, Step, error_body};
 use tracing_subscriber::fmt::MakeWriter;
 
 #[derive(Clone, Default)]

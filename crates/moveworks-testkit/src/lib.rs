@@ -1,0 +1,16 @@
+//! Loopback HTTP servers for the SDK's tests and benchmarks.
+//!
+//! - [`ScriptedServer`]: answers each request with the next step of a
+//!   script (a response, or a fault: reset, close mid-body, stall,
+//!   trickle) and records what it received.
+//! - [`LoadServer`]: a keep-alive hyper server answering the spec's 200
+//!   body, optionally failing a fixed share of requests, with counters.
+//! - [`resources`]: resident memory and open file descriptors of this
+//!   process.
+
+mod load_server;
+pub mod resources;
+mod scripted;
+
+pub use load_server::{Counts, Failures, LoadServer};
+pub use scripted::{FEEDBACK_PATH, Received, SUBMITTED, ScriptedServer, Step, error_body};

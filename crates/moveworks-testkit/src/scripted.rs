@@ -1,0 +1,245 @@
+//! A scripted HTTP/1.1 server on loopback: answers the n-th request with
+//! the n-th step of a script (the last step repeats), records every request,
+//! and can misbehave on purpose. httpmock covers fixed answers; sequences
+//! (429 then 200) and faults need this. Written on raw TCP so that it can
+//! send what no well-behaved HTTP library would.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// One scripted answer.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// A complete response.
+    Respond {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    /// Read the request, then close the connection without answering.
+    Close,
+    /// Read the request, then reset the connection (RST) without answering.
+    Reset,
+    /// Send the status line and headers, then reset the connection.
+    ResetAfterHeaders,
+    /// Send the status line and headers (announcing `announced` bytes), then
+    /// `sent` of them, then close.
+    CloseMidBody { announced: usize, sent: usize },
+    /// Wait this long before answering at all.
+    Stall(Duration),
+    /// Send the headers, then one byte of body every `interval`.
+    Trickle { interval: Duration, bytes: usize },
+}
+
+impl Step {
+    pub fn json(status: u16, body: &str) -> Self {
+        Step::Respond {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let Step::Respond { headers, .. } = &mut self {
+            headers.push((name.to_owned(), value.to_owned()));
+        }
+        self
+    }
+
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Step::Respond {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+        }
+    }
+}
+
+/// A request the server received.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub at: std::time::Instant,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub struct ScriptedServer {
+    pub base_url: String,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+impl ScriptedServer {
+    pub async fn start(script: Vec<Step>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let log = received.clone();
+        tokio::spawn(async move {
+            let script = Arc::new(script);
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let (script, log) = (script.clone(), log.clone());
+                tokio::spawn(serve(stream, script, log));
+            }
+        });
+        Self { base_url, received }
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+
+    pub fn count(&self) -> usize {
+        self.received.lock().unwrap().len()
+    }
+}
+
+async fn serve(mut stream: TcpStream, script: Arc<Vec<Step>>, log: Arc<Mutex<Vec<Received>>>) {
+    // One request per connection keeps the script order unambiguous.
+    let Some(request) = read_request(&mut stream).await else {
+        return;
+    };
+    let index = {
+        let mut log = log.lock().unwrap();
+        log.push(request);
+        log.len() - 1
+    };
+    let step = script.get(index).or_else(|| script.last()).cloned();
+    let Some(step) = step else { return };
+    let _ = answer(&mut stream, step).await;
+}
+
+async fn answer(stream: &mut TcpStream, step: Step) -> std::io::Result<()> {
+    match step {
+        Step::Respond {
+            status,
+            headers,
+            body,
+        } => {
+            let mut head = format!(
+                "HTTP/1.1 {status} Scripted\r\ncontent-length: {}\r\nconnection: close\r\n",
+                body.len()
+            );
+            for (name, value) in headers {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+            head.push_str("\r\n");
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&body).await?;
+        }
+        Step::Close => {}
+        Step::Reset => {
+            stream.set_zero_linger()?;
+            return Ok(());
+        }
+        Step::ResetAfterHeaders => {
+            let head =
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n";
+            stream.write_all(head.as_bytes()).await?;
+            stream.flush().await?;
+            stream.set_zero_linger()?;
+            return Ok(());
+        }
+        Step::CloseMidBody { announced, sent } => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {announced}\r\n\r\n"
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&vec![b' '; sent]).await?;
+        }
+        Step::Stall(wait) => {
+            tokio::time::sleep(wait).await;
+            let body = br#"{"status": "SUBMITTED"}"#;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(body).await?;
+        }
+        Step::Trickle { interval, bytes } => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {bytes}\r\n\r\n"
+            );
+            stream.write_all(head.as_bytes()).await?;
+            for _ in 0..bytes {
+                tokio::time::sleep(interval).await;
+                stream.write_all(b" ").await?;
+            }
+        }
+    }
+    stream.flush().await?;
+    stream.shutdown().await
+}
+
+async fn read_request(stream: &mut TcpStream) -> Option<Received> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end + 4;
+        }
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next()?.split(' ');
+    let method = request_line.next()?.to_owned();
+    let path = request_line.next()?.to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = buffer[head_end..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Received {
+        method,
+        path,
+        headers,
+        body,
+        at: std::time::Instant::now(),
+    })
+}
+
+/// The spec's error body.
+pub fn error_body(code: &str, message: &str) -> String {
+    format!(r#"{{"error": {{"code": "{code}", "message": "{message}"}}}}"#)
+}
+
+/// The spec's 200 body of submit-feedback.
+pub const SUBMITTED: &str = r#"{"status": "SUBMITTED"}"#;
+
+/// The submit-feedback path for ids `conv_1`, `resp_1`, `msg_1`.
+pub const FEEDBACK_PATH: &str = "/conversations/conv_1/responses/resp_1/messages/msg_1/feedback";
