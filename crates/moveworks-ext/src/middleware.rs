@@ -9,10 +9,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use http_body_util::BodyExt;
 use moveworks_api::Operation;
 use moveworks_api::middleware::{BoxError, BoxFuture, Middleware};
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
+    TRANSFER_ENCODING, USER_AGENT,
 };
 use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument;
@@ -143,7 +145,7 @@ impl SdkMiddleware {
             }
             note(|facts| facts.attempts = attempts);
             let outcome = match client.execute(request).await {
-                Ok(response) => self.limit_body(response, streaming).await,
+                Ok(response) => self.buffered(response, streaming).await,
                 Err(error) => Err(error),
             };
             let span = tracing::Span::current();
@@ -254,60 +256,45 @@ impl SdkMiddleware {
         }
     }
 
-    /// Enforces the response size limit. A body with a `Content-Length`
-    /// within the limit passes through untouched (hyper enforces the
-    /// length); one without is read up to the limit. An over-limit body is
-    /// replaced by an empty one and the call record says why, so the call
-    /// fails instead of exhausting memory.
-    async fn limit_body(&self, response: Response, streaming: bool) -> reqwest::Result<Response> {
-        let limit = self.shared.max_response_bytes;
+    /// Reads the body inside the attempt, so that a connection that fails
+    /// or stalls mid-body is retried like any other transport failure, and
+    /// enforces the size limit: an over-limit body is replaced by an empty
+    /// one and the call record says why, so the call fails instead of
+    /// exhausting memory. Streamed responses pass through untouched.
+    async fn buffered(&self, response: Response, streaming: bool) -> reqwest::Result<Response> {
         if streaming || wants_event_stream_response(response.headers()) {
             return Ok(response);
         }
-        match response.content_length() {
-            Some(length) if length <= limit as u64 => Ok(response),
-            Some(_) => Ok(too_large(response, limit)),
-            None => read_within(response, limit).await,
+        let limit = self.shared.max_response_bytes;
+        let announced = response.content_length();
+        let (mut parts, mut body) = http::Response::from(response).into_parts();
+        if announced.is_some_and(|length| length > limit as u64) {
+            return Ok(too_large(parts, limit));
         }
+        let mut bytes = Vec::with_capacity(announced.map_or(0, |length| length as usize));
+        while let Some(frame) = body.frame().await {
+            if let Ok(data) = frame?.into_data() {
+                if bytes.len() + data.len() > limit {
+                    return Ok(too_large(parts, limit));
+                }
+                bytes.extend_from_slice(&data);
+            }
+        }
+        parts.headers.remove(TRANSFER_ENCODING);
+        Ok(Response::from(http::Response::from_parts(parts, bytes)))
     }
 }
 
-fn too_large(response: Response, limit: usize) -> Response {
+fn too_large(mut parts: http::response::Parts, limit: usize) -> Response {
     note(|facts| facts.too_large = Some(limit));
     tracing::warn!(
         limit,
-        status = response.status().as_u16(),
+        status = parts.status.as_u16(),
         "response body over the size limit"
     );
-    rebuilt(&response, Vec::new())
-}
-
-async fn read_within(mut response: Response, limit: usize) -> reqwest::Result<Response> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > limit {
-            return Ok(too_large(response, limit));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(rebuilt(&response, body))
-}
-
-/// A response with `response`'s status and headers and `body`.
-fn rebuilt(response: &Response, body: Vec<u8>) -> Response {
-    let mut builder = http::Response::builder()
-        .status(response.status())
-        .version(response.version());
-    if let Some(headers) = builder.headers_mut() {
-        *headers = response.headers().clone();
-        headers.remove(reqwest::header::CONTENT_LENGTH);
-        headers.remove(reqwest::header::TRANSFER_ENCODING);
-    }
-    match builder.body(body) {
-        Ok(rebuilt) => Response::from(rebuilt),
-        // Status, version and headers come from a valid response.
-        Err(_) => Response::from(http::Response::new(Vec::new())),
-    }
+    parts.headers.remove(CONTENT_LENGTH);
+    parts.headers.remove(TRANSFER_ENCODING);
+    Response::from(http::Response::from_parts(parts, Vec::new()))
 }
 
 fn wants_event_stream(headers: &HeaderMap) -> bool {
@@ -361,19 +348,5 @@ mod tests {
             HeaderValue::from_static("text/event-stream; charset=utf-8"),
         );
         assert!(wants_event_stream_response(&answer));
-    }
-
-    #[test]
-    fn rebuilt_responses_keep_status_and_headers() {
-        let original = Response::from(
-            http::Response::builder()
-                .status(503)
-                .header(REQUEST_ID, "abc")
-                .body(Vec::from("x"))
-                .unwrap(),
-        );
-        let copy = rebuilt(&original, b"body".to_vec());
-        assert_eq!(copy.status(), StatusCode::SERVICE_UNAVAILABLE);
-        assert_eq!(copy.headers()[REQUEST_ID], "abc");
     }
 }

@@ -1,0 +1,200 @@
+//! A server that misbehaves on purpose: refused connections, resets,
+//! bodies cut short, stalls and trickles. Each call must end within its
+//! deadline with the right error, retried exactly as the policy says.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use moveworks_ext::{Client, Error, Feedback, RetryPolicy, Timeouts};
+use support::{ScriptedServer, Step, client_for};
+
+const ATTEMPT: Duration = Duration::from_millis(400);
+const TOTAL: Duration = Duration::from_millis(1500);
+/// Scheduling slack on a loaded 2-core machine.
+const SLACK: Duration = Duration::from_millis(700);
+
+fn timeouts() -> Timeouts {
+    Timeouts {
+        connect: Duration::from_millis(400),
+        attempt: ATTEMPT,
+        total: TOTAL,
+    }
+}
+
+fn retrying() -> RetryPolicy {
+    RetryPolicy::default().initial_backoff(Duration::from_millis(20))
+}
+
+async fn run(
+    client: &Client,
+) -> (
+    Result<moveworks_api::types::SubmitFeedbackResponse, Error>,
+    Duration,
+) {
+    let started = Instant::now();
+    let result = client
+        .submit_feedback(
+            "conv_1",
+            "resp_1",
+            "msg_1",
+            Feedback::with_callback_id("cb"),
+        )
+        .await;
+    (result, started.elapsed())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Transport,
+    Timeout,
+}
+
+/// Runs `step` with the retrying policy and with no retries, checking the
+/// error kind, the attempt count against what the server saw, and the time.
+async fn check_fault(label: &str, step: Step, expect: Expect, retried_attempts: u32) {
+    for (policy, expected_attempts) in [(retrying(), retried_attempts), (RetryPolicy::none(), 1)] {
+        let server = ScriptedServer::start(vec![step.clone()]).await;
+        let client = client_for(&server.base_url)
+            .timeouts(timeouts())
+            .retry_policy(policy.clone())
+            .build()
+            .unwrap();
+
+        let (result, elapsed) = run(&client).await;
+
+        let error = result.expect_err(label);
+        let kind = match &error {
+            Error::Transport { .. } => Expect::Transport,
+            Error::Timeout { .. } => Expect::Timeout,
+            other => panic!("{label}: unexpected error {other:?}"),
+        };
+        assert_eq!(kind, expect, "{label}: {error}");
+        assert!(error.is_retryable(), "{label}");
+        assert_eq!(
+            error.attempts(),
+            expected_attempts,
+            "{label} with {policy:?}"
+        );
+        assert_eq!(
+            server.count() as u32,
+            expected_attempts,
+            "{label}: server saw a different number"
+        );
+        assert!(
+            elapsed <= TOTAL + SLACK,
+            "{label}: took {elapsed:?}, deadline {TOTAL:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_transport_error_retried_by_policy() {
+    // A port that was just free: nothing listens there.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    for (policy, attempts) in [(retrying(), 3), (RetryPolicy::none(), 1)] {
+        let client = client_for(&base_url)
+            .timeouts(timeouts())
+            .retry_policy(policy)
+            .build()
+            .unwrap();
+        let (result, elapsed) = run(&client).await;
+        let error = result.unwrap_err();
+        assert!(
+            matches!(&error, Error::Transport { source, .. } if source.is_connect()),
+            "{error:?}"
+        );
+        assert_eq!(error.attempts(), attempts);
+        assert!(elapsed < TOTAL, "{elapsed:?}");
+    }
+}
+
+#[tokio::test]
+async fn reset_before_answering() {
+    check_fault("reset before headers", Step::Reset, Expect::Transport, 3).await;
+}
+
+#[tokio::test]
+async fn reset_after_the_headers() {
+    check_fault(
+        "reset after headers",
+        Step::ResetAfterHeaders,
+        Expect::Transport,
+        3,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn closed_mid_body() {
+    check_fault(
+        "closed mid-body",
+        Step::CloseMidBody {
+            announced: 100,
+            sent: 10,
+        },
+        Expect::Transport,
+        3,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn stalled_before_the_headers() {
+    // 400 ms per attempt, 20 ms then 40 ms of backoff, 1.5 s in all: three
+    // attempts fit, the third cut short by the total deadline.
+    check_fault(
+        "stalled before headers",
+        Step::Stall(Duration::from_secs(30)),
+        Expect::Timeout,
+        3,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn stalled_mid_body() {
+    check_fault(
+        "stalled mid-body",
+        Step::Trickle {
+            interval: Duration::from_secs(30),
+            bytes: 10,
+        },
+        Expect::Timeout,
+        3,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn trickling_slower_than_a_byte_per_second() {
+    // Each byte arrives before the idle timeout would fire, so only the
+    // attempt and total deadlines can end the call.
+    let trickle = Step::Trickle {
+        interval: Duration::from_millis(1100),
+        bytes: 100,
+    };
+    for (policy, expected_attempts) in [(retrying(), 2), (RetryPolicy::none(), 1)] {
+        let server = ScriptedServer::start(vec![trickle.clone()]).await;
+        let timeouts = Timeouts {
+            connect: Duration::from_secs(1),
+            attempt: Duration::from_secs(2),
+            total: Duration::from_secs(4),
+        };
+        let client = client_for(&server.base_url)
+            .timeouts(timeouts)
+            .retry_policy(policy)
+            .build()
+            .unwrap();
+
+        let (result, elapsed) = run(&client).await;
+
+        let error = result.unwrap_err();
+        assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+        assert_eq!(error.attempts(), expected_attempts);
+        assert_eq!(server.count() as u32, expected_attempts);
+        assert!(elapsed <= timeouts.total + SLACK, "took {elapsed:?}");
+    }
+}
