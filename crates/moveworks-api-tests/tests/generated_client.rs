@@ -355,3 +355,25 @@ fn the_crate_embeds_the_spec_it_was_generated_from() {
     assert_eq!(operation.name, "submit_feedback");
     assert_eq!(operation.method, "POST");
 }
+
+#[tokio::test]
+async fn backslashes_stay_inside_their_segment() {
+    // URL parsers read `\` as `/` in http(s) URLs; `:\.` would otherwise
+    // become the segments `:` and `.`, and the `.` would vanish.
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/conversations/:%5C./responses/a%5Cb/messages/msg_1/feedback");
+            then.status(200).json_body(json!({"status": "SUBMITTED"}));
+        })
+        .await;
+    let client = authed_client(&server);
+
+    client
+        .submit_feedback(":\\.", "a\\b", "msg_1", &feedback_body())
+        .await
+        .unwrap();
+
+    assert_eq!(mock.calls_async().await, 1);
+}

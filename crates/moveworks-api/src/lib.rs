@@ -92,9 +92,11 @@ pub const OPERATIONS: &[Operation] = &[Operation {
     path: "/conversations/{conversation_id}/responses/{response_id}/messages/{message_id}/feedback",
 }];
 #[allow(unused_imports)]
+use crate::middleware::encode_path;
+#[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {

@@ -212,6 +212,33 @@ fn fill_parameters(template: &str) -> String {
     out
 }
 
+/// Percent-encodes a path parameter so that it stays one segment: control
+/// characters, non-ASCII bytes, space and `"`, `#`, `<`, `>`, `?`, the
+/// backquote, `{`, `}`, `/`, `%` and `\` are encoded. This is progenitor's
+/// set plus `\`, which URL parsers read as `/` in http(s) URLs. (`.` and
+/// `..` cannot be encoded away, since parsers decode `%2e` too; the path
+/// check refuses them.)
+pub fn encode_path(segment: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(segment.len());
+    for &byte in segment.as_bytes() {
+        let encode = byte.is_ascii_control()
+            || !byte.is_ascii()
+            || matches!(
+                byte,
+                b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%' | b'\\'
+            );
+        if encode {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        } else {
+            out.push(char::from(byte));
+        }
+    }
+    out
+}
+
 /// A template segment like `{id}` or `{id}.json` against an actual segment:
 /// the literal prefix and suffix must be there and the parameter non-empty.
 fn template_segment_matches(template: &str, actual: &str) -> bool {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use syn::visit::Visit;
 
 use super::progenitor_run::{self, SkippedOperation};
-use super::rewrite::{api_version_header, doc_comments, open_enums};
+use super::rewrite::{api_version_header, doc_comments, open_enums, path_encoding};
 use super::{crate_docs, format};
 use crate::normalize::OPEN_ENUM_EXTENSION;
 use crate::normalize::walk::METHODS;
@@ -56,6 +56,7 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
     let mut client: syn::File =
         syn::parse2(output.client).map_err(|e| format!("progenitor output does not parse: {e}"))?;
     api_version_header::remove(&mut client);
+    path_encoding::use_own_encoder(&mut client);
     // Spec text is sanitized before the open-enum rewrite adds docs of its
     // own, whose intra-doc links must survive.
     doc_comments::sanitize(&mut client);

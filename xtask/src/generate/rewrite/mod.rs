@@ -4,3 +4,4 @@
 pub mod api_version_header;
 pub mod doc_comments;
 pub mod open_enums;
+pub mod path_encoding;
