@@ -67,4 +67,23 @@ mod tests {
             assert_eq!(parse(body), None);
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Arbitrary bytes never panic the error-body reader.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096)) {
+            let _ = parse(&bytes);
+        }
+
+        /// JSON-shaped input with arbitrary values never panics either, and a
+        /// string `code` always comes back verbatim.
+        #[test]
+        fn json_shaped_bodies_keep_their_code(code in ".*", message in proptest::prelude::any::<Option<String>>()) {
+            let body = serde_json::json!({"error": {"code": code, "message": message}});
+            let parsed = parse(body.to_string().as_bytes()).expect("an object with a code");
+            proptest::prop_assert_eq!(parsed.code.as_deref(), Some(code.as_str()));
+        }
+    }
 }

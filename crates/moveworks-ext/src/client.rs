@@ -105,9 +105,32 @@ impl Client {
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
         E: Serialize,
     {
+        self.call_with_metadata(operation)
+            .await
+            .map(|answer| answer.value)
+    }
+
+    /// Like [`Client::call`], and also says how the call went: status,
+    /// request id and attempts, for logging successful calls as well.
+    pub async fn call_with_metadata<'a, T, E, F, Fut>(
+        &'a self,
+        operation: F,
+    ) -> Result<WithMetadata<T>, Error>
+    where
+        F: FnOnce(&'a moveworks_api::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+        E: Serialize,
+    {
         let (result, facts) = call_record::recorded(operation(&self.api)).await;
         match result {
-            Ok(value) => Ok(value.into_inner()),
+            Ok(value) => Ok(WithMetadata {
+                metadata: CallMetadata {
+                    status: value.status(),
+                    request_id: facts.request_id,
+                    attempts: facts.attempts,
+                },
+                value: value.into_inner(),
+            }),
             Err(error) => Err(crate::call_error::from_generated(error, facts).await),
         }
     }
@@ -167,6 +190,27 @@ impl fmt::Debug for Client {
             .field("retry", &self.settings.retry)
             .finish_non_exhaustive()
     }
+}
+
+/// A call's result with how the call went.
+#[derive(Debug, Clone)]
+pub struct WithMetadata<T> {
+    /// The decoded result.
+    pub value: T,
+    /// How the call went.
+    pub metadata: CallMetadata,
+}
+
+/// How a successful call went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallMetadata {
+    /// The status of the answer.
+    pub status: reqwest::StatusCode,
+    /// The `x-moveworks-root-uuid` of the answer, if it had one.
+    pub request_id: Option<String>,
+    /// Requests sent, retries included.
+    pub attempts: u32,
 }
 
 /// Options for some calls, applied with [`Client::with_options`].

@@ -76,7 +76,9 @@ mod tls;
 mod token_cache;
 
 pub use auth::{AccessToken, AuthError, AuthErrorKind, BoxFuture, StaticToken, TokenProvider};
-pub use client::{CallOptions, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
+pub use client::{
+    CallMetadata, CallOptions, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, WithMetadata,
+};
 pub use config::{ConfigError, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, Timeouts, env};
 pub use error::{ApiError, DecodeError, DecodeErrorKind, Error, ErrorCode};
 pub use feedback::{Feedback, FeedbackOption, FeedbackOptions, MAX_COMMENT_CHARS, Rating};

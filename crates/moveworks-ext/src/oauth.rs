@@ -245,4 +245,34 @@ mod tests {
         .unwrap();
         assert!(!format!("{source:?}").contains("sup3r"));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Token endpoint answers of arbitrary bytes never panic, and an
+        /// error never quotes the answer (which may hold a token).
+        #[test]
+        fn arbitrary_token_answers_never_panic_or_leak(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
+            if let Err(error) = parse_token(&bytes) {
+                let text = error.to_string();
+                proptest::prop_assert!(text.len() < 200);
+            }
+        }
+
+        /// Structured answers with arbitrary field values never panic.
+        #[test]
+        fn arbitrary_token_fields_never_panic(
+            token in ".*",
+            secret in "[A-Z0-9]{12,32}",
+            expires in proptest::prelude::any::<Option<f64>>(),
+            kind in proptest::prelude::any::<Option<String>>(),
+            wrapped in proptest::prelude::any::<bool>(),
+        ) {
+            let fields = serde_json::json!({"access_token": format!("{token}{secret}"), "expires_in": expires, "token_type": kind});
+            let body = if wrapped { serde_json::json!({"data": fields}) } else { fields };
+            if let Err(error) = parse_token(body.to_string().as_bytes()) {
+                proptest::prop_assert!(!error.to_string().contains(&secret));
+            }
+        }
+    }
 }

@@ -107,4 +107,39 @@ mod tests {
             None
         );
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// Any header value gives a wait the policy bounds (at most the
+        /// 60 s cap, or no retry at all), and never panics.
+        #[test]
+        fn any_header_value_gives_a_bounded_wait_or_none(
+            retry_after in ".*",
+            retry_after_ms in ".*",
+            seconds_since_epoch in 0u64..4_000_000_000,
+        ) {
+            let now = SystemTime::UNIX_EPOCH + Duration::from_secs(seconds_since_epoch);
+            let mut map = HeaderMap::new();
+            if let Ok(value) = HeaderValue::from_str(&retry_after) {
+                map.insert(RETRY_AFTER, value);
+            }
+            if let Ok(value) = HeaderValue::from_str(&retry_after_ms) {
+                map.insert("retry-after-ms", value);
+            }
+            let asked = from_headers(&map, now);
+            let policy = crate::retry::RetryPolicy::default();
+            match crate::retry::decide(&policy, 1, asked, Duration::from_secs(3600)) {
+                crate::retry::Decision::RetryAfter(wait) => proptest::prop_assert!(wait <= Duration::from_secs(60)),
+                crate::retry::Decision::Stop => {}
+            }
+        }
+
+        /// Numeric values of every size parse without overflow.
+        #[test]
+        fn numbers_of_any_size_parse(digits in "[0-9]{1,40}") {
+            let wait = parse_retry_after(&digits, SystemTime::now());
+            proptest::prop_assert!(wait.is_some());
+        }
+    }
 }

@@ -1,0 +1,159 @@
+//! Every status crossed with every kind of body: the call returns (no panic,
+//! no hang), succeeds only on a valid success body, and every error keeps
+//! the status, the request id and, where the body has them, code and
+//! message. A body over the size limit is an error, not an allocation.
+
+mod support;
+
+use std::time::Duration;
+
+use moveworks_ext::{DecodeErrorKind, Error, ErrorCode, RetryPolicy};
+use support::{ClientFor, SUBMITTED, ScriptedServer, Step, error_body};
+
+const STATUSES: [u16; 12] = [200, 400, 401, 403, 404, 408, 429, 500, 502, 503, 504, 418];
+const TEN_MIB: usize = 10 * 1024 * 1024;
+const REQUEST_ID: &str = "matrix-request-id";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Body {
+    SpecJson,
+    UnknownCode,
+    Empty,
+    Html,
+    TruncatedJson,
+    WrongContentType,
+    TenMebibytes,
+    InvalidUtf8,
+}
+
+const BODIES: [Body; 8] = [
+    Body::SpecJson,
+    Body::UnknownCode,
+    Body::Empty,
+    Body::Html,
+    Body::TruncatedJson,
+    Body::WrongContentType,
+    Body::TenMebibytes,
+    Body::InvalidUtf8,
+];
+
+fn spec_error_code(status: u16) -> &'static str {
+    match status {
+        400 => "INVALID_REQUEST",
+        401 => "UNAUTHORIZED",
+        403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        429 => "RATE_LIMIT_EXCEEDED",
+        _ => "INTERNAL_ERROR",
+    }
+}
+
+fn answer(status: u16, body: Body) -> Step {
+    let json = |text: String| Step::raw(status, "application/json", text);
+    let step = match (status, body) {
+        (200, Body::SpecJson) => json(SUBMITTED.to_owned()),
+        (200, Body::UnknownCode) => json(r#"{"status": "QUEUED"}"#.to_owned()),
+        (200, Body::WrongContentType) => Step::raw(status, "text/plain", SUBMITTED),
+        (_, Body::SpecJson) => json(error_body(spec_error_code(status), "spec message")),
+        (_, Body::UnknownCode) => json(error_body("BRAND_NEW_CODE", "new message")),
+        (_, Body::WrongContentType) => Step::raw(
+            status,
+            "text/plain",
+            error_body(spec_error_code(status), "spec message"),
+        ),
+        (_, Body::Empty) => json(String::new()),
+        (_, Body::Html) => Step::raw(
+            status,
+            "text/html",
+            "<html><body><h1>Bad Gateway</h1></body></html>",
+        ),
+        (_, Body::TruncatedJson) => json(r#"{"error": {"code": "NOT_FO"#.to_owned()),
+        (_, Body::TenMebibytes) => Step::raw(status, "application/json", vec![b' '; TEN_MIB]),
+        (_, Body::InvalidUtf8) => Step::raw(
+            status,
+            "application/json",
+            vec![0xff, 0xfe, b'{', 0xc3, 0x28],
+        ),
+    };
+    step.with_header("x-moveworks-root-uuid", REQUEST_ID)
+}
+
+/// Whether the answer is a valid success: the spec's body, an unknown
+/// status value (open enum), or the spec's body under a wrong content type.
+fn is_valid_success(status: u16, body: Body) -> bool {
+    status == 200
+        && matches!(
+            body,
+            Body::SpecJson | Body::UnknownCode | Body::WrongContentType
+        )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_status_with_every_body_returns_a_faithful_result() {
+    let mut checked = 0;
+    for status in STATUSES {
+        for body in BODIES {
+            let server = ScriptedServer::start(vec![answer(status, body)]).await;
+            let client = server
+                .client()
+                .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+                .build()
+                .unwrap();
+            let call = client.submit_feedback(
+                "conv_1",
+                "resp_1",
+                "msg_1",
+                moveworks_ext::Feedback::with_callback_id("cb"),
+            );
+            let result = tokio::time::timeout(Duration::from_secs(20), call)
+                .await
+                .unwrap_or_else(|_| panic!("{status} {body:?}: the call hung"));
+            let case = format!("{status} {body:?}");
+
+            if is_valid_success(status, body) {
+                result.unwrap_or_else(|e| panic!("{case}: expected success, got {e}"));
+                checked += 1;
+                continue;
+            }
+            let error = match result {
+                Ok(answer) => panic!("{case}: succeeded with {answer:?}"),
+                Err(error) => error,
+            };
+            assert_eq!(
+                error.status().map(|s| s.as_u16()),
+                Some(status),
+                "{case}: {error}"
+            );
+            assert_eq!(error.request_id(), Some(REQUEST_ID), "{case}: {error}");
+            let retried = [408, 429, 500, 502, 503, 504].contains(&status);
+            assert_eq!(error.attempts(), if retried { 3 } else { 1 }, "{case}");
+            assert_eq!(server.count() as u32, error.attempts(), "{case}");
+            match (status, body) {
+                (200, Body::TenMebibytes) => assert!(
+                    matches!(&error, Error::Decode(d) if matches!(d.kind(), DecodeErrorKind::TooLarge { .. })),
+                    "{case}: {error:?}"
+                ),
+                (200, _) => assert!(matches!(error, Error::Decode(_)), "{case}: {error:?}"),
+                (_, Body::SpecJson | Body::WrongContentType) => {
+                    assert_eq!(
+                        error.code(),
+                        Some(&ErrorCode::parse(spec_error_code(status))),
+                        "{case}"
+                    );
+                    assert_eq!(error.message(), Some("spec message"), "{case}");
+                }
+                (_, Body::UnknownCode) => {
+                    assert_eq!(
+                        error.code(),
+                        Some(&ErrorCode::Unknown("BRAND_NEW_CODE".into())),
+                        "{case}"
+                    );
+                    assert_eq!(error.message(), Some("new message"), "{case}");
+                }
+                _ => assert!(matches!(error, Error::Api(_)), "{case}: {error:?}"),
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, STATUSES.len() * BODIES.len());
+}
