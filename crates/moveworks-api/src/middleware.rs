@@ -158,10 +158,12 @@ impl ClientHooks<Hooks> for crate::Client {
 /// `base_url` and `operation`'s template, with each `{parameter}` filling
 /// exactly one non-empty segment.
 ///
-/// The generated methods percent-encode `/`, `?`, `#` and `%` in path
-/// parameters, but the URL parser still resolves `.` and `..` segments, and
-/// an empty parameter leaves an empty segment: `conversations/../x` would be
-/// sent as `x`. Such requests are refused before anything is sent.
+/// The generated methods percent-encode path parameters (see
+/// [`encode_path`]), but the URL parser still resolves `.` and `..`
+/// segments (even percent-encoded), and an empty parameter leaves an empty
+/// segment: `conversations/../x` would be sent as `x`. Such requests are
+/// refused before anything is sent. The check is textual (no URL parsing)
+/// because it runs on every request.
 pub fn check_path(base_url: &str, url: &reqwest::Url, operation: &Operation) -> Result<(), String> {
     let refuse = || {
         format!(
@@ -171,22 +173,29 @@ pub fn check_path(base_url: &str, url: &reqwest::Url, operation: &Operation) -> 
             operation.path,
         )
     };
-    // The same concatenation the generated method does, with a harmless
-    // value in every parameter.
-    let probe = reqwest::Url::parse(&format!("{base_url}{}", fill_parameters(operation.path)))
-        .map_err(|_| refuse())?;
-    let expected: Vec<&str> = probe.path().split('/').collect();
-    let actual: Vec<&str> = url.path().split('/').collect();
-    let template: Vec<&str> = operation.path.split('/').skip(1).collect();
-    if expected.len() != actual.len() || expected.len() < template.len() {
+    // The generated method requests `{base_url}{template}`: the base URL's
+    // path segments, then the template's. A resolved dot segment changes
+    // the count, so the count alone catches every escape; the literal and
+    // parameter checks below catch anything else that moved.
+    let path = url.path();
+    let slashes = |text: &str| text.bytes().filter(|&b| b == b'/').count();
+    let template_segments = slashes(operation.path);
+    if slashes(path) != slashes(base_path(base_url)) + template_segments {
         return Err(refuse());
     }
-    // The template's segments are the last ones of the path.
-    let template_start = expected.len() - template.len();
-    for (index, (want, got)) in expected.iter().zip(&actual).enumerate() {
-        let ok = match index.checked_sub(template_start).map(|i| template[i]) {
-            Some(segment) if segment.contains('{') => template_segment_matches(segment, got),
-            _ => want == got,
+    let tail = path
+        .rsplit('/')
+        .zip(operation.path.rsplit('/'))
+        .take(template_segments);
+    for (actual, template) in tail {
+        let ok = if template.contains('{') {
+            template_segment_matches(template, actual)
+        } else {
+            // Literals the URL parser would percent-encode are not compared.
+            template == actual
+                || !template
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
         };
         if !ok {
             return Err(refuse());
@@ -195,21 +204,15 @@ pub fn check_path(base_url: &str, url: &reqwest::Url, operation: &Operation) -> 
     Ok(())
 }
 
-fn fill_parameters(template: &str) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut inside = false;
-    for c in template.chars() {
-        match c {
-            '{' => {
-                inside = true;
-                out.push('p');
-            }
-            '}' => inside = false,
-            _ if !inside => out.push(c),
-            _ => {}
-        }
-    }
-    out
+/// The path part of a base URL as written (`""` when it has none).
+fn base_path(base_url: &str) -> &str {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme
+        .find('/')
+        .map_or("", |start| &after_scheme[start..]);
+    path.split(['?', '#']).next().unwrap_or("")
 }
 
 /// Percent-encodes a path parameter so that it stays one segment: control

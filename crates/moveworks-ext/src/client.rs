@@ -44,11 +44,10 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// ```
 #[derive(Clone)]
 pub struct Client {
+    /// Holds the base URL and the `reqwest::Client` too.
     api: moveworks_api::Client,
-    http: reqwest::Client,
-    base_url: String,
     shared: Arc<Shared>,
-    settings: Settings,
+    settings: Arc<Settings>,
     credential_kind: &'static str,
 }
 
@@ -82,7 +81,7 @@ impl Client {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        moveworks_api::ClientInfo::baseurl(&self.api)
     }
 
     /// Calls any operation of the generated client and returns its decoded
@@ -152,7 +151,7 @@ impl Client {
     /// # }
     /// ```
     pub fn with_options(&self, options: CallOptions) -> Client {
-        let mut settings = self.settings.clone();
+        let mut settings = Settings::clone(&self.settings);
         if let Some(retry) = options.retry {
             settings.retry = retry;
         }
@@ -163,13 +162,14 @@ impl Client {
             settings.timeouts.total = total;
         }
         settings.headers.extend(options.headers);
+        let settings = Arc::new(settings);
         let middleware = SdkMiddleware {
             shared: self.shared.clone(),
             settings: settings.clone(),
         };
         let api = moveworks_api::Client::new_with_client(
-            &self.base_url,
-            self.http.clone(),
+            self.base_url(),
+            moveworks_api::ClientInfo::client(&self.api).clone(),
             Hooks::new(middleware),
         );
         Client {
@@ -183,7 +183,7 @@ impl Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url())
             .field("assistant_name", &self.shared.assistant_name)
             .field("credential", &self.credential_kind)
             .field("timeouts", &self.settings.timeouts)
@@ -520,11 +520,11 @@ impl ClientBuilder {
             user_agent,
             max_response_bytes: self.max_response_bytes,
         });
-        let settings = Settings {
+        let settings = Arc::new(Settings {
             retry: self.retry,
             timeouts: self.timeouts,
             headers: HeaderMap::new(),
-        };
+        });
         let middleware = SdkMiddleware {
             shared: shared.clone(),
             settings: settings.clone(),
@@ -533,8 +533,6 @@ impl ClientBuilder {
             moveworks_api::Client::new_with_client(&base_url, http.clone(), Hooks::new(middleware));
         Ok(Client {
             api,
-            http,
-            base_url,
             shared,
             settings,
             credential_kind,

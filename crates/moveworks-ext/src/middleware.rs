@@ -12,12 +12,12 @@ use std::time::{Duration, Instant, SystemTime};
 use http_body_util::BodyExt;
 use moveworks_api::Operation;
 use moveworks_api::middleware::{BoxError, BoxFuture, Middleware};
+use reqwest::ResponseBuilderExt;
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
     TRANSFER_ENCODING, USER_AGENT,
 };
 use reqwest::{Request, Response, StatusCode};
-use tracing::Instrument;
 
 use crate::auth::TokenProvider;
 use crate::call_record::{self, note};
@@ -50,7 +50,7 @@ pub(crate) struct Settings {
 
 pub(crate) struct SdkMiddleware {
     pub(crate) shared: Arc<Shared>,
-    pub(crate) settings: Settings,
+    pub(crate) settings: Arc<Settings>,
 }
 
 impl fmt::Debug for SdkMiddleware {
@@ -94,7 +94,10 @@ impl Middleware for SdkMiddleware {
         request: Request,
         operation: &'static Operation,
     ) -> BoxFuture<'a, reqwest::Result<Response>> {
-        let span = tracing::info_span!(
+        // DEBUG, like tower-http's and the AWS SDK's request spans: a
+        // service logging at INFO pays nothing for it; `moveworks_ext=debug`
+        // turns it on. Retries and token refreshes are INFO events.
+        let span = tracing::debug_span!(
             "moveworks.request",
             operation = operation.id,
             method = operation.method,
@@ -103,18 +106,41 @@ impl Middleware for SdkMiddleware {
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        Box::pin(self.send_with_retries(client, request).instrument(span))
+        // The span is not entered while the request is in flight: entering
+        // on every poll costs a subscriber more than the span itself. Events
+        // of this module name it as their parent instead.
+        Box::pin(async move {
+            let started = Instant::now();
+            let (outcome, attempts) = self.send_with_retries(client, request, &span).await;
+            // Recorded once, at the end: each record costs a subscriber some
+            // formatting.
+            span.record("attempts", attempts);
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            if let Ok(response) = &outcome {
+                span.record("status", response.status().as_u16());
+                if let Some(id) = response
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                {
+                    span.record("request_id", id);
+                }
+            }
+            outcome
+        })
     }
 }
 
 impl SdkMiddleware {
+    /// Sends `request`, retrying as the policy says; returns the last
+    /// outcome and the number of attempts.
     async fn send_with_retries(
         &self,
         client: &reqwest::Client,
         mut request: Request,
-    ) -> reqwest::Result<Response> {
-        let started = Instant::now();
-        let deadline = started + self.settings.timeouts.total;
+        span: &tracing::Span,
+    ) -> (reqwest::Result<Response>, u32) {
+        let deadline = Instant::now() + self.settings.timeouts.total;
         let policy = &self.settings.retry;
         // A streamed response lives as long as its consumer reads it: only
         // the connect and idle timeouts apply.
@@ -148,15 +174,12 @@ impl SdkMiddleware {
                 Ok(response) => self.buffered(response, streaming).await,
                 Err(error) => Err(error),
             };
-            let span = tracing::Span::current();
-            span.record("attempts", attempts);
-            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-
             let asked = match &outcome {
                 Ok(response) => {
                     let status = response.status();
                     let asked = self.observe(response);
                     tracing::debug!(
+                        parent: span,
                         attempt = attempts,
                         status = status.as_u16(),
                         "attempt answered"
@@ -166,20 +189,20 @@ impl SdkMiddleware {
                         && self.shared.provider.can_refresh()
                     {
                         refreshed_token = true;
-                        if let Some(fresh) = self.with_fresh_token(copy.take()).await {
+                        if let Some(fresh) = self.with_fresh_token(copy.take(), span).await {
                             request = fresh;
                             continue;
                         }
                     }
                     if !policy.retries_status(status.as_u16()) {
-                        return outcome;
+                        return (outcome, attempts);
                     }
                     asked
                 }
                 Err(error) => {
-                    tracing::debug!(attempt = attempts, error = %error.without_url_ref(), "attempt failed");
+                    tracing::debug!(parent: span, attempt = attempts, error = %error.without_url_ref(), "attempt failed");
                     if !is_retryable_transport(error) {
-                        return outcome;
+                        return (outcome, attempts);
                     }
                     None
                 }
@@ -189,6 +212,7 @@ impl SdkMiddleware {
             match (decide(policy, retries, asked, remaining), copy) {
                 (Decision::RetryAfter(wait), Some(copy)) => {
                     tracing::info!(
+                        parent: span,
                         attempt = attempts,
                         wait_ms = wait.as_millis() as u64,
                         "retrying"
@@ -196,31 +220,26 @@ impl SdkMiddleware {
                     tokio::time::sleep(wait).await;
                     request = copy;
                 }
-                _ => return outcome,
+                _ => return (outcome, attempts),
             }
         }
     }
 
     /// Records the answer's status, request id and `Retry-After` in the
-    /// span and the call record; returns the `Retry-After`.
+    /// call record; returns the `Retry-After`.
     fn observe(&self, response: &Response) -> Option<Duration> {
         let status = response.status();
-        let request_id = response
-            .headers()
-            .get(REQUEST_ID)
-            .and_then(|v| v.to_str().ok());
-        let span = tracing::Span::current();
-        span.record("status", status.as_u16());
-        if let Some(id) = request_id {
-            span.record("request_id", id);
-        }
         let asked = if status.is_success() {
             None
         } else {
             retry_after::from_headers(response.headers(), SystemTime::now())
         };
         if call_record::is_recording() {
-            let request_id = request_id.map(str::to_owned);
+            let request_id = response
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
             note(|facts| {
                 facts.status = Some(status);
                 facts.request_id = request_id;
@@ -232,7 +251,11 @@ impl SdkMiddleware {
 
     /// After a 401: drops the token that was sent and returns the request
     /// again with a fresh one, or `None` when no fresh token can be had.
-    async fn with_fresh_token(&self, copy: Option<Request>) -> Option<Request> {
+    async fn with_fresh_token(
+        &self,
+        copy: Option<Request>,
+        span: &tracing::Span,
+    ) -> Option<Request> {
         let provider = &self.shared.provider;
         let mut request = copy?;
         let sent = request.headers().get(AUTHORIZATION).cloned();
@@ -246,11 +269,11 @@ impl SdkMiddleware {
                 request
                     .headers_mut()
                     .insert(AUTHORIZATION, fresh.header().clone());
-                tracing::info!("401 answered; retrying once with a refreshed token");
+                tracing::info!(parent: span, "401 answered; retrying once with a refreshed token");
                 Some(request)
             }
             Err(error) => {
-                tracing::warn!(%error, "401 answered and the token could not be refreshed");
+                tracing::warn!(parent: span, %error, "401 answered and the token could not be refreshed");
                 None
             }
         }
@@ -267,25 +290,47 @@ impl SdkMiddleware {
         }
         let limit = self.shared.max_response_bytes;
         let announced = response.content_length();
-        let (mut parts, mut body) = http::Response::from(response).into_parts();
+        // Converting back to a reqwest response loses the URL unless it is
+        // carried over explicitly (and reqwest then parses a placeholder).
+        let url = response.url().clone();
+        let (parts, mut body) = http::Response::from(response).into_parts();
         if announced.is_some_and(|length| length > limit as u64) {
-            return Ok(too_large(parts, limit));
+            return Ok(too_large(parts, url, limit));
         }
         let mut bytes = Vec::with_capacity(announced.map_or(0, |length| length as usize));
         while let Some(frame) = body.frame().await {
             if let Ok(data) = frame?.into_data() {
                 if bytes.len() + data.len() > limit {
-                    return Ok(too_large(parts, limit));
+                    return Ok(too_large(parts, url, limit));
                 }
                 bytes.extend_from_slice(&data);
             }
         }
-        parts.headers.remove(TRANSFER_ENCODING);
-        Ok(Response::from(http::Response::from_parts(parts, bytes)))
+        Ok(rebuilt(parts, url, bytes))
     }
 }
 
-fn too_large(mut parts: http::response::Parts, limit: usize) -> Response {
+/// A response with `parts` (status, headers, extensions), `url` and `body`.
+fn rebuilt(parts: http::response::Parts, url: reqwest::Url, body: Vec<u8>) -> Response {
+    let mut builder = http::Response::builder()
+        .status(parts.status)
+        .version(parts.version)
+        .url(url);
+    if let Some(headers) = builder.headers_mut() {
+        *headers = parts.headers;
+        headers.remove(TRANSFER_ENCODING);
+    }
+    if let Some(extensions) = builder.extensions_mut() {
+        extensions.extend(parts.extensions);
+    }
+    match builder.body(body) {
+        Ok(response) => Response::from(response),
+        // Status and version come from a response that was valid.
+        Err(_) => Response::from(http::Response::new(Vec::new())),
+    }
+}
+
+fn too_large(mut parts: http::response::Parts, url: reqwest::Url, limit: usize) -> Response {
     note(|facts| facts.too_large = Some(limit));
     tracing::warn!(
         limit,
@@ -293,8 +338,7 @@ fn too_large(mut parts: http::response::Parts, limit: usize) -> Response {
         "response body over the size limit"
     );
     parts.headers.remove(CONTENT_LENGTH);
-    parts.headers.remove(TRANSFER_ENCODING);
-    Response::from(http::Response::from_parts(parts, Vec::new()))
+    rebuilt(parts, url, Vec::new())
 }
 
 fn wants_event_stream(headers: &HeaderMap) -> bool {

@@ -54,7 +54,8 @@ async fn trace_output_names_calls_and_never_holds_secrets() {
         Step::json(
             200,
             r#"{"status": "SUBMITTED", "secret_looking_body": "body-s3cret"}"#,
-        ),
+        )
+        .with_header("x-moveworks-root-uuid", "root-2"),
     ])
     .await;
     let client = server
@@ -108,7 +109,8 @@ async fn trace_output_names_calls_and_never_holds_secrets() {
     assert!(output.contains("moveworks.request"), "{output}");
     assert!(output.contains("operation=\"submit-feedback\""), "{output}");
     assert!(output.contains("status=200"), "{output}");
-    assert!(output.contains("request_id=\"root-1\""), "{output}");
+    // The span describes the final answer.
+    assert!(output.contains("request_id=\"root-2\""), "{output}");
     assert!(output.contains("attempts=2"), "{output}");
     assert!(output.contains("retrying"), "{output}");
     assert!(
