@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's automation, as a library so that its pieces
 //! are unit-tested and the freshness test can call the generator directly.
 
+pub mod bench;
 pub mod change_summary;
 pub mod codegen;
 pub mod freshness;

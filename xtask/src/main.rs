@@ -15,6 +15,11 @@ commands:
       committed output is stale. --spec reads another spec; --out writes one
       standalone, buildable client crate into DIR (named after DIR unless
       --name is given) instead of touching the workspace.
+  bench [--smoke] [--build] [--output FILE]
+      Measure client overhead (raw reqwest vs the generated client vs
+      moveworks-ext), memory and codegen time, and write BENCHMARKS.md.
+      --build adds cold-build times (minutes). --smoke runs a few iterations
+      only (CI) and writes nothing unless --output is given.
   help
       Print this text.
 ";
@@ -26,6 +31,16 @@ fn main() -> ExitCode {
             Ok(options) => match codegen::run(&options) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(message) => usage_error(&message),
+        },
+        Some("bench") => match parse_bench(&args[1..]) {
+            Ok(options) => match xtask::bench::run(&options) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(message) => {
                     eprintln!("error: {message}");
                     ExitCode::FAILURE
@@ -84,6 +99,22 @@ fn parse_codegen(args: &[String]) -> Result<Options, String> {
         target,
         check,
     })
+}
+
+fn parse_bench(args: &[String]) -> Result<xtask::bench::Options, String> {
+    let mut options = xtask::bench::Options::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--smoke" => options.smoke = true,
+            "--build" => options.build = true,
+            "--output" => {
+                options.output = Some(PathBuf::from(args.next().ok_or("--output needs a value")?))
+            }
+            other => return Err(format!("unknown bench argument `{other}`")),
+        }
+    }
+    Ok(options)
 }
 
 /// A valid cargo package name from the output directory's name.
