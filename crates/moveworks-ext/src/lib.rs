@@ -19,9 +19,10 @@
 //! - **Safety**: ids that would change the request path (`""`, `.`, `..`,
 //!   `a/b`) and over-long comments are refused before sending; response
 //!   bodies over 8 MiB are refused instead of filling memory.
-//! - **Observability**: a `tracing` span `moveworks.request` per call, with
-//!   operation, attempts, status, request id and elapsed time; never a token
-//!   or a body.
+//! - **Observability**: a DEBUG-level `tracing` span `moveworks.request` per
+//!   call, with operation, attempts, status, request id and elapsed time
+//!   (enable with `moveworks_ext=debug`), and INFO events for retries and
+//!   token refreshes; never a token or a body.
 //!
 //! # Example
 //!

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use tracing::Instrument;
 
 use crate::auth::{AccessToken, AuthError, AuthErrorKind, BoxFuture};
 use crate::token_cache::TokenSource;
@@ -175,11 +176,10 @@ pub(crate) fn parse_token(body: &[u8]) -> Result<AccessToken, AuthError> {
 
 impl TokenSource for ClientCredentials {
     fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
-        Box::pin(async move {
-            let span = tracing::debug_span!("moveworks.token", endpoint = %self.token_url);
-            let _entered = span.enter();
-            self.request().await
-        })
+        // Instrumented, not entered: a guard held across an await would
+        // leave the span entered on whatever the thread runs meanwhile.
+        let span = tracing::debug_span!("moveworks.token", endpoint = %self.token_url);
+        Box::pin(self.request().instrument(span))
     }
 }
 
