@@ -11,33 +11,22 @@ use std::time::Duration;
 use httpmock::Method::POST;
 use httpmock::MockServer;
 use moveworks_ext::{
-    AccessToken, AuthError, BoxFuture, CachingTokenProvider, Client, Error, Feedback,
-    TokenProvider, TokenSource,
+    AccessToken, AuthError, BoxFuture, CachingTokenProvider, Client, Error, TokenProvider,
+    TokenSource,
 };
 use serde_json::json;
-use support::{ClientFor, SUBMITTED, ScriptedServer, Step, error_body};
+use support::{ClientFor, SUBMITTED, ScriptedServer, Step, error_body, oauth_builder, submit};
 
 const CLIENT_SECRET: &str = "client-s3cret-value";
 
-async fn submit(client: &Client) -> Result<moveworks_api::types::SubmitFeedbackResponse, Error> {
-    client
-        .submit_feedback(
-            "conv_1",
-            "resp_1",
-            "msg_1",
-            Feedback::with_callback_id("cb"),
-        )
-        .await
-}
-
 fn oauth_client(api: &MockServer, token_endpoint: &MockServer) -> Client {
-    Client::builder()
-        .base_url(api.base_url())
-        .assistant_name("acme-assistant")
-        .client_credentials("client-id-1", CLIENT_SECRET)
-        .token_url(token_endpoint.url("/oauth/v1/token"))
-        .build()
-        .unwrap()
+    oauth_builder(
+        &api.base_url(),
+        &token_endpoint.url("/oauth/v1/token"),
+        CLIENT_SECRET,
+    )
+    .build()
+    .unwrap()
 }
 
 #[tokio::test]

@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use httpmock::Method::POST;
 use httpmock::MockServer;
-use moveworks_ext::{Client, Feedback, RetryPolicy};
+use moveworks_ext::{Feedback, RetryPolicy};
 use serde_json::json;
-use support::{ClientFor, ScriptedServer, Step, error_body};
+use support::{ClientFor, ScriptedServer, Step, error_body, oauth_builder};
 use tracing_subscriber::fmt::MakeWriter;
 
 #[derive(Clone, Default)]
@@ -92,13 +92,13 @@ async fn trace_output_names_calls_and_never_holds_secrets() {
             .json_body(json!({"error": {"code": "UNAUTHORIZED", "message": "no"}}));
     })
     .await;
-    let oauth = Client::builder()
-        .base_url(api.base_url())
-        .assistant_name("acme")
-        .client_credentials("id", CLIENT_SECRET)
-        .token_url(tokens.url("/oauth/v1/token"))
-        .build()
-        .unwrap();
+    let oauth = oauth_builder(
+        &api.base_url(),
+        &tokens.url("/oauth/v1/token"),
+        CLIENT_SECRET,
+    )
+    .build()
+    .unwrap();
     let error = oauth
         .submit_feedback("c", "r", "m", Feedback::with_callback_id("cb"))
         .await

@@ -7,24 +7,12 @@ mod support;
 use std::time::Duration;
 
 use moveworks_ext::{
-    AccessToken, CachingTokenProvider, CallOptions, Client, ClientCredentials, Error, Feedback,
-    StaticToken,
+    AccessToken, CachingTokenProvider, CallOptions, Client, ClientCredentials, StaticToken,
 };
-use support::{ClientFor, SUBMITTED, ScriptedServer, Step};
+use support::{ClientFor, SUBMITTED, ScriptedServer, Step, oauth_builder, submit};
 
 const TOKEN: &str = "bearer-s3cret-token";
 const CLIENT_SECRET: &str = "client-s3cret-value";
-
-async fn submit(client: &Client) -> Result<moveworks_api::types::SubmitFeedbackResponse, Error> {
-    client
-        .submit_feedback(
-            "conv_1",
-            "resp_1",
-            "msg_1",
-            Feedback::with_callback_id("cb"),
-        )
-        .await
-}
 
 #[tokio::test]
 async fn redirects_are_returned_not_followed() {
@@ -96,13 +84,13 @@ async fn the_token_endpoint_gets_exactly_its_fields() {
     )])
     .await;
     let api = ScriptedServer::start(vec![Step::json(200, SUBMITTED)]).await;
-    let client = Client::builder()
-        .base_url(&api.base_url)
-        .assistant_name("acme")
-        .client_credentials("client-id-1", CLIENT_SECRET)
-        .token_url(format!("{}/oauth/v1/token", tokens.base_url))
-        .build()
-        .unwrap();
+    let client = oauth_builder(
+        &api.base_url,
+        &format!("{}/oauth/v1/token", tokens.base_url),
+        CLIENT_SECRET,
+    )
+    .build()
+    .unwrap();
 
     submit(&client).await.unwrap();
 
@@ -136,11 +124,11 @@ async fn no_debug_or_display_shows_a_secret() {
         r#"{"error": {"code": "INTERNAL_ERROR", "message": "down"}}"#,
     )])
     .await;
-    let builder = Client::builder()
-        .base_url(&tokens.base_url)
-        .assistant_name("acme")
-        .client_credentials("client-id-1", CLIENT_SECRET)
-        .token_url(format!("{}/t", tokens.base_url));
+    let builder = oauth_builder(
+        &tokens.base_url,
+        &format!("{}/t", tokens.base_url),
+        CLIENT_SECRET,
+    );
     let mut texts = vec![format!("{builder:?}")];
     let oauth = builder.build().unwrap();
     texts.push(format!("{oauth:?}"));

@@ -174,31 +174,23 @@ fn operation_table(normalized: &Value, skipped: &[SkippedOperation]) -> Vec<Oper
     rows
 }
 
-/// The Rust name progenitor gives an operation's method (its `sanitize`).
+/// The Rust name progenitor gives an operation's method.
 fn method_name(operation_id: &str) -> String {
-    let cleaned: String = operation_id
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let name = cleaned.to_snake_case();
-    match name.chars().next() {
-        Some(c) if c.is_alphabetic() || c == '_' => name,
-        _ => format!("x{name}"),
-    }
+    sanitize(operation_id, |text| text.to_snake_case(), "x")
 }
 
-/// The type name typify gives a component schema (its `sanitize`).
+/// The type name typify gives a component schema.
 fn type_name(schema_name: &str) -> String {
-    let cleaned: String = schema_name
-        .replace('\'', "")
+    sanitize(schema_name, |text| text.to_pascal_case(), "X")
+}
+
+/// progenitor's and typify's `sanitize`: quotes dropped, other characters
+/// that cannot be in an identifier turned into word breaks, `case`
+/// applied, and `prefix` put before a name that would start with a digit.
+fn sanitize(name: &str, case: fn(&str) -> String, prefix: &str) -> String {
+    let cleaned: String = name
         .chars()
+        .filter(|c| *c != '\'')
         .map(|c| {
             if c.is_alphanumeric() || c == '_' {
                 c
@@ -207,10 +199,10 @@ fn type_name(schema_name: &str) -> String {
             }
         })
         .collect();
-    let name = cleaned.to_pascal_case();
+    let name = case(&cleaned);
     match name.chars().next() {
         Some(c) if c.is_alphabetic() || c == '_' => name,
-        _ => format!("X{name}"),
+        _ => format!("{prefix}{name}"),
     }
 }
 

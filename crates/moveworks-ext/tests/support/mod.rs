@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use moveworks_api::types::SubmitFeedbackResponse;
 use moveworks_ext::{Client, ClientBuilder, RetryPolicy};
 pub use moveworks_testkit::*;
 
@@ -15,6 +16,27 @@ pub fn client_for(base_url: &str) -> ClientBuilder {
         .assistant_name("acme-assistant")
         .bearer_token("test-token-123")
         .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
+}
+
+/// A client using OAuth client credentials against `token_url`.
+pub fn oauth_builder(base_url: &str, token_url: &str, client_secret: &str) -> ClientBuilder {
+    Client::builder()
+        .base_url(base_url)
+        .assistant_name("acme-assistant")
+        .client_credentials("client-id-1", client_secret)
+        .token_url(token_url)
+}
+
+/// Submits feedback on `conv_1`/`resp_1`/`msg_1` with callback id `cb`.
+pub async fn submit(client: &Client) -> Result<SubmitFeedbackResponse, moveworks_ext::Error> {
+    client
+        .submit_feedback(
+            "conv_1",
+            "resp_1",
+            "msg_1",
+            moveworks_ext::Feedback::with_callback_id("cb"),
+        )
+        .await
 }
 
 /// Extension: `server.client()`.
