@@ -112,6 +112,11 @@ async fn connection_refused_is_a_transport_error_retried_by_policy() {
 }
 
 #[tokio::test]
+async fn closed_before_answering() {
+    check_fault("closed before answering", Step::Close, Expect::Transport, 3).await;
+}
+
+#[tokio::test]
 async fn reset_before_answering() {
     check_fault("reset before headers", Step::Reset, Expect::Transport, 3).await;
 }

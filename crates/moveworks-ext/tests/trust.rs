@@ -14,18 +14,25 @@ use support::{ClientFor, SUBMITTED, ScriptedServer, Step, oauth_builder, submit}
 const TOKEN: &str = "bearer-s3cret-token";
 const CLIENT_SECRET: &str = "client-s3cret-value";
 
+/// A server answering `status` with a redirect to another origin (same
+/// address, another host name and port), and that other origin.
+async fn redirect_to_another_origin(status: u16) -> (ScriptedServer, ScriptedServer) {
+    let elsewhere = ScriptedServer::start(vec![Step::json(200, SUBMITTED)]).await;
+    let location = format!(
+        "{}/stolen",
+        elsewhere.base_url.replace("127.0.0.1", "localhost")
+    );
+    let origin = ScriptedServer::start(vec![
+        Step::json(status, "").with_header("location", &location),
+    ])
+    .await;
+    (origin, elsewhere)
+}
+
 #[tokio::test]
 async fn redirects_are_returned_not_followed() {
     for status in [301, 302, 307, 308] {
-        let elsewhere = ScriptedServer::start(vec![Step::json(200, SUBMITTED)]).await;
-        let location = format!(
-            "{}/stolen",
-            elsewhere.base_url.replace("127.0.0.1", "localhost")
-        );
-        let origin = ScriptedServer::start(vec![
-            Step::json(status, "").with_header("location", &location),
-        ])
-        .await;
+        let (origin, elsewhere) = redirect_to_another_origin(status).await;
         let client = origin.client().bearer_token(TOKEN).build().unwrap();
 
         let error = submit(&client).await.unwrap_err();
@@ -38,16 +45,7 @@ async fn redirects_are_returned_not_followed() {
 #[tokio::test]
 async fn a_user_supplied_client_that_follows_redirects_drops_the_token_across_origins() {
     for status in [301, 302, 307, 308] {
-        let elsewhere = ScriptedServer::start(vec![Step::json(200, SUBMITTED)]).await;
-        // Another origin: same address, another host name and port.
-        let location = format!(
-            "{}/stolen",
-            elsewhere.base_url.replace("127.0.0.1", "localhost")
-        );
-        let origin = ScriptedServer::start(vec![
-            Step::json(status, "").with_header("location", &location),
-        ])
-        .await;
+        let (origin, elsewhere) = redirect_to_another_origin(status).await;
         let following = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::limited(3))
             .build()
