@@ -28,6 +28,9 @@ pub struct Operation {
     pub method: &'static str,
     /// The path template, relative to the base URL.
     pub path: &'static str,
+    /// The media type sent as `Accept` when the spec fixes it (for
+    /// example `text/event-stream`), so callers never pass it.
+    pub accept: Option<&'static str>,
 }
 
 impl Operation {
@@ -127,6 +130,11 @@ impl ClientHooks<Hooks> for crate::Client {
             Error::InvalidRequest(format!("unknown operation `{}`", info.operation_id))
         })?;
         check_path(self.baseurl(), request.url(), operation).map_err(Error::InvalidRequest)?;
+        if let Some(accept) = operation.accept {
+            request
+                .headers_mut()
+                .insert(reqwest::header::ACCEPT, reqwest::header::HeaderValue::from_static(accept));
+        }
         if let Some(middleware) = &self.inner.middleware {
             middleware
                 .prepare(request, operation)

@@ -138,3 +138,38 @@ fn nullable_type_lists_become_options() {
             .contains("pub next_cursor: ::std::option::Option<::std::string::String>")
     );
 }
+
+#[test]
+fn conversations_stream_accept_is_set_by_the_client_and_any_2xx_succeeds() {
+    let plan = generate("conversations-v1beta1.openapi.yaml");
+    let lib = &plan.code.client_lib;
+    assert!(
+        lib.contains(r#"accept: Some("text/event-stream")"#),
+        "the OPERATIONS table does not fix Accept for the stream"
+    );
+    let paths = &plan.normalized["paths"];
+    let stream = &paths["/conversations/{conversation_id}/responses/stream"]["post"];
+    let params = stream["parameters"].as_array().unwrap();
+    assert!(
+        params.iter().all(|p| p["name"] != "Accept"),
+        "Accept is still an argument: {params:?}"
+    );
+    let create = &paths["/conversations"]["post"]["responses"];
+    assert!(
+        create["2XX"]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("201: ")
+    );
+    assert!(create["2XX"]["content"]["application/json"].is_object());
+    let respond = &paths["/conversations/{conversation_id}/responses"]["post"]["responses"];
+    assert!(
+        respond["2XX"]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("202: ")
+    );
+    // The message content union has named variants, not Variant0..2.
+    assert!(lib.contains("PlainText {") && lib.contains("MarkdownText {"));
+    assert!(!lib.contains("Variant0"));
+}

@@ -127,7 +127,7 @@ async fn unknown_error_codes_and_status_values_still_decode() {
                 .path(FEEDBACK_PATH)
                 .json_body_includes(r#"{"additional_feedback": "unknown code"}"#);
             then.status(400)
-                .json_body(json!({"error": {"code": "UNAUTHORIZED", "message": "bad token"}}));
+                .json_body(json!({"error": {"code": "QUOTA_EXCEEDED", "message": "over quota"}}));
         })
         .await;
     server
@@ -153,9 +153,9 @@ async fn unknown_error_codes_and_status_values_still_decode() {
     };
     assert_eq!(
         error.error.code,
-        ErrorResponseErrorCode::Unknown("UNAUTHORIZED".to_owned())
+        ErrorResponseErrorCode::Unknown("QUOTA_EXCEEDED".to_owned())
     );
-    assert_eq!(error.error.code.as_str(), "UNAUTHORIZED");
+    assert_eq!(error.error.code.as_str(), "QUOTA_EXCEEDED");
 
     let ok = client
         .submit_feedback("conv_1", "resp_1", "msg_1", &body("unknown status"))

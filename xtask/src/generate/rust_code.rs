@@ -137,6 +137,9 @@ pub struct OperationRow {
     pub method: String,
     pub path: String,
     pub summary: Option<String>,
+    /// The media type the client sends as `Accept` (see the
+    /// `accept-header` normalization pass).
+    pub accept: Option<String>,
 }
 
 /// The operations progenitor generated, in the order it generated them
@@ -166,6 +169,10 @@ fn operation_table(normalized: &Value, skipped: &[SkippedOperation]) -> Vec<Oper
                 path: path.clone(),
                 summary: operation
                     .get("summary")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                accept: operation
+                    .get(crate::normalize::ACCEPT_EXTENSION)
                     .and_then(Value::as_str)
                     .map(str::to_owned),
             });
@@ -299,7 +306,11 @@ fn support_items(normalized: &Value, operations: &[OperationRow]) -> syn::File {
     });
     let operation_rows = operations.iter().map(|op| {
         let (id, name, method, path) = (&op.id, &op.name, &op.method, &op.path);
-        quote!(Operation { id: #id, name: #name, method: #method, path: #path })
+        let accept = match &op.accept {
+            Some(media_type) => quote!(Some(#media_type)),
+            None => quote!(None),
+        };
+        quote!(Operation { id: #id, name: #name, method: #method, path: #path, accept: #accept })
     });
     syn::parse_quote! {
         pub mod middleware;

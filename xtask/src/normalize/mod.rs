@@ -6,6 +6,7 @@
 //! [`Report`], or stops the run with a [`NormalizeError`] that names the JSON
 //! pointer of the construct it cannot handle.
 
+mod accept_header;
 mod ambient_headers;
 mod const_keyword;
 mod error_responses;
@@ -23,13 +24,16 @@ mod references;
 mod response_enums;
 mod schema_examples;
 mod schema_merge;
+mod success_range;
 mod success_responses;
+mod union_variant_names;
 pub mod walk;
 
 use std::fmt;
 
 use serde_json::Value;
 
+pub use accept_header::ACCEPT_EXTENSION;
 pub use response_enums::OPEN_ENUM_EXTENSION;
 
 /// Header parameters that the `moveworks-ext` layer sets on every request.
@@ -88,8 +92,16 @@ const PASSES: &[Pass] = &[
         run: ref_siblings::wrap_in_all_of,
     },
     Pass {
+        name: "union-variant-names",
+        run: union_variant_names::name_by_tag,
+    },
+    Pass {
         name: "ambient-headers",
         run: ambient_headers::strip,
+    },
+    Pass {
+        name: "accept-header",
+        run: accept_header::fixed_accept,
     },
     Pass {
         name: "path-parameters",
@@ -106,6 +118,10 @@ const PASSES: &[Pass] = &[
     Pass {
         name: "success-responses",
         run: success_responses::single_type,
+    },
+    Pass {
+        name: "success-range",
+        run: success_range::any_success_status,
     },
     Pass {
         name: "response-enums",
