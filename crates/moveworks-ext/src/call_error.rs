@@ -16,8 +16,26 @@ const BODY_SNIPPET_BYTES: usize = 1024;
 
 pub(crate) async fn from_generated<E: Serialize>(
     error: progenitor_client::Error<E>,
-    mut facts: Facts,
+    facts: Facts,
 ) -> Error {
+    let maybe_processed = facts.maybe_processed;
+    let mut error = classify(error, facts).await;
+    match &mut error {
+        Error::Api(api) => api.maybe_processed = maybe_processed,
+        Error::Transport {
+            maybe_processed: flag,
+            ..
+        }
+        | Error::Timeout {
+            maybe_processed: flag,
+            ..
+        } => *flag = maybe_processed,
+        _ => {}
+    }
+    error
+}
+
+async fn classify<E: Serialize>(error: progenitor_client::Error<E>, mut facts: Facts) -> Error {
     use progenitor_client::Error as Generated;
     let attempts = facts.attempts;
     match error {
@@ -86,9 +104,14 @@ fn transport(source: reqwest::Error, attempts: u32) -> Error {
         Error::Timeout {
             attempts,
             source: Some(source),
+            maybe_processed: false,
         }
     } else {
-        Error::Transport { source, attempts }
+        Error::Transport {
+            source,
+            attempts,
+            maybe_processed: false,
+        }
     }
 }
 
@@ -110,6 +133,7 @@ fn api(
         retry_after: crate::retry_after::from_headers(headers, std::time::SystemTime::now()),
         attempts,
         body,
+        maybe_processed: false,
     })
 }
 
@@ -123,6 +147,7 @@ fn api_from_facts(status: StatusCode, facts: &Facts, bytes: &[u8]) -> Error {
         retry_after: facts.retry_after,
         attempts: facts.attempts,
         body: snippet(bytes),
+        maybe_processed: false,
     })
 }
 

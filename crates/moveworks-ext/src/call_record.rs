@@ -36,6 +36,9 @@ pub(crate) struct Facts {
     pub(crate) failure: Option<Error>,
     /// The body of the last answer was over this limit.
     pub(crate) too_large: Option<usize>,
+    /// A request that is not idempotent failed after it was sent: the API
+    /// may have done the work.
+    pub(crate) maybe_processed: bool,
 }
 
 impl CallRecord {

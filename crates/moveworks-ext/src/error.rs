@@ -26,6 +26,8 @@ pub enum Error {
         source: reqwest::Error,
         /// Requests sent, retries included.
         attempts: u32,
+        /// See [`Error::may_have_been_processed`].
+        maybe_processed: bool,
     },
     /// The attempt or total deadline passed before an answer arrived.
     Timeout {
@@ -33,6 +35,8 @@ pub enum Error {
         attempts: u32,
         /// The underlying error, when the HTTP client reported it.
         source: Option<reqwest::Error>,
+        /// See [`Error::may_have_been_processed`].
+        maybe_processed: bool,
     },
     /// A success status whose body is not what the spec says, or larger
     /// than the configured limit.
@@ -60,6 +64,7 @@ pub struct ApiError {
     pub(crate) retry_after: Option<Duration>,
     pub(crate) attempts: u32,
     pub(crate) body: String,
+    pub(crate) maybe_processed: bool,
 }
 
 impl ApiError {
@@ -249,6 +254,25 @@ impl Error {
         }
     }
 
+    /// Whether a request that creates something (create a conversation, a
+    /// response, a stream) failed after it was sent, so that the API may
+    /// have done the work: a timeout, a connection cut after sending, or a
+    /// 5xx or 408 answer. Such requests are never retried automatically;
+    /// check (list the conversation's messages, for instance) before
+    /// sending again, or a second one may be created.
+    pub fn may_have_been_processed(&self) -> bool {
+        match self {
+            Error::Api(api) => api.maybe_processed,
+            Error::Transport {
+                maybe_processed, ..
+            }
+            | Error::Timeout {
+                maybe_processed, ..
+            } => *maybe_processed,
+            _ => false,
+        }
+    }
+
     /// Whether the same call might succeed later: connection failures,
     /// timeouts, and the statuses the default retry policy retries (408,
     /// 429, 500, 502, 503, 504).
@@ -277,15 +301,19 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(api) => fmt::Display::fmt(api, f),
-            Error::Transport { source, attempts } => {
+            Error::Transport {
+                source, attempts, ..
+            } => {
                 write!(
                     f,
                     "transport error after {attempts} {}: {source}",
                     plural(*attempts)
-                )
+                )?;
+                maybe_processed_note(self, f)
             }
             Error::Timeout { attempts, .. } => {
-                write!(f, "timed out after {attempts} {}", plural(*attempts))
+                write!(f, "timed out after {attempts} {}", plural(*attempts))?;
+                maybe_processed_note(self, f)
             }
             Error::Decode(decode) => fmt::Display::fmt(decode, f),
             Error::Config(config) => write!(f, "configuration error: {config}"),
@@ -311,8 +339,22 @@ impl fmt::Display for ApiError {
         if let Some(wait) = self.retry_after {
             write!(f, ", retry after {:.1}s", wait.as_secs_f64())?;
         }
-        f.write_str(")")
+        f.write_str(")")?;
+        if self.maybe_processed {
+            f.write_str(MAYBE_PROCESSED)?;
+        }
+        Ok(())
     }
+}
+
+const MAYBE_PROCESSED: &str =
+    "; the request may have been processed: check before sending it again";
+
+fn maybe_processed_note(error: &Error, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if error.may_have_been_processed() {
+        f.write_str(MAYBE_PROCESSED)?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for DecodeError {
@@ -385,6 +427,7 @@ mod tests {
             retry_after: None,
             attempts: 1,
             body: String::new(),
+            maybe_processed: false,
         })
     }
 

@@ -23,7 +23,7 @@ use crate::auth::TokenProvider;
 use crate::call_record::{self, note};
 use crate::config::Timeouts;
 use crate::error::Error;
-use crate::retry::{Decision, RetryPolicy, decide};
+use crate::retry::{self, Decision, RetryPolicy, decide};
 use crate::retry_after;
 
 /// The header Moveworks uses to name the assistant.
@@ -111,7 +111,9 @@ impl Middleware for SdkMiddleware {
         // of this module name it as their parent instead.
         Box::pin(async move {
             let started = Instant::now();
-            let (outcome, attempts) = self.send_with_retries(client, request, &span).await;
+            let (outcome, attempts) = self
+                .send_with_retries(client, request, operation, &span)
+                .await;
             // Recorded once, at the end: each record costs a subscriber some
             // formatting.
             span.record("attempts", attempts);
@@ -134,14 +136,22 @@ impl Middleware for SdkMiddleware {
 impl SdkMiddleware {
     /// Sends `request`, retrying as the policy says; returns the last
     /// outcome and the number of attempts.
+    ///
+    /// An operation that is not idempotent (it creates something) is sent
+    /// again only when the first request surely was not processed: the
+    /// connection could not be made, the API answered 429, or it answered
+    /// 401 and a fresh token is tried. Any other failure after the request
+    /// left is returned at once, marked as possibly processed.
     async fn send_with_retries(
         &self,
         client: &reqwest::Client,
         mut request: Request,
+        operation: &'static Operation,
         span: &tracing::Span,
     ) -> (reqwest::Result<Response>, u32) {
         let deadline = Instant::now() + self.settings.timeouts.total;
         let policy = &self.settings.retry;
+        let idempotent = retry::is_idempotent(operation);
         // A streamed response lives as long as its consumer reads it: only
         // the connect and idle timeouts apply.
         let streaming = wants_event_stream(request.headers());
@@ -194,14 +204,25 @@ impl SdkMiddleware {
                             continue;
                         }
                     }
-                    if !policy.retries_status(status.as_u16()) {
+                    if !retry::retries_status(policy, idempotent, status.as_u16()) {
+                        if !idempotent && retry::may_have_processed(status.as_u16()) {
+                            note(|facts| facts.maybe_processed = true);
+                        }
                         return (outcome, attempts);
                     }
                     asked
                 }
                 Err(error) => {
                     tracing::debug!(parent: span, attempt = attempts, error = %error.without_url_ref(), "attempt failed");
-                    if !is_retryable_transport(error) {
+                    if idempotent && !is_retryable_transport(error) {
+                        return (outcome, attempts);
+                    }
+                    if !idempotent && !error.is_connect() {
+                        // Sent (or at least not surely unsent): a second
+                        // request could do the work twice.
+                        if !error.is_builder() {
+                            note(|facts| facts.maybe_processed = true);
+                        }
                         return (outcome, attempts);
                     }
                     None

@@ -108,6 +108,32 @@ impl RetryPolicy {
     }
 }
 
+/// The `POST` operations that may be sent twice: submitting the same rating
+/// with the same callback id again records nothing new. Every other `POST`
+/// creates something (a conversation, a response) and a second request
+/// would create a second one.
+const RETRY_SAFE_POSTS: [&str; 1] = ["submit-feedback"];
+
+/// Whether sending `operation` twice has the effect of sending it once.
+/// A `POST` that an API regeneration adds is taken as not idempotent until
+/// it is listed here: a retry that is not made costs less than a duplicate.
+pub(crate) fn is_idempotent(operation: &moveworks_api::Operation) -> bool {
+    operation.method != "POST" || RETRY_SAFE_POSTS.contains(&operation.id)
+}
+
+/// Whether an answer with `status` is worth another attempt. A request
+/// that is not idempotent is retried only on 429, which says it was not
+/// processed.
+pub(crate) fn retries_status(policy: &RetryPolicy, idempotent: bool, status: u16) -> bool {
+    policy.retries_status(status) && (idempotent || status == 429)
+}
+
+/// Whether an answer with `status` leaves open that the API did the work
+/// (a 5xx or a 408 may come after processing; a 4xx rejection does not).
+pub(crate) fn may_have_processed(status: u16) -> bool {
+    status >= 500 || status == 408
+}
+
 /// What to do after an attempt.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Decision {
@@ -207,5 +233,54 @@ mod tests {
             decide(&RetryPolicy::none(), 1, None, PLENTY),
             Decision::Stop
         );
+    }
+
+    fn operation(id: &str) -> &'static moveworks_api::Operation {
+        moveworks_api::Operation::by_id(id).unwrap()
+    }
+
+    #[test]
+    fn only_creating_posts_are_not_idempotent() {
+        for id in [
+            "create-conversation",
+            "create-response",
+            "create-response-stream",
+        ] {
+            assert!(!is_idempotent(operation(id)), "{id}");
+        }
+        for id in [
+            "list-conversations",
+            "get-response",
+            "update-conversation",
+            "submit-feedback",
+        ] {
+            assert!(is_idempotent(operation(id)), "{id}");
+        }
+    }
+
+    #[test]
+    fn creating_requests_retry_only_on_429() {
+        let policy = RetryPolicy::default();
+        for status in [408, 500, 502, 503, 504] {
+            assert!(retries_status(&policy, true, status), "{status}");
+            assert!(!retries_status(&policy, false, status), "{status}");
+        }
+        assert!(retries_status(&policy, false, 429));
+        assert!(!retries_status(&policy, true, 404));
+        assert!(!retries_status(
+            &policy.clone().retry_statuses([500]),
+            false,
+            429
+        ));
+    }
+
+    #[test]
+    fn server_failures_may_have_been_processed_rejections_not() {
+        for status in [500, 502, 503, 504, 408] {
+            assert!(may_have_processed(status), "{status}");
+        }
+        for status in [400, 401, 403, 404, 409, 429, 499] {
+            assert!(!may_have_processed(status), "{status}");
+        }
     }
 }
