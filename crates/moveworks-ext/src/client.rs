@@ -21,6 +21,7 @@ use crate::middleware::{ASSISTANT_NAME, SdkMiddleware, Settings, Shared};
 use crate::oauth::ClientCredentials;
 use crate::retry::RetryPolicy;
 use crate::token_cache::CachingTokenProvider;
+use crate::wait::WaitPolicy;
 
 /// Responses larger than this (8 MiB) are refused by default.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
@@ -82,6 +83,11 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         moveworks_api::ClientInfo::baseurl(&self.api)
+    }
+
+    /// How [`Client::wait_for_response`] and [`Client::ask`] poll.
+    pub fn wait_policy(&self) -> WaitPolicy {
+        self.settings.wait.clone()
     }
 
     /// Calls any operation of the generated client and returns its decoded
@@ -161,6 +167,9 @@ impl Client {
         if let Some(total) = options.total_timeout {
             settings.timeouts.total = total;
         }
+        if let Some(wait) = options.wait {
+            settings.wait = wait;
+        }
         settings.headers.extend(options.headers);
         let settings = Arc::new(settings);
         let middleware = SdkMiddleware {
@@ -220,6 +229,7 @@ pub struct CallOptions {
     total_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     headers: HeaderMap,
+    wait: Option<WaitPolicy>,
 }
 
 impl CallOptions {
@@ -249,6 +259,12 @@ impl CallOptions {
     /// A whole retry policy.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// How waiting for a response polls.
+    pub fn wait_policy(mut self, policy: WaitPolicy) -> Self {
+        self.wait = Some(policy);
         self
     }
 
@@ -286,6 +302,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     timeouts: Timeouts,
     retry: RetryPolicy,
+    wait: WaitPolicy,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     max_response_bytes: usize,
@@ -300,6 +317,7 @@ impl Default for ClientBuilder {
             base_url: None,
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
+            wait: WaitPolicy::default(),
             user_agent: None,
             http_client: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -444,6 +462,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How [`Client::wait_for_response`] and [`Client::ask`] poll (default
+    /// [`WaitPolicy::default`]: up to 120 s).
+    pub fn wait_policy(mut self, policy: WaitPolicy) -> Self {
+        self.wait = policy;
+        self
+    }
+
     /// The `User-Agent` header (default `moveworks-ext/<version>`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
@@ -524,6 +549,7 @@ impl ClientBuilder {
             retry: self.retry,
             timeouts: self.timeouts,
             headers: HeaderMap::new(),
+            wait: self.wait,
         });
         let middleware = SdkMiddleware {
             shared: shared.clone(),

@@ -10,8 +10,11 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use moveworks_api::types::{Response, ResponseStatus};
+
 use crate::auth::AuthError;
 use crate::config::ConfigError;
+use crate::pagination::PaginationError;
 
 /// A failed call.
 #[derive(Debug)]
@@ -52,6 +55,27 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
+    /// The assistant could not produce the response: its status is
+    /// `FAILED`. The response is kept whole.
+    ResponseFailed(Box<Response>),
+    /// Waiting for a response passed its deadline before the response was
+    /// `COMPLETED` or `FAILED`. The work goes on at the API; the response
+    /// can still be fetched or waited for again.
+    WaitTimeout {
+        /// The response waited for.
+        response_id: String,
+        /// The status the last successful poll saw (`None` if no poll
+        /// succeeded).
+        last_status: Option<ResponseStatus>,
+        /// How long the wait lasted.
+        waited: Duration,
+        /// Polls made.
+        polls: u32,
+        /// The last poll's error, if the last poll failed.
+        last_error: Option<Box<Error>>,
+    },
+    /// A list walk stopped before the end of the list.
+    Pagination(PaginationError),
 }
 
 /// An answer of the API with a non-success status.
@@ -152,6 +176,11 @@ pub enum ErrorCode {
     /// `INVALID_REQUEST`: the request is malformed or refers to something
     /// that does not accept it.
     InvalidRequest,
+    /// `INVALID_INPUT`: a field of the request (a title, the input text) is
+    /// missing or not acceptable.
+    InvalidInput,
+    /// `INVALID_CURSOR`: a pagination cursor the API does not recognise.
+    InvalidCursor,
     /// `UNAUTHORIZED`: the token is missing, invalid or expired.
     Unauthorized,
     /// `FORBIDDEN`: the token may not do this.
@@ -171,6 +200,8 @@ impl ErrorCode {
     pub fn parse(code: &str) -> Self {
         match code {
             "INVALID_REQUEST" => Self::InvalidRequest,
+            "INVALID_INPUT" => Self::InvalidInput,
+            "INVALID_CURSOR" => Self::InvalidCursor,
             "UNAUTHORIZED" => Self::Unauthorized,
             "FORBIDDEN" => Self::Forbidden,
             "NOT_FOUND" => Self::NotFound,
@@ -184,6 +215,8 @@ impl ErrorCode {
     pub fn as_str(&self) -> &str {
         match self {
             Self::InvalidRequest => "INVALID_REQUEST",
+            Self::InvalidInput => "INVALID_INPUT",
+            Self::InvalidCursor => "INVALID_CURSOR",
             Self::Unauthorized => "UNAUTHORIZED",
             Self::Forbidden => "FORBIDDEN",
             Self::NotFound => "NOT_FOUND",
@@ -250,7 +283,12 @@ impl Error {
             Error::Api(api) => api.attempts,
             Error::Decode(decode) => decode.attempts,
             Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts,
-            Error::Config(_) | Error::Auth(_) | Error::InvalidInput { .. } => 0,
+            Error::Config(_)
+            | Error::Auth(_)
+            | Error::InvalidInput { .. }
+            | Error::ResponseFailed(_)
+            | Error::WaitTimeout { .. }
+            | Error::Pagination(_) => 0,
         }
     }
 
@@ -281,7 +319,13 @@ impl Error {
             Error::Api(api) => crate::retry::DEFAULT_RETRY_STATUSES.contains(&api.status.as_u16()),
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::Auth(auth) => auth.is_retryable(),
-            Error::Decode(_) | Error::Config(_) | Error::InvalidInput { .. } => false,
+            // Waiting again may see the response finish.
+            Error::WaitTimeout { .. } => true,
+            Error::Decode(_)
+            | Error::Config(_)
+            | Error::InvalidInput { .. }
+            | Error::ResponseFailed(_)
+            | Error::Pagination(_) => false,
         }
     }
 
@@ -319,6 +363,30 @@ impl fmt::Display for Error {
             Error::Config(config) => write!(f, "configuration error: {config}"),
             Error::Auth(auth) => write!(f, "authentication failed: {auth}"),
             Error::InvalidInput { field, reason } => write!(f, "invalid `{field}`: {reason}"),
+            Error::ResponseFailed(response) => write!(
+                f,
+                "the assistant could not answer: response {} of conversation {} is FAILED",
+                response.response_id, response.conversation_id
+            ),
+            Error::WaitTimeout {
+                response_id,
+                last_status,
+                waited,
+                polls,
+                last_error,
+            } => {
+                write!(
+                    f,
+                    "response {response_id} did not finish within {:.1}s ({polls} polls, last status {})",
+                    waited.as_secs_f64(),
+                    last_status.as_ref().map_or("unknown", |s| s.as_str())
+                )?;
+                if let Some(error) = last_error {
+                    write!(f, "; last poll: {error}")?;
+                }
+                Ok(())
+            }
+            Error::Pagination(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -397,6 +465,11 @@ impl std::error::Error for Error {
             }) => Some(e),
             Error::Config(e) => Some(e),
             Error::Auth(e) => Some(e),
+            Error::WaitTimeout {
+                last_error: Some(e),
+                ..
+            } => Some(e.as_ref()),
+            Error::Pagination(e) => Some(e),
             _ => None,
         }
     }
@@ -451,6 +524,8 @@ mod tests {
     fn codes_round_trip_and_keep_unknown_ones() {
         for code in [
             "INVALID_REQUEST",
+            "INVALID_INPUT",
+            "INVALID_CURSOR",
             "UNAUTHORIZED",
             "FORBIDDEN",
             "NOT_FOUND",

@@ -1,10 +1,10 @@
-//! Submitting feedback on an assistant message, the seed endpoint made
-//! pleasant: pick the callback id from the message's `feedback` object by
-//! rating, check ids and the comment before anything is sent.
+//! Rating assistant messages: pick the callback id from the message's
+//! generated `feedback` object by rating, check ids and the comment before
+//! anything is sent.
 
-use serde::{Deserialize, Serialize};
-
-use moveworks_api::types::{SubmitFeedbackRequest, SubmitFeedbackResponse};
+use moveworks_api::types::{
+    Message, MessageFeedback, SubmitFeedbackRequest, SubmitFeedbackResponse,
+};
 
 use crate::client::Client;
 use crate::error::Error;
@@ -22,56 +22,42 @@ pub enum Rating {
     Unhelpful,
 }
 
-/// The `feedback` object of an assistant message: which ratings it
-/// accepts, each with the opaque callback id that submits it.
-///
-/// ```
-/// use moveworks_ext::{FeedbackOptions, Rating};
-///
-/// let options: FeedbackOptions = serde_json::from_str(
-///     r#"{"helpful": {"callback_id": "cb-up"}, "unhelpful": {"callback_id": "cb-down"}}"#,
-/// )?;
-/// assert_eq!(options.callback_id(Rating::Unhelpful), Some("cb-down"));
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FeedbackOptions {
-    /// The positive rating, if offered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub helpful: Option<FeedbackOption>,
-    /// The negative rating, if offered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unhelpful: Option<FeedbackOption>,
-}
-
-/// One rating a message offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FeedbackOption {
-    /// Opaque token that submits this rating; passed back exactly as received.
-    pub callback_id: String,
-}
-
-impl FeedbackOptions {
-    /// The callback id that submits `rating`, if the message offers it.
-    pub fn callback_id(&self, rating: Rating) -> Option<&str> {
-        let option = match rating {
-            Rating::Helpful => self.helpful.as_ref(),
-            Rating::Unhelpful => self.unhelpful.as_ref(),
+impl Rating {
+    /// The callback id that submits this rating, if the message's
+    /// feedback object offers it.
+    pub fn callback_id(self, options: &MessageFeedback) -> Option<&str> {
+        let option = match self {
+            Rating::Helpful => options.helpful.as_ref(),
+            Rating::Unhelpful => options.unhelpful.as_ref(),
         };
         option.map(|o| o.callback_id.as_str())
     }
 }
 
 /// Feedback to submit: a rating's callback id and an optional comment.
+///
+/// ```
+/// use moveworks_ext::{Feedback, Rating};
+/// use moveworks_ext::types::MessageFeedback;
+///
+/// // The `feedback` object of an assistant message, as the API sends it.
+/// let options: MessageFeedback = serde_json::from_str(
+///     r#"{"helpful": {"callback_id": "cb-up"}, "unhelpful": {"callback_id": "cb-down"}}"#,
+/// )?;
+/// let feedback = Feedback::rate(&options, Rating::Unhelpful)?.comment("The link is dead.");
+/// # let _ = feedback;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
 pub struct Feedback {
     callback_id: String,
     comment: Option<String>,
 }
 
 impl Feedback {
-    /// Feedback for a callback id taken from a message's `feedback` object,
-    /// sent exactly as given.
+    /// Feedback with a callback id taken from a message's `feedback`
+    /// object, passed back exactly as received.
     pub fn with_callback_id(callback_id: impl Into<String>) -> Self {
         Self {
             callback_id: callback_id.into(),
@@ -79,24 +65,39 @@ impl Feedback {
         }
     }
 
-    /// Feedback rating a message `rating`, with the callback id the message
-    /// offers for it. An error if the message does not offer that rating.
-    pub fn rate(options: &FeedbackOptions, rating: Rating) -> Result<Self, Error> {
-        options
-            .callback_id(rating)
+    /// The callback id of `rating` from a message's feedback object; an
+    /// [`Error::InvalidInput`] when the message does not offer that rating.
+    pub fn rate(options: &MessageFeedback, rating: Rating) -> Result<Self, Error> {
+        rating
+            .callback_id(options)
             .map(Self::with_callback_id)
             .ok_or_else(|| {
                 Error::invalid_input("rating", format!("the message offers no {rating:?} rating"))
             })
     }
 
-    /// Adds a free-text comment (at most [`MAX_COMMENT_CHARS`] characters).
+    /// Rates `message`; an [`Error::InvalidInput`] when the message cannot
+    /// be rated (the user's own messages and messages that are not final
+    /// carry no feedback object).
+    pub fn for_message(message: &Message, rating: Rating) -> Result<Self, Error> {
+        let options = message.feedback.as_ref().ok_or_else(|| {
+            Error::invalid_input(
+                "message",
+                format!(
+                    "message {} offers no rating (only final assistant messages can be rated)",
+                    message.message_id
+                ),
+            )
+        })?;
+        Self::rate(options, rating)
+    }
+
+    /// A free-text comment, up to [`MAX_COMMENT_CHARS`] characters.
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());
         self
     }
 
-    /// Checks the feedback and makes the request body.
     fn into_request(self) -> Result<SubmitFeedbackRequest, Error> {
         if self.callback_id.is_empty() {
             return Err(Error::invalid_input("callback_id", "it is empty"));
@@ -120,22 +121,8 @@ impl Feedback {
 }
 
 impl Client {
-    /// Submits feedback on an assistant message.
-    ///
-    /// The ids and the feedback are checked first: an empty id, `.`, `..`,
-    /// an id with `/`, or a comment over 1000 characters is an
-    /// [`Error::InvalidInput`] and nothing is sent.
-    ///
-    /// ```no_run
-    /// # async fn run(client: moveworks_ext::Client, options: moveworks_ext::FeedbackOptions)
-    /// # -> Result<(), moveworks_ext::Error> {
-    /// use moveworks_ext::{Feedback, Rating};
-    ///
-    /// let feedback = Feedback::rate(&options, Rating::Helpful)?.comment("Exactly what I needed.");
-    /// client.submit_feedback("conv_1", "resp_1", "msg_1", feedback).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
+    /// Submits feedback on an assistant message. Ids that would change the
+    /// request path and over-long comments are refused before sending.
     pub async fn submit_feedback(
         &self,
         conversation_id: &str,
@@ -150,40 +137,97 @@ impl Client {
         self.call(|api| api.submit_feedback(conversation_id, response_id, message_id, &body))
             .await
     }
+
+    /// Rates a message helpful or unhelpful.
+    ///
+    /// ```no_run
+    /// # async fn run(client: moveworks_ext::Client, conversation_id: &str) -> Result<(), moveworks_ext::Error> {
+    /// use moveworks_ext::{Rating, ResponseExt};
+    ///
+    /// let answer = client.ask(conversation_id, "Where is the VPN guide?").await?;
+    /// if let Some(message) = answer.messages().last() {
+    ///     client.rate_message(message, Rating::Helpful).await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn rate_message(
+        &self,
+        message: &Message,
+        rating: Rating,
+    ) -> Result<SubmitFeedbackResponse, Error> {
+        let feedback = Feedback::for_message(message, rating)?;
+        self.submit_message_feedback(message, feedback).await
+    }
+
+    /// Submits feedback (a rating with a comment, say) on a message.
+    pub async fn submit_message_feedback(
+        &self,
+        message: &Message,
+        feedback: Feedback,
+    ) -> Result<SubmitFeedbackResponse, Error> {
+        self.submit_feedback(
+            &message.conversation_id,
+            &message.response_id,
+            &message.message_id,
+            feedback,
+        )
+        .await
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn message(feedback: serde_json::Value) -> Message {
+        serde_json::from_value(serde_json::json!({
+            "message_id": "msg_1", "conversation_id": "conv_1", "response_id": "resp_1",
+            "actor": "ASSISTANT", "created_at": "2026-01-01T00:00:00Z",
+            "content": {"type": "PLAIN_TEXT", "plain_text": {"text": "hi"}},
+            "feedback": feedback
+        }))
+        .unwrap()
+    }
+
     #[test]
     fn picks_the_callback_id_of_the_rating_verbatim() {
-        let options: FeedbackOptions = serde_json::from_str(
-            r#"{"helpful": {"callback_id": " eyJ+/= "}, "unhelpful": {"callback_id": "down"}}"#,
-        )
-        .unwrap();
-        let request = Feedback::rate(&options, Rating::Helpful)
+        let rated = message(serde_json::json!(
+            {"helpful": {"callback_id": " eyJ+/= "}, "unhelpful": {"callback_id": "down"}}
+        ));
+        let request = Feedback::for_message(&rated, Rating::Helpful)
             .unwrap()
             .into_request()
             .unwrap();
         assert_eq!(request.callback_id, " eyJ+/= ");
         assert_eq!(
-            Feedback::rate(&options, Rating::Unhelpful)
+            Feedback::for_message(&rated, Rating::Unhelpful)
                 .unwrap()
                 .callback_id,
             "down"
         );
-        let only_helpful = FeedbackOptions {
-            unhelpful: None,
-            ..options
-        };
+        let only_helpful = message(serde_json::json!({"helpful": {"callback_id": "up"}}));
         assert!(matches!(
-            Feedback::rate(&only_helpful, Rating::Unhelpful),
+            Feedback::for_message(&only_helpful, Rating::Unhelpful),
             Err(Error::InvalidInput {
                 field: "rating",
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn a_message_without_feedback_cannot_be_rated() {
+        let error =
+            Feedback::for_message(&message(serde_json::Value::Null), Rating::Helpful).unwrap_err();
+        assert!(matches!(
+            error,
+            Error::InvalidInput {
+                field: "message",
+                ..
+            }
+        ));
+        assert!(error.to_string().contains("msg_1"), "{error}");
     }
 
     #[test]

@@ -27,9 +27,10 @@
 //! # Example
 //!
 //! ```no_run
-//! use moveworks_ext::{Client, Feedback, FeedbackOptions, Rating};
+//! use moveworks_ext::{Client, Feedback, Rating};
+//! use moveworks_ext::types::MessageFeedback;
 //!
-//! # async fn run(options: FeedbackOptions) -> Result<(), moveworks_ext::Error> {
+//! # async fn run(options: MessageFeedback) -> Result<(), moveworks_ext::Error> {
 //! // MOVEWORKS_ASSISTANT_NAME plus MOVEWORKS_API_TOKEN, or
 //! // MOVEWORKS_CLIENT_ID and MOVEWORKS_CLIENT_SECRET.
 //! let client = Client::from_env()?;
@@ -60,36 +61,51 @@
 //!
 //! To use rustls: `moveworks-ext = { version = "0.1", default-features = false, features = ["rustls-aws-lc"] }`.
 
+mod answer;
 mod api_error_body;
 mod auth;
 mod call_error;
 mod call_record;
 mod client;
 mod config;
+mod conversations;
 mod error;
+mod events;
 mod feedback;
 mod ids;
+mod messages;
 mod middleware;
 mod oauth;
+pub mod pagination;
+mod responses;
 mod retry;
 mod retry_after;
 mod tls;
 mod token_cache;
+pub mod wait;
 
+pub use answer::{ContentExt, MessageExt, ResponseExt, TextFormat};
 pub use auth::{AccessToken, AuthError, AuthErrorKind, BoxFuture, StaticToken, TokenProvider};
 pub use client::{
     CallMetadata, CallOptions, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, WithMetadata,
 };
 pub use config::{ConfigError, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, Timeouts, env};
+pub use conversations::ConversationUpdate;
 pub use error::{ApiError, DecodeError, DecodeErrorKind, Error, ErrorCode};
-pub use feedback::{Feedback, FeedbackOption, FeedbackOptions, MAX_COMMENT_CHARS, Rating};
+pub use events::EventQuery;
+pub use feedback::{Feedback, MAX_COMMENT_CHARS, Rating};
 pub use ids::check_id;
 pub use oauth::ClientCredentials;
+pub use pagination::{Page, PaginationError, Paginator};
 pub use retry::RetryPolicy;
 pub use token_cache::{CachingTokenProvider, TokenSource};
+pub use wait::WaitPolicy;
 
 /// The generated client this crate wraps.
 pub use moveworks_api;
+/// The API's types (conversations, messages, responses, ...), generated
+/// from the spec.
+pub use moveworks_api::types;
 
 /// The README's examples, compiled as doctests so they cannot rot.
 #[cfg(doctest)]

@@ -46,6 +46,8 @@ pub(crate) struct Settings {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeouts: Timeouts,
     pub(crate) headers: HeaderMap,
+    /// Not used per request: read by the waiting helpers.
+    pub(crate) wait: crate::wait::WaitPolicy,
 }
 
 pub(crate) struct SdkMiddleware {

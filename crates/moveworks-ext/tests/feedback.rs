@@ -3,7 +3,8 @@
 
 use httpmock::Method::POST;
 use httpmock::MockServer;
-use moveworks_ext::{Client, Error, Feedback, FeedbackOptions, MAX_COMMENT_CHARS, Rating};
+use moveworks_ext::types::MessageFeedback;
+use moveworks_ext::{Client, Error, Feedback, MAX_COMMENT_CHARS, Rating};
 use serde_json::json;
 
 fn client(server: &MockServer) -> Client {
@@ -26,7 +27,7 @@ async fn a_rating_sends_the_matching_callback_id_and_comment_verbatim() {
             then.status(200).json_body(json!({"status": "SUBMITTED"}));
         })
         .await;
-    let options: FeedbackOptions = serde_json::from_value(json!({
+    let options: MessageFeedback = serde_json::from_value(json!({
         "helpful": {"callback_id": "eyJhY3Rpb24iOiJoZWxwZnVsIn0="},
         "unhelpful": {"callback_id": "eyJhY3Rpb24iOiJ1bmhlbHBmdWwifQ=="}
     }))
