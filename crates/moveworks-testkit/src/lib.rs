@@ -5,12 +5,17 @@
 //!   trickle) and records what it received.
 //! - [`LoadServer`]: a keep-alive hyper server answering the spec's 200
 //!   body, optionally failing a fixed share of requests, with counters.
+//! - [`mock_api::MockApi`]: the whole Conversations API mocked with the
+//!   generated typed httpmock helpers, answering the example bodies of
+//!   [`mock_api::examples`].
 //! - [`resources`]: resident memory and open file descriptors of this
 //!   process.
 
 mod load_server;
+pub mod mock_api;
 pub mod resources;
 mod scripted;
 
 pub use load_server::{Counts, Failures, LoadServer};
+pub use mock_api::MockApi;
 pub use scripted::{FEEDBACK_PATH, Received, SUBMITTED, ScriptedServer, Step, error_body};

@@ -85,7 +85,13 @@ pub struct ScriptedServer {
 
 impl ScriptedServer {
     pub async fn start(script: Vec<Step>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_at("127.0.0.1:0".parse().unwrap(), script).await
+    }
+
+    /// Starts listening on `addr` (a port that was free a moment ago, for
+    /// a server that comes up after a client first found it closed).
+    pub async fn start_at(addr: std::net::SocketAddr, script: Vec<Step>) -> Self {
+        let listener = TcpListener::bind(addr).await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = received.clone();

@@ -1,0 +1,168 @@
+//! Every operation of the Conversations API through moveworks-ext, against
+//! the mock of the whole API (moveworks-testkit's `MockApi`, built on the
+//! generated httpmock helpers), which refuses requests without the auth
+//! headers and answers the spec-shaped example bodies.
+
+use futures_util::TryStreamExt;
+use moveworks_api::types::{ActorType, EventType, ResponseStatus, SubmitFeedbackResponseStatus};
+use moveworks_ext::{
+    Client, ConversationUpdate, EventQuery, MessageExt, Rating, ResponseExt, TextFormat,
+};
+use moveworks_testkit::MockApi;
+use moveworks_testkit::mock_api::examples::{
+    ANSWER, CONVERSATION_ID, HELPFUL_CALLBACK, MESSAGE_ID, RESPONSE_ID,
+};
+
+async fn mock() -> (MockApi, Client) {
+    let api = MockApi::start("token-1", "acme").await;
+    let client = Client::builder()
+        .base_url(api.base_url())
+        .assistant_name("acme")
+        .bearer_token("token-1")
+        .build()
+        .unwrap();
+    (api, client)
+}
+
+#[tokio::test]
+async fn conversations_create_get_update_and_list() {
+    let (_api, client) = mock().await;
+    let created = client.create_conversation(None).await.unwrap();
+    assert_eq!(created.conversation_id, CONVERSATION_ID);
+    let titled = client
+        .create_conversation(Some("Password reset"))
+        .await
+        .unwrap();
+    assert_eq!(titled.conversation_id, CONVERSATION_ID);
+
+    let fetched = client.conversation(CONVERSATION_ID).await.unwrap();
+    assert_eq!(fetched.title.as_deref(), Some("Password reset"));
+
+    let archived = client
+        .update_conversation(CONVERSATION_ID, ConversationUpdate::new().archived(true))
+        .await
+        .unwrap();
+    assert_eq!(archived.archived, Some(true));
+
+    let all: Vec<_> = client.conversations().items().try_collect().await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1].title.as_deref(), Some("VPN access"));
+    assert_eq!(
+        client.archived_conversations().all().await.unwrap().len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn responses_create_get_wait_and_ask() {
+    let (_api, client) = mock().await;
+    let created = client
+        .create_response(CONVERSATION_ID, "How do I reset my password?")
+        .await
+        .unwrap();
+    assert_eq!(created.status, ResponseStatus::Created);
+    assert_eq!(created.response_id, RESPONSE_ID);
+
+    let first = client.response(CONVERSATION_ID, RESPONSE_ID).await.unwrap();
+    assert_eq!(first.status, ResponseStatus::InProgress);
+    assert!(!first.is_finished());
+
+    let done = client
+        .wait_for_response(CONVERSATION_ID, RESPONSE_ID)
+        .await
+        .unwrap();
+    assert_eq!(done.status, ResponseStatus::Completed);
+    assert_eq!(done.text(), ANSWER);
+    assert_eq!(
+        done.citations()[0].url.as_deref(),
+        Some("https://support.example.com/kb/password-reset")
+    );
+
+    let asked = client
+        .ask(CONVERSATION_ID, "How do I reset my password?")
+        .await
+        .unwrap();
+    assert_eq!(asked.text(), ANSWER);
+    let message = asked.messages()[0];
+    assert_eq!(message.text_format(), TextFormat::Commonmark);
+    assert!(message.is_rateable());
+}
+
+#[tokio::test]
+async fn messages_events_and_feedback() {
+    let (_api, client) = mock().await;
+    let messages = client.messages(CONVERSATION_ID).all().await.unwrap();
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[0].actor, ActorType::Assistant);
+    assert_eq!(messages[1].actor, ActorType::User);
+    assert_eq!(messages[1].text(), "How do I reset my password?");
+
+    let of_response = client
+        .response_messages(CONVERSATION_ID, RESPONSE_ID)
+        .await
+        .unwrap();
+    assert_eq!(of_response.len(), 2);
+    let rateable = client
+        .rateable_messages(CONVERSATION_ID, RESPONSE_ID)
+        .await
+        .unwrap();
+    assert_eq!(rateable.len(), 1);
+    assert_eq!(rateable[0].message_id, MESSAGE_ID);
+    assert_eq!(
+        rateable[0]
+            .feedback
+            .as_ref()
+            .and_then(|f| f.helpful.as_ref())
+            .map(|o| o.callback_id.as_str()),
+        Some(HELPFUL_CALLBACK)
+    );
+    let rated = client
+        .rate_message(&rateable[0], Rating::Helpful)
+        .await
+        .unwrap();
+    assert_eq!(rated.status, SubmitFeedbackResponseStatus::Submitted);
+    // The user's message offers no rating: refused before sending.
+    let user = &of_response[0];
+    assert!(client.rate_message(user, Rating::Helpful).await.is_err());
+
+    for query in [
+        EventQuery::all_conversations(),
+        EventQuery::conversation(CONVERSATION_ID).starting_after("evt_1"),
+    ] {
+        let events = client.events(query).all().await.unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].event_payload.type_, EventType::MessageEvent);
+        assert_eq!(
+            events[0].event_payload.message.as_ref().unwrap().message_id,
+            MESSAGE_ID
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_stream_operation_is_reachable_with_its_accept_header() {
+    let (_api, client) = mock().await;
+    let body = moveworks_api::types::CreateResponseStreamRequest {
+        input: moveworks_api::types::UserInput {
+            text: "How do I reset my password?".into(),
+        },
+    };
+    let answer = client
+        .call_with_metadata(|api| api.create_response_stream(CONVERSATION_ID, &body))
+        .await
+        .unwrap();
+    assert_eq!(answer.metadata.status, 200);
+}
+
+#[tokio::test]
+async fn without_the_auth_headers_the_mock_refuses() {
+    let (api, _) = mock().await;
+    let wrong = Client::builder()
+        .base_url(api.base_url())
+        .assistant_name("acme")
+        .bearer_token("another-token")
+        .build()
+        .unwrap();
+    let error = wrong.conversation(CONVERSATION_ID).await.unwrap_err();
+    assert_eq!(error.status(), Some(reqwest::StatusCode::NOT_FOUND));
+}
