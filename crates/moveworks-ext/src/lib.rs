@@ -1,8 +1,17 @@
 //! The production layer of the Moveworks SDK for Rust.
 //!
 //! [`moveworks_api`] is generated from the Conversations API spec; this crate
-//! wraps it, without per-operation code, with what production use needs:
+//! wraps it, without per-operation code, with what production use needs,
+//! and adds what each operation needs to be pleasant: [`Client::ask`]
+//! (create a response and wait for it), [`Client::wait_for_response`],
+//! lists as lazy [`Paginator`] streams ([`Client::conversations`],
+//! [`Client::messages`], [`Client::events`]), the answer's text and
+//! citations ([`ResponseExt`], [`MessageExt`]) and rating
+//! ([`Client::rate_message`]).
 //!
+//! - **No duplicates**: requests that create something (a conversation, a
+//!   response) are retried only where they surely were not processed (a
+//!   refused connection, a 429); see [`Error::may_have_been_processed`].
 //! - **Auth**: every request carries `Authorization: Bearer <token>` (a
 //!   sensitive header) and `Assistant-Name`. Tokens come from a static token,
 //!   OAuth 2.0 client credentials (cached, refreshed ahead of expiry, fetched
