@@ -71,7 +71,7 @@
 
 #![allow(clippy::all, clippy::pedantic)]
 pub mod middleware;
-pub use middleware::{Hooks, Middleware, Operation};
+pub use middleware::{Hooks, Middleware, Operation, Parameter, ParameterLocation};
 /// The OpenAPI document this crate was generated from, exactly as
 /// published.
 pub const OPENAPI_SPEC: &str = include_str!("../openapi/openapi.yaml");
@@ -120,6 +120,25 @@ pub const OPERATIONS: &[Operation] = &[
         method: "GET",
         path: "/conversations",
         accept: None,
+        summary: Some("List conversations"),
+        parameters: &[
+            middleware::Parameter {
+                name: "cursor",
+                location: middleware::ParameterLocation::Query,
+                required: false,
+            },
+            middleware::Parameter {
+                name: "limit",
+                location: middleware::ParameterLocation::Query,
+                required: false,
+            },
+            middleware::Parameter {
+                name: "archived",
+                location: middleware::ParameterLocation::Query,
+                required: false,
+            },
+        ],
+        body: None,
     },
     Operation {
         id: "create-conversation",
@@ -127,6 +146,9 @@ pub const OPERATIONS: &[Operation] = &[
         method: "POST",
         path: "/conversations",
         accept: None,
+        summary: Some("Create conversation"),
+        parameters: &[],
+        body: Some("application/json"),
     },
     Operation {
         id: "get-conversation",
@@ -134,6 +156,13 @@ pub const OPERATIONS: &[Operation] = &[
         method: "GET",
         path: "/conversations/{conversation_id}",
         accept: None,
+        summary: Some("Get conversation"),
+        parameters: &[middleware::Parameter {
+            name: "conversation_id",
+            location: middleware::ParameterLocation::Path,
+            required: true,
+        }],
+        body: None,
     },
     Operation {
         id: "update-conversation",
@@ -141,6 +170,13 @@ pub const OPERATIONS: &[Operation] = &[
         method: "PATCH",
         path: "/conversations/{conversation_id}",
         accept: None,
+        summary: Some("Update conversation"),
+        parameters: &[middleware::Parameter {
+            name: "conversation_id",
+            location: middleware::ParameterLocation::Path,
+            required: true,
+        }],
+        body: Some("application/json"),
     },
     Operation {
         id: "list-events",
@@ -148,6 +184,35 @@ pub const OPERATIONS: &[Operation] = &[
         method: "GET",
         path: "/conversations/{conversation_id}/events",
         accept: None,
+        summary: Some("List conversation events"),
+        parameters: &[
+            middleware::Parameter {
+                name: "conversation_id",
+                location: middleware::ParameterLocation::Path,
+                required: true,
+            },
+            middleware::Parameter {
+                name: "starting_after",
+                location: middleware::ParameterLocation::Query,
+                required: false,
+            },
+            middleware::Parameter {
+                name: "ending_at",
+                location: middleware::ParameterLocation::Query,
+                required: false,
+            },
+            middleware::Parameter {
+                name: "cursor",
+                location: middleware::ParameterLocation::Query,
+                required: false,
+            },
+            middleware::Parameter {
+                name: "limit",
+                location: middleware::ParameterLocation::Query,
+                required: false,
+            },
+        ],
+        body: None,
     },
     Operation {
         id: "create-response",
@@ -155,6 +220,13 @@ pub const OPERATIONS: &[Operation] = &[
         method: "POST",
         path: "/conversations/{conversation_id}/responses",
         accept: None,
+        summary: Some("Create response"),
+        parameters: &[middleware::Parameter {
+            name: "conversation_id",
+            location: middleware::ParameterLocation::Path,
+            required: true,
+        }],
+        body: Some("application/json"),
     },
     Operation {
         id: "create-response-stream",
@@ -162,6 +234,13 @@ pub const OPERATIONS: &[Operation] = &[
         method: "POST",
         path: "/conversations/{conversation_id}/responses/stream",
         accept: Some("text/event-stream"),
+        summary: Some("Create response (streaming)"),
+        parameters: &[middleware::Parameter {
+            name: "conversation_id",
+            location: middleware::ParameterLocation::Path,
+            required: true,
+        }],
+        body: Some("application/json"),
     },
     Operation {
         id: "get-response",
@@ -169,6 +248,20 @@ pub const OPERATIONS: &[Operation] = &[
         method: "GET",
         path: "/conversations/{conversation_id}/responses/{response_id}",
         accept: None,
+        summary: Some("Get response"),
+        parameters: &[
+            middleware::Parameter {
+                name: "conversation_id",
+                location: middleware::ParameterLocation::Path,
+                required: true,
+            },
+            middleware::Parameter {
+                name: "response_id",
+                location: middleware::ParameterLocation::Path,
+                required: true,
+            },
+        ],
+        body: None,
     },
     Operation {
         id: "list-conversation-messages",
@@ -176,6 +269,25 @@ pub const OPERATIONS: &[Operation] = &[
         method: "GET",
         path: "/conversations/{conversation_id}/messages",
         accept: None,
+        summary: Some("List conversation messages"),
+        parameters: &[
+            middleware::Parameter {
+                name: "conversation_id",
+                location: middleware::ParameterLocation::Path,
+                required: true,
+            },
+            middleware::Parameter {
+                name: "cursor",
+                location: middleware::ParameterLocation::Query,
+                required: false,
+            },
+            middleware::Parameter {
+                name: "limit",
+                location: middleware::ParameterLocation::Query,
+                required: false,
+            },
+        ],
+        body: None,
     },
     Operation {
         id: "list-response-messages",
@@ -183,6 +295,20 @@ pub const OPERATIONS: &[Operation] = &[
         method: "GET",
         path: "/conversations/{conversation_id}/responses/{response_id}/messages",
         accept: None,
+        summary: Some("List response messages"),
+        parameters: &[
+            middleware::Parameter {
+                name: "conversation_id",
+                location: middleware::ParameterLocation::Path,
+                required: true,
+            },
+            middleware::Parameter {
+                name: "response_id",
+                location: middleware::ParameterLocation::Path,
+                required: true,
+            },
+        ],
+        body: None,
     },
     Operation {
         id: "submit-feedback",
@@ -190,6 +316,25 @@ pub const OPERATIONS: &[Operation] = &[
         method: "POST",
         path: "/conversations/{conversation_id}/responses/{response_id}/messages/{message_id}/feedback",
         accept: None,
+        summary: Some("Submit feedback"),
+        parameters: &[
+            middleware::Parameter {
+                name: "conversation_id",
+                location: middleware::ParameterLocation::Path,
+                required: true,
+            },
+            middleware::Parameter {
+                name: "response_id",
+                location: middleware::ParameterLocation::Path,
+                required: true,
+            },
+            middleware::Parameter {
+                name: "message_id",
+                location: middleware::ParameterLocation::Path,
+                required: true,
+            },
+        ],
+        body: Some("application/json"),
     },
 ];
 #[allow(unused_imports)]

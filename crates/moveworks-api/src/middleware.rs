@@ -32,6 +32,35 @@ pub struct Operation {
     /// The media type sent as `Accept` when the spec fixes it (for
     /// example `text/event-stream`), so callers never pass it.
     pub accept: Option<&'static str>,
+    /// The spec's one-line summary.
+    pub summary: Option<&'static str>,
+    /// The parameters the generated method takes (path and query; the
+    /// auth headers are the client's).
+    pub parameters: &'static [Parameter],
+    /// The media type of the request body, when the operation has one.
+    pub body: Option<&'static str>,
+}
+
+/// A parameter of an [`Operation`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Parameter {
+    /// The name on the wire.
+    pub name: &'static str,
+    /// Where it goes.
+    pub location: ParameterLocation,
+    /// Whether the operation needs it.
+    pub required: bool,
+}
+
+/// Where a [`Parameter`] goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParameterLocation {
+    /// A `{name}` segment of the path template.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
 }
 
 impl Operation {

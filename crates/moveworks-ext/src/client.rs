@@ -90,6 +90,14 @@ impl Client {
         self.settings.wait.clone()
     }
 
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    pub(crate) fn settings(&self) -> &Arc<Settings> {
+        &self.settings
+    }
+
     /// Calls any operation of the generated client and returns its decoded
     /// result, or the SDK's [`Error`] with the status, API error code,
     /// request id and attempt count.

@@ -140,6 +140,57 @@ pub struct OperationRow {
     /// The media type the client sends as `Accept` (see the
     /// `accept-header` normalization pass).
     pub accept: Option<String>,
+    /// `(name, location, required)` of each path, query and header
+    /// parameter, in the spec's order.
+    pub parameters: Vec<(String, &'static str, bool)>,
+    /// The request body's media type.
+    pub body: Option<String>,
+}
+
+/// Follows a `$ref` to what it names (or gives `value` back).
+fn resolve_ref<'a>(document: &'a Value, value: &'a Value) -> Option<&'a Value> {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => crate::json_pointer::resolve(document, reference),
+        None => Some(value),
+    }
+}
+
+/// The path-item and operation parameters (the operation's win), as the
+/// generated method takes them.
+fn parameters(
+    document: &Value,
+    item: &Value,
+    operation: &Value,
+) -> Vec<(String, &'static str, bool)> {
+    let mut out: Vec<(String, &'static str, bool)> = Vec::new();
+    let lists = [item.get("parameters"), operation.get("parameters")];
+    for param in lists
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+    {
+        let Some(param) = resolve_ref(document, param) else {
+            continue;
+        };
+        let Some(name) = param.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let location = match param.get("in").and_then(Value::as_str) {
+            Some("path") => "Path",
+            Some("query") => "Query",
+            Some("header") => "Header",
+            _ => continue,
+        };
+        let required = location == "Path"
+            || param
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+        out.retain(|(n, l, _)| !(n == name && *l == location));
+        out.push((name.to_owned(), location, required));
+    }
+    out
 }
 
 /// The operations progenitor generated, in the order it generated them
@@ -175,6 +226,13 @@ fn operation_table(normalized: &Value, skipped: &[SkippedOperation]) -> Vec<Oper
                     .get(crate::normalize::ACCEPT_EXTENSION)
                     .and_then(Value::as_str)
                     .map(str::to_owned),
+                parameters: parameters(normalized, item, operation),
+                body: operation
+                    .get("requestBody")
+                    .and_then(|body| resolve_ref(normalized, body))
+                    .and_then(|body| body.get("content"))
+                    .and_then(Value::as_object)
+                    .and_then(|content| content.keys().next().cloned()),
             });
         }
     }
@@ -306,15 +364,37 @@ fn support_items(normalized: &Value, operations: &[OperationRow]) -> syn::File {
     });
     let operation_rows = operations.iter().map(|op| {
         let (id, name, method, path) = (&op.id, &op.name, &op.method, &op.path);
-        let accept = match &op.accept {
-            Some(media_type) => quote!(Some(#media_type)),
+        let optional = |value: &Option<String>| match value {
+            Some(value) => quote!(Some(#value)),
             None => quote!(None),
         };
-        quote!(Operation { id: #id, name: #name, method: #method, path: #path, accept: #accept })
+        let (accept, summary, body) = (
+            optional(&op.accept),
+            optional(&op.summary),
+            optional(&op.body),
+        );
+        let parameters = op.parameters.iter().map(|(name, location, required)| {
+            let location = syn::Ident::new(location, proc_macro2::Span::call_site());
+            quote!(middleware::Parameter {
+                name: #name,
+                location: middleware::ParameterLocation::#location,
+                required: #required,
+            })
+        });
+        quote!(Operation {
+            id: #id,
+            name: #name,
+            method: #method,
+            path: #path,
+            accept: #accept,
+            summary: #summary,
+            parameters: &[#(#parameters),*],
+            body: #body,
+        })
     });
     syn::parse_quote! {
         pub mod middleware;
-        pub use middleware::{Hooks, Middleware, Operation};
+        pub use middleware::{Hooks, Middleware, Operation, Parameter, ParameterLocation};
 
         /// The OpenAPI document this crate was generated from, exactly as
         /// published.

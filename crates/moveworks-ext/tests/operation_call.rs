@@ -1,0 +1,136 @@
+//! `Client::call_operation`: every entry of the generated OPERATIONS table
+//! is reachable by its spec description alone, through the same auth and
+//! errors; bad arguments send nothing.
+
+use moveworks_api::{OPERATIONS, Operation, ParameterLocation};
+use moveworks_ext::{Client, Error, OperationCall};
+use moveworks_testkit::MockApi;
+use moveworks_testkit::mock_api::examples::{CONVERSATION_ID, MESSAGE_ID, RESPONSE_ID};
+use serde_json::json;
+
+async fn mock() -> (MockApi, Client) {
+    let api = MockApi::start("token-1", "acme").await;
+    let client = Client::builder()
+        .base_url(api.base_url())
+        .assistant_name("acme")
+        .bearer_token("token-1")
+        .build()
+        .unwrap();
+    (api, client)
+}
+
+/// Sample arguments for any operation, from its table entry only.
+fn sample(operation: &Operation) -> OperationCall {
+    let mut call = OperationCall::new();
+    for parameter in operation.parameters {
+        if parameter.location == ParameterLocation::Path {
+            let value = match parameter.name {
+                "conversation_id" => CONVERSATION_ID,
+                "response_id" => RESPONSE_ID,
+                "message_id" => MESSAGE_ID,
+                other => panic!("no sample for path parameter {other}"),
+            };
+            call = call.param(parameter.name, value);
+        }
+    }
+    if operation.body.is_some() {
+        call = call.body(json!({
+            "title": "t",
+            "input": {"text": "How do I reset my password?"},
+            "callback_id": "cb"
+        }));
+    }
+    call
+}
+
+#[tokio::test]
+async fn every_operation_of_the_table_is_reachable() {
+    let (_api, client) = mock().await;
+    for operation in OPERATIONS {
+        let answer = client
+            .call_operation(operation, sample(operation))
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", operation.id));
+        assert!(answer.status().is_success(), "{}", operation.id);
+        let expected = operation.accept.unwrap_or("application/json");
+        assert_eq!(answer.content_type(), Some(expected), "{}", operation.id);
+        let body = answer.bytes().await.unwrap();
+        assert!(!body.is_empty(), "{}", operation.id);
+    }
+}
+
+#[tokio::test]
+async fn query_parameters_and_errors_keep_their_meaning() {
+    let (api, client) = mock().await;
+    let list = Operation::by_id("list-conversations").unwrap();
+    let answer = client
+        .call_operation(
+            list,
+            OperationCall::new()
+                .param("limit", "5")
+                .param("archived", "true"),
+        )
+        .await
+        .unwrap();
+    let page: serde_json::Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    assert_eq!(page["conversations"].as_array().unwrap().len(), 2);
+
+    // The mock answers 404 to a request it does not know: an API error
+    // with its status, like any call's.
+    let wrong = Client::builder()
+        .base_url(api.base_url())
+        .assistant_name("other")
+        .bearer_token("token-1")
+        .build()
+        .unwrap();
+    let error = wrong
+        .call_operation(list, OperationCall::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+}
+
+#[tokio::test]
+async fn bad_arguments_send_nothing() {
+    let server = httpmock::MockServer::start_async().await;
+    let anything = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).body("{}");
+        })
+        .await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .assistant_name("acme")
+        .bearer_token("token-1")
+        .build()
+        .unwrap();
+    let get = Operation::by_id("get-conversation").unwrap();
+    let list = Operation::by_id("list-conversations").unwrap();
+    let cases = [
+        (get, OperationCall::new(), "needs `conversation_id`"),
+        (
+            get,
+            OperationCall::new().param("conversation_id", ".."),
+            "`.` and `..`",
+        ),
+        (
+            get,
+            OperationCall::new()
+                .param("conversation_id", "c")
+                .param("colour", "red"),
+            "not a parameter",
+        ),
+        (
+            list,
+            OperationCall::new().body(json!({})),
+            "takes no request body",
+        ),
+    ];
+    for (operation, call, expected) in cases {
+        let error = client.call_operation(operation, call).await.unwrap_err();
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+    assert_eq!(anything.calls_async().await, 0);
+}
