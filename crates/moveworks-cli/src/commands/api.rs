@@ -1,0 +1,111 @@
+//! `api`: any operation of the generated table, by its operationId, so an
+//! operation a regeneration adds needs no new code here.
+
+use std::io::Read;
+
+use moveworks_ext::moveworks_api::{OPERATIONS, Operation};
+use moveworks_ext::{Client, OperationCall};
+use serde_json::json;
+
+use crate::args::ApiArgs;
+use crate::failure::Failure;
+use crate::output::Output;
+
+pub fn list(out: &Output) -> Result<(), Failure> {
+    for operation in OPERATIONS {
+        let parameters: Vec<String> = operation
+            .parameters
+            .iter()
+            .map(|p| {
+                if p.required {
+                    p.name.to_owned()
+                } else {
+                    format!("[{}]", p.name)
+                }
+            })
+            .collect();
+        let document = json!({
+            "operation_id": operation.id,
+            "method": operation.method,
+            "path": operation.path,
+            "summary": operation.summary,
+            "parameters": operation.parameters.iter().map(|p| json!({
+                "name": p.name,
+                "in": format!("{:?}", p.location).to_lowercase(),
+                "required": p.required,
+            })).collect::<Vec<_>>(),
+            "body": operation.body,
+        });
+        out.one(&document, || {
+            format!(
+                "{:<28} {:<6} {:<70} {}{}",
+                operation.id,
+                operation.method,
+                operation.path,
+                operation.summary.unwrap_or_default(),
+                if parameters.is_empty() {
+                    String::new()
+                } else {
+                    format!("  ({})", parameters.join(", "))
+                }
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn operation(id: &str) -> Result<&'static Operation, Failure> {
+    Operation::by_id(id)
+        .or_else(|| Operation::by_name(id))
+        .ok_or_else(|| Failure::Usage(format!("no operation `{id}` (see `moveworks api --list`)")))
+}
+
+fn body(text: &str) -> Result<serde_json::Value, Failure> {
+    let (source, raw) = match text {
+        "-" => {
+            let mut raw = String::new();
+            std::io::stdin().read_to_string(&mut raw)?;
+            ("stdin", raw)
+        }
+        _ if text.starts_with('@') => {
+            let path = &text[1..];
+            let raw = std::fs::read_to_string(path)
+                .map_err(|e| Failure::Usage(format!("--body: cannot read {path}: {e}")))?;
+            (path, raw)
+        }
+        _ => ("--body", text.to_owned()),
+    };
+    serde_json::from_str(&raw)
+        .map_err(|e| Failure::Usage(format!("--body: {source} is not JSON: {e}")))
+}
+
+pub async fn call(client: &Client, out: &Output, args: ApiArgs) -> Result<(), Failure> {
+    let id = args.operation.unwrap_or_default();
+    let operation = operation(&id)?;
+    let mut call = OperationCall::new();
+    for param in &args.params {
+        let (name, value) = param
+            .split_once('=')
+            .ok_or_else(|| Failure::Usage(format!("--param `{param}` is not NAME=VALUE")))?;
+        call = call.param(name, value);
+    }
+    if let Some(text) = &args.body {
+        call = call.body(body(text)?);
+    }
+    let mut answer = client.call_operation(operation, call).await?;
+    let streamed = answer
+        .content_type()
+        .is_some_and(|c| c.starts_with("text/event-stream"));
+    if streamed {
+        while let Some(chunk) = answer.chunk().await? {
+            out.partial(&String::from_utf8_lossy(&chunk))?;
+        }
+        return Ok(());
+    }
+    let bytes = answer.bytes().await?;
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(value) if out.json => out.line(&value.to_string()),
+        Ok(value) => out.line(&serde_json::to_string_pretty(&value).unwrap_or_default()),
+        Err(_) => out.partial(&String::from_utf8_lossy(&bytes)),
+    }
+}
