@@ -100,9 +100,15 @@ async fn ask_prints_the_answer_citations_and_feedback_ids() {
         out.stdout
             .contains("[1] Password Reset Guide https://support.example.com/kb/password-reset")
     );
-    assert!(out.stdout.contains(&format!(
-        "moveworks feedback {CONVERSATION_ID} {RESPONSE_ID} {MESSAGE_ID} --helpful"
-    )));
+    // Exactly the session the README shows.
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{ANSWER}\n\n[1] Password Reset Guide https://support.example.com/kb/password-reset\n\n\
+             conversation {CONVERSATION_ID}  response {RESPONSE_ID}  message {MESSAGE_ID}\n\
+             rate it: moveworks feedback {CONVERSATION_ID} {RESPONSE_ID} {MESSAGE_ID} --helpful\n"
+        )
+    );
 
     let out = run_against(
         &api,
