@@ -470,6 +470,7 @@ mod tests {
             (Some("a"), None, 2)
         );
         assert_eq!(pages[1].items(), [2]);
+        assert_eq!(pages[1].clone().into_items(), [2]);
     }
 
     #[tokio::test]
