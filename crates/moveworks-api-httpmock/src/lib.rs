@@ -42,7 +42,7 @@ pub mod operations {
         pub fn conversation_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/conversations/{}/responses/.*/messages/.*/feedback$",
-                value.to_string()
+                regex::escape(&value.to_string())
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -51,7 +51,7 @@ pub mod operations {
         pub fn response_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/conversations/.*/responses/{}/messages/.*/feedback$",
-                value.to_string()
+                regex::escape(&value.to_string())
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -60,7 +60,7 @@ pub mod operations {
         pub fn message_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/conversations/.*/responses/.*/messages/{}/feedback$",
-                value.to_string()
+                regex::escape(&value.to_string())
             ))
             .unwrap();
             Self(self.0.path_matches(re))

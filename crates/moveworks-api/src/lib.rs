@@ -209,12 +209,16 @@ pub mod types {
         }
 
         fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            let values: &[&str] = &[
+                "INVALID_REQUEST",
+                "NOT_FOUND",
+                "RATE_LIMIT_EXCEEDED",
+                "INTERNAL_ERROR",
+            ];
             ::schemars::json_schema!(
                 { "description" : "`ErrorResponseErrorCode`", "anyOf" : [{ "type" :
-                "string", "enum" : ["INVALID_REQUEST", "NOT_FOUND",
-                "RATE_LIMIT_EXCEEDED", "INTERNAL_ERROR"] }, { "type" : "string",
-                "description" : "A value not documented when this client was generated."
-                }] }
+                "string", "enum" : values }, { "type" : "string", "description" :
+                "A value not documented when this client was generated." }] }
             )
         }
     }
@@ -317,9 +321,10 @@ pub mod types {
         }
 
         fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            let values: &[&str] = &["SUBMITTED"];
             ::schemars::json_schema!(
                 { "description" : "Feedback submission status", "anyOf" : [{ "type" :
-                "string", "enum" : ["SUBMITTED"] }, { "type" : "string", "description" :
+                "string", "enum" : values }, { "type" : "string", "description" :
                 "A value not documented when this client was generated." }] }
             )
         }
@@ -372,7 +377,15 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::middleware::Hooks) -> Self {
+    ///
+    /// # Errors
+    ///
+    /// When the `reqwest::Client` cannot be built, for example
+    /// because the TLS backend cannot be initialised.
+    pub fn new(
+        baseurl: &str,
+        inner: crate::middleware::Hooks,
+    ) -> ::std::result::Result<Self, reqwest::Error> {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -382,7 +395,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
+        ::std::result::Result::Ok(Self::new_with_client(baseurl, client.build()?, inner))
     }
 
     /// Construct a new client with an existing `reqwest::Client`,
