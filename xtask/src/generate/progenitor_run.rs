@@ -84,25 +84,13 @@ pub fn generate(document: &Value, client_crate_path: &str) -> Result<ProgenitorO
             });
         }
         Err(whole_failure) => {
-            for (pointer, operation_id) in operation_pointers(&mut document) {
-                let alone = only_operation(&document, &pointer);
-                if let Err(reason) = attempt(&alone, client_crate_path) {
-                    skipped.push(SkippedOperation {
-                        operation_id,
-                        pointer,
-                        reason,
-                    });
-                }
-            }
+            skipped = skip_failing_operations(&mut document, client_crate_path);
             if skipped.is_empty() {
                 return Err(format!(
                     "progenitor failed on the document as a whole: {whole_failure}"
                 ));
             }
         }
-    }
-    for skip in &skipped {
-        remove_operation(&mut document, &skip.pointer);
     }
     let (client, httpmock) = attempt(&document, client_crate_path)
         .map_err(|e| format!("progenitor failed after skipping the failing operations: {e}"))?;
@@ -112,6 +100,93 @@ pub fn generate(document: &Value, client_crate_path: &str) -> Result<ProgenitorO
         skipped,
         untyped,
     })
+}
+
+/// Finds the operations progenitor fails on and removes them from
+/// `document`. As for schemas, trying each alone costs a progenitor run per
+/// operation (minutes on a spec with hundreds), so the shortest failing
+/// prefix of the operations is found by bisection, and its last operation
+/// is the culprit.
+fn skip_failing_operations(document: &mut Value, client_crate_path: &str) -> Vec<SkippedOperation> {
+    let operations = operation_pointers(document);
+    let fails = |document: &Value, count: usize| {
+        attempt(
+            &only_operations(document, &operations[..count]),
+            client_crate_path,
+        )
+        .err()
+    };
+    let mut skipped = Vec::new();
+    let mut passing = 0;
+    for _ in 0..operations.len() {
+        let Some(reason) = fails(document, operations.len()) else {
+            break;
+        };
+        let (failing, reason) =
+            shortest_failing_prefix(passing, operations.len(), reason, |n| fails(document, n));
+        passing = failing - 1;
+        if passing == 0 && fails(document, 0).is_some() {
+            // Fails with no operation at all: not an operation's fault.
+            break;
+        }
+        let (pointer, operation_id) = operations[failing - 1].clone();
+        remove_operation(document, &pointer);
+        skipped.push(SkippedOperation {
+            operation_id,
+            pointer,
+            reason,
+        });
+    }
+    skipped
+}
+
+/// The length of the shortest failing prefix of a list, and why it fails,
+/// given that the first `passing` items pass and all `total` fail (for
+/// `reason`). Culprits are found in list order, so the search gallops up
+/// from the last one before bisecting: about 2 log2(distance) runs each.
+fn shortest_failing_prefix(
+    mut passing: usize,
+    total: usize,
+    mut reason: String,
+    fails: impl Fn(usize) -> Option<String>,
+) -> (usize, String) {
+    let mut failing = total;
+    let mut step = 1;
+    while passing + step < failing {
+        match fails(passing + step) {
+            Some(why) => {
+                failing = passing + step;
+                reason = why;
+                break;
+            }
+            None => {
+                passing += step;
+                step *= 2;
+            }
+        }
+    }
+    while failing - passing > 1 {
+        let middle = passing + (failing - passing) / 2;
+        match fails(middle) {
+            Some(why) => {
+                failing = middle;
+                reason = why;
+            }
+            None => passing = middle,
+        }
+    }
+    (failing, reason)
+}
+
+/// A copy of `document` whose `paths` hold only the operations `keep`.
+fn only_operations(document: &Value, keep: &[(String, String)]) -> Value {
+    let mut copy = document.clone();
+    for (other, _) in operation_pointers(&mut copy) {
+        if !keep.iter().any(|(pointer, _)| *pointer == other) {
+            remove_operation(&mut copy, &other);
+        }
+    }
+    copy
 }
 
 /// `document` with no operations: only its components.
@@ -144,21 +219,14 @@ fn untype_failing_schemas(document: &mut Value) -> Vec<UntypedSchema> {
     };
     // Each round removes one culprit; the bound only guards against a
     // failure no schema explains.
+    let mut passing = 0;
     for _ in 0..order.len() {
-        let Some(mut reason) = fails(document, order.len()) else {
+        let Some(reason) = fails(document, order.len()) else {
             break;
         };
-        let (mut passing, mut failing) = (0, order.len());
-        while failing - passing > 1 {
-            let middle = passing + (failing - passing) / 2;
-            match fails(document, middle) {
-                Some(why) => {
-                    failing = middle;
-                    reason = why;
-                }
-                None => passing = middle,
-            }
-        }
+        let (failing, reason) =
+            shortest_failing_prefix(passing, order.len(), reason, |n| fails(document, n));
+        passing = failing - 1;
         let name = &order[failing - 1];
         let pointer = crate::json_pointer::join("/components/schemas", name);
         let Some(schema) = document.pointer_mut(&pointer) else {
@@ -263,8 +331,9 @@ fn attempt(
     document: &Value,
     client_crate_path: &str,
 ) -> Result<(TokenStream, TokenStream), String> {
+    let started = std::time::Instant::now();
     let spec: OpenAPI = parse(document)?;
-    quietly(|| {
+    let result = quietly(|| {
         let client = Generator::new(&settings())
             .generate_tokens(&spec)
             .map_err(|e| e.to_string())?;
@@ -272,18 +341,53 @@ fn attempt(
             .httpmock(&spec, client_crate_path)
             .map_err(|e| e.to_string())?;
         Ok((client, httpmock))
-    })
+    });
+    trace("client and httpmock", document, started, &result);
+    result
 }
 
 /// The client half of [`attempt`]: enough to tell whether typify converts
 /// the schemas, at half the cost.
 fn attempt_client(document: &Value) -> Result<TokenStream, String> {
+    let started = std::time::Instant::now();
     let spec: OpenAPI = parse(document)?;
-    quietly(|| {
+    let result = quietly(|| {
         Generator::new(&settings())
             .generate_tokens(&spec)
             .map_err(|e| e.to_string())
-    })
+    });
+    trace("client", document, started, &result);
+    result
+}
+
+/// With `XTASK_TRACE` set, one line per progenitor run on stderr: what the
+/// search for failing schemas and operations is doing on a large spec.
+fn trace<T>(what: &str, document: &Value, started: std::time::Instant, result: &Result<T, String>) {
+    if std::env::var_os("XTASK_TRACE").is_none() {
+        return;
+    }
+    let count = |pointer: &str| {
+        document
+            .pointer(pointer)
+            .and_then(Value::as_object)
+            .map_or(0, serde_json::Map::len)
+    };
+    eprintln!(
+        "trace: progenitor {what} run, {} path(s), {} schema(s): {} in {:.1}s",
+        count("/paths"),
+        count("/components/schemas"),
+        match result {
+            Ok(_) => "ok".to_owned(),
+            Err(e) => e
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(150)
+                .collect(),
+        },
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// Deserializes the normalized JSON into openapiv3's model, naming the JSON
@@ -326,18 +430,6 @@ fn operation_pointers(document: &mut Value) -> Vec<(String, String)> {
         .into_iter()
         .map(|op| (op.pointer.clone(), op.label()))
         .collect()
-}
-
-/// A copy of `document` whose `paths` hold only the operation at `pointer`.
-fn only_operation(document: &Value, pointer: &str) -> Value {
-    let mut copy = document.clone();
-    let keep = pointer.to_owned();
-    for (other, _) in operation_pointers(&mut copy) {
-        if other != keep {
-            remove_operation(&mut copy, &other);
-        }
-    }
-    copy
 }
 
 fn remove_operation(document: &mut Value, pointer: &str) {
@@ -449,6 +541,26 @@ mod tests {
     }
 
     #[test]
+    fn finds_the_shortest_failing_prefix() {
+        for culprit in 1..=20 {
+            for passing in 0..culprit {
+                let runs = std::cell::Cell::new(0);
+                let fails = |n: usize| {
+                    runs.set(runs.get() + 1);
+                    (n >= culprit).then(|| format!("fails at {n}"))
+                };
+                let (count, reason) = shortest_failing_prefix(passing, 20, "all".to_owned(), fails);
+                assert_eq!(count, culprit, "passing {passing}");
+                assert!(
+                    count == 20 || reason == format!("fails at {culprit}"),
+                    "{reason}"
+                );
+                assert!(runs.get() <= 10, "{} runs", runs.get());
+            }
+        }
+    }
+
+    #[test]
     fn schemas_are_tried_leaves_first() {
         let doc = json!({"components": {"schemas": {
             "A": {"$ref": "#/components/schemas/B"},
@@ -457,6 +569,33 @@ mod tests {
         }}});
         let names = ["A".to_owned(), "B".to_owned(), "C".to_owned()];
         assert_eq!(leaves_first(&doc, &names), ["C", "B", "A"]);
+    }
+
+    #[test]
+    fn every_failing_operation_is_skipped() {
+        let bad = |id: &str| {
+            let mut op = operation(id, json!({"type": "string"}));
+            op["post"]["requestBody"] =
+                json!({"content": {"multipart/form-data": {"schema": {"type": "object"}}}});
+            op
+        };
+        let good = |id: &str| operation(id, json!({"type": "string"}));
+        let doc = document(json!({
+            "/a": good("a"), "/b": bad("b"), "/c": good("c"), "/d": good("d"),
+            "/e": bad("e"), "/f": good("f")
+        }));
+        let output = generate(&doc, "api").unwrap();
+        let skipped: Vec<_> = output
+            .skipped
+            .iter()
+            .map(|s| s.operation_id.as_str())
+            .collect();
+        assert_eq!(skipped, ["b", "e"]);
+        assert!(output.skipped[0].reason.contains("multipart/form-data"));
+        let client = output.client.to_string();
+        for id in ["a", "c", "d", "f"] {
+            assert!(client.contains(&format!("pub async fn {id}")), "{id}");
+        }
     }
 
     #[test]

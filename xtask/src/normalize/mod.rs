@@ -15,6 +15,7 @@ mod exclusive_bounds;
 mod json_schema_keywords;
 mod media_schemas;
 mod media_types;
+mod narrowed_enums;
 mod nullable_enums;
 mod nullable_types;
 mod openapi31_keys;
@@ -113,6 +114,10 @@ const PASSES: &[Pass] = &[
     Pass {
         name: "ref-siblings",
         run: ref_siblings::wrap_in_all_of,
+    },
+    Pass {
+        name: "narrowed-enums",
+        run: narrowed_enums::standalone,
     },
     Pass {
         name: "ambient-headers",
