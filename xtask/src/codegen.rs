@@ -237,7 +237,7 @@ fn stale_hint(options: &Options) -> String {
 /// A standalone crate starts from the workspace's lock file, so it builds
 /// with the versions the SDK is tested with (cargo prunes what it does not
 /// need). An existing lock file is left alone.
-fn seed_lockfile(root: &Path, dir: &Path) {
+pub fn seed_lockfile(root: &Path, dir: &Path) {
     let target = dir.join("Cargo.lock");
     if !target.exists() {
         let _ = std::fs::copy(root.join("Cargo.lock"), target);
@@ -273,6 +273,14 @@ fn print_summary(spec_name: &str, plan: &Plan, changes: &Changes) {
             out,
             "  warning: skipped operation `{}` (at `{}`): {}",
             skipped.operation_id, skipped.pointer, skipped.reason
+        );
+    }
+    for untyped in &plan.code.untyped {
+        let _ = writeln!(
+            out,
+            "  warning: schema generated as an untyped JSON value (at `{}`): {}",
+            untyped.pointer,
+            untyped.reason.lines().next().unwrap_or_default()
         );
     }
     for name in &plan.code.closed_enums {

@@ -17,11 +17,41 @@ pub fn join(parent: &str, token: &str) -> String {
 /// Looks up a `#/...` reference inside `document`. External references
 /// (another file, a URL) are not supported and give `None`.
 pub fn resolve<'a>(document: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix('#')?;
+    let pointer = fragment_pointer(reference)?;
     if pointer.is_empty() {
         return Some(document);
     }
-    document.pointer(pointer)
+    document.pointer(&pointer)
+}
+
+/// The JSON pointer a local reference names. A reference is a URI, so its
+/// fragment is percent-encoded (`{` as `%7B`); the pointer is what it
+/// decodes to (RFC 6901, section 6).
+pub fn fragment_pointer(reference: &str) -> Option<String> {
+    reference.strip_prefix('#').map(percent_decode)
+}
+
+/// Decodes `%XX` escapes; a `%` not followed by two hex digits stays as is.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(high), Some(low)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((high * 16 + low) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The name a `#/components/schemas/NAME` reference points to.
@@ -59,6 +89,16 @@ mod tests {
         );
         assert_eq!(resolve(&doc, "other.yaml#/A"), None);
         assert_eq!(resolve(&doc, "#/components/schemas/Missing"), None);
+    }
+
+    #[test]
+    fn percent_decodes_the_fragment_before_reading_it_as_a_pointer() {
+        let doc = json!({"paths": {"/a/{id}": {"x": 1}}, "100%": 2});
+        assert_eq!(resolve(&doc, "#/paths/~1a~1%7Bid%7D/x"), Some(&json!(1)));
+        assert_eq!(resolve(&doc, "#/paths/~1a~1{id}/x"), Some(&json!(1)));
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("caf%C3%A9"), "café");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod change_summary;
 pub mod codegen;
+pub mod corpus;
 pub mod freshness;
 pub mod generate;
 pub mod json_pointer;

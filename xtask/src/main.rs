@@ -15,6 +15,11 @@ commands:
       committed output is stale. --spec reads another spec; --out writes one
       standalone, buildable client crate into DIR (named after DIR unless
       --name is given) instead of touching the workspace.
+  corpus [--out DIR] [--no-check] [NAME...]
+      Generate a crate from every OpenAPI spec of the public test corpus and
+      `cargo check` them all with one target dir. The corpus is read from
+      ../shared/specs/corpus beside the workspace, or from
+      $MOVEWORKS_CORPUS_DIR. NAME keeps only specs whose name contains it.
   bench [--smoke] [--build] [--output FILE]
       Measure client overhead (raw reqwest vs the generated client vs
       moveworks-ext), memory and codegen time, and write BENCHMARKS.md.
@@ -24,8 +29,32 @@ commands:
       Print this text.
 ";
 
+/// The stack the commands run with. typify and progenitor convert nested
+/// schemas recursively, several large frames per level, and the deepest
+/// public specs go past the main thread's 8 MiB. Only the pages touched are
+/// ever committed, so a large reservation costs nothing on small specs.
+const STACK_BYTES: usize = 512 * 1024 * 1024;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let worker = std::thread::Builder::new()
+        .name("xtask".to_owned())
+        .stack_size(STACK_BYTES)
+        .spawn(move || command(&args));
+    match worker.map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => {
+            eprintln!("error: the xtask panicked (a bug in the xtask; please report it)");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: cannot start the xtask thread: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn command(args: &[String]) -> ExitCode {
     match args.first().map(String::as_str) {
         Some("codegen") => match parse_codegen(&args[1..]) {
             Ok(options) => match codegen::run(&options) {
@@ -40,6 +69,16 @@ fn main() -> ExitCode {
         },
         Some("bench") => match parse_bench(&args[1..]) {
             Ok(options) => match xtask::bench::run(&options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(message) => usage_error(&message),
+        },
+        Some("corpus") => match parse_corpus(&args[1..]) {
+            Ok(options) => match xtask::corpus::run(&options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(message) => {
                     eprintln!("error: {message}");
@@ -112,6 +151,22 @@ fn parse_bench(args: &[String]) -> Result<xtask::bench::Options, String> {
                 options.output = Some(PathBuf::from(args.next().ok_or("--output needs a value")?))
             }
             other => return Err(format!("unknown bench argument `{other}`")),
+        }
+    }
+    Ok(options)
+}
+
+fn parse_corpus(args: &[String]) -> Result<xtask::corpus::Options, String> {
+    let mut options = xtask::corpus::Options::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--out" => options.out = Some(PathBuf::from(args.next().ok_or("--out needs a value")?)),
+            "--no-check" => options.no_check = true,
+            flag if flag.starts_with("--") => {
+                return Err(format!("unknown corpus argument `{flag}`"));
+            }
+            name => options.only.push(name.to_owned()),
         }
     }
     Ok(options)

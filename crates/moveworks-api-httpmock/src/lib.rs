@@ -245,7 +245,11 @@ pub mod operations {
         }
 
         pub fn conversation_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/conversations/{}$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/conversations/{}$",
+                regex::escape(&value.to_string())
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
     }
@@ -340,7 +344,11 @@ pub mod operations {
         }
 
         pub fn conversation_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/conversations/{}$", value.to_string())).unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/conversations/{}$",
+                regex::escape(&value.to_string())
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
 
@@ -448,8 +456,11 @@ pub mod operations {
         }
 
         pub fn conversation_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/conversations/{}/events$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/conversations/{}/events$",
+                regex::escape(&value.to_string())
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
 
@@ -579,9 +590,11 @@ pub mod operations {
         }
 
         pub fn conversation_id(self, value: &str) -> Self {
-            let re =
-                regex::Regex::new(&format!("^/conversations/{}/responses$", value.to_string()))
-                    .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/conversations/{}/responses$",
+                regex::escape(&value.to_string())
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
 
@@ -680,7 +693,7 @@ pub mod operations {
         pub fn conversation_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/conversations/{}/responses/stream$",
-                value.to_string()
+                regex::escape(&value.to_string())
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -792,7 +805,7 @@ pub mod operations {
         pub fn conversation_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/conversations/{}/responses/.*$",
-                value.to_string()
+                regex::escape(&value.to_string())
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -801,7 +814,7 @@ pub mod operations {
         pub fn response_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/conversations/.*/responses/{}$",
-                value.to_string()
+                regex::escape(&value.to_string())
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -898,8 +911,11 @@ pub mod operations {
         }
 
         pub fn conversation_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/conversations/{}/messages$", value.to_string()))
-                .unwrap();
+            let re = regex::Regex::new(&format!(
+                "^/conversations/{}/messages$",
+                regex::escape(&value.to_string())
+            ))
+            .unwrap();
             Self(self.0.path_matches(re))
         }
 
@@ -1025,7 +1041,7 @@ pub mod operations {
         pub fn conversation_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/conversations/{}/responses/.*/messages$",
-                value.to_string()
+                regex::escape(&value.to_string())
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1034,7 +1050,7 @@ pub mod operations {
         pub fn response_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/conversations/.*/responses/{}/messages$",
-                value.to_string()
+                regex::escape(&value.to_string())
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1136,7 +1152,7 @@ pub mod operations {
         pub fn conversation_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/conversations/{}/responses/.*/messages/.*/feedback$",
-                value.to_string()
+                regex::escape(&value.to_string())
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1145,7 +1161,7 @@ pub mod operations {
         pub fn response_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/conversations/.*/responses/{}/messages/.*/feedback$",
-                value.to_string()
+                regex::escape(&value.to_string())
             ))
             .unwrap();
             Self(self.0.path_matches(re))
@@ -1154,7 +1170,7 @@ pub mod operations {
         pub fn message_id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/conversations/.*/responses/.*/messages/{}/feedback$",
-                value.to_string()
+                regex::escape(&value.to_string())
             ))
             .unwrap();
             Self(self.0.path_matches(re))

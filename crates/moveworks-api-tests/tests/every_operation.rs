@@ -153,7 +153,7 @@ async fn a_success_status_other_than_the_documented_one_is_still_a_success() {
             }));
         })
         .await;
-    let client = Client::new(&server.base_url(), Hooks::none());
+    let client = Client::new(&server.base_url(), Hooks::none()).unwrap();
     let created = client
         .create_conversation(&CreateConversationRequest { title: None })
         .await

@@ -432,9 +432,10 @@ pub mod types {
         }
 
         fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            let values: &[&str] = &["USER", "ASSISTANT"];
             ::schemars::json_schema!(
                 { "description" : "Message actor type", "anyOf" : [{ "type" : "string",
-                "enum" : ["USER", "ASSISTANT"] }, { "type" : "string", "description" :
+                "enum" : values }, { "type" : "string", "description" :
                 "A value not documented when this client was generated." }] }
             )
         }
@@ -822,11 +823,19 @@ pub mod types {
         }
 
         fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            let values: &[&str] = &[
+                "INVALID_CURSOR",
+                "UNAUTHORIZED",
+                "FORBIDDEN",
+                "RATE_LIMIT_EXCEEDED",
+                "INTERNAL_ERROR",
+                "INVALID_INPUT",
+                "NOT_FOUND",
+                "INVALID_REQUEST",
+            ];
             ::schemars::json_schema!(
                 { "description" : "`ErrorResponseErrorCode`", "anyOf" : [{ "type" :
-                "string", "enum" : ["INVALID_CURSOR", "UNAUTHORIZED", "FORBIDDEN",
-                "RATE_LIMIT_EXCEEDED", "INTERNAL_ERROR", "INVALID_INPUT", "NOT_FOUND",
-                "INVALID_REQUEST"] }, { "type" : "string", "description" :
+                "string", "enum" : values }, { "type" : "string", "description" :
                 "A value not documented when this client was generated." }] }
             )
         }
@@ -933,11 +942,12 @@ pub mod types {
         }
 
         fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            let values: &[&str] = &["MESSAGE_EVENT"];
             ::schemars::json_schema!(
                 { "description" : "Event type discriminator for event payloads.", "anyOf"
-                : [{ "type" : "string", "enum" : ["MESSAGE_EVENT"] }, { "type" :
-                "string", "description" :
-                "A value not documented when this client was generated." }] }
+                : [{ "type" : "string", "enum" : values }, { "type" : "string",
+                "description" : "A value not documented when this client was generated."
+                }] }
             )
         }
     }
@@ -1453,10 +1463,10 @@ pub mod types {
         }
 
         fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            let values: &[&str] = &["CREATED", "IN_PROGRESS", "COMPLETED", "FAILED"];
             ::schemars::json_schema!(
                 { "description" : "Response processing status", "anyOf" : [{ "type" :
-                "string", "enum" : ["CREATED", "IN_PROGRESS", "COMPLETED", "FAILED"] }, {
-                "type" : "string", "description" :
+                "string", "enum" : values }, { "type" : "string", "description" :
                 "A value not documented when this client was generated." }] }
             )
         }
@@ -1623,11 +1633,17 @@ pub mod types {
         }
 
         fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            let values: &[&str] = &[
+                "RESPONSE_CREATED",
+                "RESPONSE_IN_PROGRESS",
+                "RESPONSE_OUTPUT_DELTA",
+                "RESPONSE_COMPLETED",
+                "RESPONSE_FAILED",
+                "ERROR",
+            ];
             ::schemars::json_schema!(
                 { "description" : "Response streaming event type", "anyOf" : [{ "type" :
-                "string", "enum" : ["RESPONSE_CREATED", "RESPONSE_IN_PROGRESS",
-                "RESPONSE_OUTPUT_DELTA", "RESPONSE_COMPLETED", "RESPONSE_FAILED",
-                "ERROR"] }, { "type" : "string", "description" :
+                "string", "enum" : values }, { "type" : "string", "description" :
                 "A value not documented when this client was generated." }] }
             )
         }
@@ -1738,9 +1754,10 @@ pub mod types {
         }
 
         fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            let values: &[&str] = &["SUBMITTED"];
             ::schemars::json_schema!(
                 { "description" : "Feedback submission status", "anyOf" : [{ "type" :
-                "string", "enum" : ["SUBMITTED"] }, { "type" : "string", "description" :
+                "string", "enum" : values }, { "type" : "string", "description" :
                 "A value not documented when this client was generated." }] }
             )
         }
@@ -1813,7 +1830,15 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::middleware::Hooks) -> Self {
+    ///
+    /// # Errors
+    ///
+    /// When the `reqwest::Client` cannot be built, for example
+    /// because the TLS backend cannot be initialised.
+    pub fn new(
+        baseurl: &str,
+        inner: crate::middleware::Hooks,
+    ) -> ::std::result::Result<Self, reqwest::Error> {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -1823,7 +1848,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
+        ::std::result::Result::Ok(Self::new_with_client(baseurl, client.build()?, inner))
     }
 
     /// Construct a new client with an existing `reqwest::Client`,

@@ -5,7 +5,12 @@
 //! When generation of the whole document fails, each operation is generated
 //! on its own to find the ones at fault; those are skipped with a warning
 //! naming their JSON pointer and progenitor's message, and the rest is
-//! generated. Only a failure no single operation explains is an error.
+//! generated. progenitor converts every component schema whatever the
+//! operations use, so one schema typify cannot convert would fail every
+//! operation: the component schemas are tried first, on their own, and one
+//! that fails alone is replaced by an untyped JSON value (with a warning
+//! naming it) before operations are tried. Only a failure nothing of this
+//! explains is an error.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Mutex, PoisonError};
@@ -25,6 +30,15 @@ pub struct ProgenitorOutput {
     pub httpmock: TokenStream,
     /// Operations left out, with the reason.
     pub skipped: Vec<SkippedOperation>,
+    /// Component schemas typify could not convert, generated as
+    /// `serde_json::Value`.
+    pub untyped: Vec<UntypedSchema>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UntypedSchema {
+    pub pointer: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,25 +68,23 @@ pub fn generate(document: &Value, client_crate_path: &str) -> Result<ProgenitorO
     parse(document)?;
     let mut document = document.clone();
     let mut skipped = Vec::new();
-    match attempt(&document, client_crate_path) {
+    let mut untyped = Vec::new();
+    let mut whole = attempt(&document, client_crate_path);
+    if whole.is_err() && attempt_client(&without_operations(&document)).is_err() {
+        untyped = untype_failing_schemas(&mut document);
+        whole = attempt(&document, client_crate_path);
+    }
+    match whole {
         Ok((client, httpmock)) => {
             return Ok(ProgenitorOutput {
                 client,
                 httpmock,
                 skipped,
+                untyped,
             });
         }
         Err(whole_failure) => {
-            for (pointer, operation_id) in operation_pointers(&mut document) {
-                let alone = only_operation(&document, &pointer);
-                if let Err(reason) = attempt(&alone, client_crate_path) {
-                    skipped.push(SkippedOperation {
-                        operation_id,
-                        pointer,
-                        reason,
-                    });
-                }
-            }
+            skipped = skip_failing_operations(&mut document, client_crate_path);
             if skipped.is_empty() {
                 return Err(format!(
                     "progenitor failed on the document as a whole: {whole_failure}"
@@ -80,16 +92,237 @@ pub fn generate(document: &Value, client_crate_path: &str) -> Result<ProgenitorO
             }
         }
     }
-    for skip in &skipped {
-        remove_operation(&mut document, &skip.pointer);
-    }
     let (client, httpmock) = attempt(&document, client_crate_path)
         .map_err(|e| format!("progenitor failed after skipping the failing operations: {e}"))?;
     Ok(ProgenitorOutput {
         client,
         httpmock,
         skipped,
+        untyped,
     })
+}
+
+/// Finds the operations progenitor fails on and removes them from
+/// `document`. As for schemas, trying each alone costs a progenitor run per
+/// operation (minutes on a spec with hundreds), so the shortest failing
+/// prefix of the operations is found by bisection, and its last operation
+/// is the culprit.
+fn skip_failing_operations(document: &mut Value, client_crate_path: &str) -> Vec<SkippedOperation> {
+    let operations = operation_pointers(document);
+    let fails = |document: &Value, count: usize| {
+        attempt(
+            &only_operations(document, &operations[..count]),
+            client_crate_path,
+        )
+        .err()
+    };
+    let mut skipped = Vec::new();
+    let mut passing = 0;
+    for _ in 0..operations.len() {
+        let Some(reason) = fails(document, operations.len()) else {
+            break;
+        };
+        let (failing, reason) =
+            shortest_failing_prefix(passing, operations.len(), reason, |n| fails(document, n));
+        passing = failing - 1;
+        if passing == 0 && fails(document, 0).is_some() {
+            // Fails with no operation at all: not an operation's fault.
+            break;
+        }
+        let (pointer, operation_id) = operations[failing - 1].clone();
+        remove_operation(document, &pointer);
+        skipped.push(SkippedOperation {
+            operation_id,
+            pointer,
+            reason,
+        });
+    }
+    skipped
+}
+
+/// The length of the shortest failing prefix of a list, and why it fails,
+/// given that the first `passing` items pass and all `total` fail (for
+/// `reason`). Culprits are found in list order, so the search gallops up
+/// from the last one before bisecting: about 2 log2(distance) runs each.
+fn shortest_failing_prefix(
+    mut passing: usize,
+    total: usize,
+    mut reason: String,
+    fails: impl Fn(usize) -> Option<String>,
+) -> (usize, String) {
+    let mut failing = total;
+    let mut step = 1;
+    while passing + step < failing {
+        match fails(passing + step) {
+            Some(why) => {
+                failing = passing + step;
+                reason = why;
+                break;
+            }
+            None => {
+                passing += step;
+                step *= 2;
+            }
+        }
+    }
+    while failing - passing > 1 {
+        let middle = passing + (failing - passing) / 2;
+        match fails(middle) {
+            Some(why) => {
+                failing = middle;
+                reason = why;
+            }
+            None => passing = middle,
+        }
+    }
+    (failing, reason)
+}
+
+/// A copy of `document` whose `paths` hold only the operations `keep`.
+fn only_operations(document: &Value, keep: &[(String, String)]) -> Value {
+    let mut copy = document.clone();
+    for (other, _) in operation_pointers(&mut copy) {
+        if !keep.iter().any(|(pointer, _)| *pointer == other) {
+            remove_operation(&mut copy, &other);
+        }
+    }
+    copy
+}
+
+/// `document` with no operations: only its components.
+fn without_operations(document: &Value) -> Value {
+    let mut copy = document.clone();
+    if let Some(paths) = copy.get_mut("paths") {
+        *paths = Value::Object(serde_json::Map::new());
+    }
+    copy
+}
+
+/// Finds the component schemas typify cannot convert and replaces each by
+/// `{}` (any JSON value), keeping its description.
+///
+/// Trying every schema alone costs one typify run per schema, minutes on a
+/// spec with hundreds; instead the schemas are ordered leaves first and the
+/// shortest failing prefix is found by bisection. Its last schema is the
+/// culprit: everything it refers to came before it and passed. One culprit
+/// costs about log2(schemas) runs.
+fn untype_failing_schemas(document: &mut Value) -> Vec<UntypedSchema> {
+    let mut untyped = Vec::new();
+    let names: Vec<String> = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    let order = leaves_first(document, &names);
+    let fails = |document: &Value, count: usize| {
+        attempt_client(&only_schemas(document, &order[..count])).err()
+    };
+    // Each round removes one culprit; the bound only guards against a
+    // failure no schema explains.
+    let mut passing = 0;
+    for _ in 0..order.len() {
+        let Some(reason) = fails(document, order.len()) else {
+            break;
+        };
+        let (failing, reason) =
+            shortest_failing_prefix(passing, order.len(), reason, |n| fails(document, n));
+        passing = failing - 1;
+        let name = &order[failing - 1];
+        let pointer = crate::json_pointer::join("/components/schemas", name);
+        let Some(schema) = document.pointer_mut(&pointer) else {
+            break;
+        };
+        if schema
+            .as_object()
+            .is_some_and(|s| s.keys().all(|k| k == "description"))
+        {
+            // Already untyped and still failing: not a schema's fault.
+            break;
+        }
+        let mut any = serde_json::Map::new();
+        if let Some(description) = schema.get("description") {
+            any.insert("description".to_owned(), description.clone());
+        }
+        *schema = Value::Object(any);
+        untyped.push(UntypedSchema { pointer, reason });
+    }
+    untyped
+}
+
+/// Component schema names, each after the schemas it refers to (cycles are
+/// broken where they are found).
+fn leaves_first(document: &Value, names: &[String]) -> Vec<String> {
+    let mut order = Vec::new();
+    let mut state: std::collections::BTreeMap<&str, bool> = std::collections::BTreeMap::new();
+    for root in names {
+        // (name, children pushed?) on an explicit stack: schema graphs are
+        // deep.
+        let mut stack = vec![(root.as_str(), false)];
+        while let Some((name, expanded)) = stack.pop() {
+            if expanded {
+                state.insert(name, true);
+                order.push(name.to_owned());
+                continue;
+            }
+            if state.contains_key(name) {
+                continue;
+            }
+            state.insert(name, false);
+            stack.push((name, true));
+            for child in references_of(document, name) {
+                if let Some(known) = names.iter().find(|n| **n == child)
+                    && !state.contains_key(known.as_str())
+                {
+                    stack.push((known.as_str(), false));
+                }
+            }
+        }
+    }
+    order
+}
+
+fn references_of(document: &Value, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut pending: Vec<&Value> = document
+        .pointer("/components/schemas")
+        .and_then(|s| s.get(name))
+        .into_iter()
+        .collect();
+    while let Some(node) = pending.pop() {
+        match node {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    match (key.as_str(), value) {
+                        ("$ref", Value::String(reference)) => {
+                            out.extend(crate::json_pointer::schema_name(reference));
+                        }
+                        _ => pending.push(value),
+                    }
+                }
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `document` with no operations and only the component schemas `names` and
+/// those they refer to, directly or not.
+fn only_schemas(document: &Value, names: &[String]) -> Value {
+    let mut keep = std::collections::BTreeSet::new();
+    let mut pending = names.to_vec();
+    while let Some(next) = pending.pop() {
+        if !keep.contains(&next) {
+            pending.extend(references_of(document, &next));
+            keep.insert(next);
+        }
+    }
+    let mut copy = without_operations(document);
+    if let Some(Value::Object(schemas)) = copy.pointer_mut("/components/schemas") {
+        schemas.retain(|name, _| keep.contains(name));
+    }
+    copy
 }
 
 /// One run of progenitor over `document`: its error or panic message on
@@ -98,8 +331,9 @@ fn attempt(
     document: &Value,
     client_crate_path: &str,
 ) -> Result<(TokenStream, TokenStream), String> {
+    let started = std::time::Instant::now();
     let spec: OpenAPI = parse(document)?;
-    quietly(|| {
+    let result = quietly(|| {
         let client = Generator::new(&settings())
             .generate_tokens(&spec)
             .map_err(|e| e.to_string())?;
@@ -107,7 +341,53 @@ fn attempt(
             .httpmock(&spec, client_crate_path)
             .map_err(|e| e.to_string())?;
         Ok((client, httpmock))
-    })
+    });
+    trace("client and httpmock", document, started, &result);
+    result
+}
+
+/// The client half of [`attempt`]: enough to tell whether typify converts
+/// the schemas, at half the cost.
+fn attempt_client(document: &Value) -> Result<TokenStream, String> {
+    let started = std::time::Instant::now();
+    let spec: OpenAPI = parse(document)?;
+    let result = quietly(|| {
+        Generator::new(&settings())
+            .generate_tokens(&spec)
+            .map_err(|e| e.to_string())
+    });
+    trace("client", document, started, &result);
+    result
+}
+
+/// With `XTASK_TRACE` set, one line per progenitor run on stderr: what the
+/// search for failing schemas and operations is doing on a large spec.
+fn trace<T>(what: &str, document: &Value, started: std::time::Instant, result: &Result<T, String>) {
+    if std::env::var_os("XTASK_TRACE").is_none() {
+        return;
+    }
+    let count = |pointer: &str| {
+        document
+            .pointer(pointer)
+            .and_then(Value::as_object)
+            .map_or(0, serde_json::Map::len)
+    };
+    eprintln!(
+        "trace: progenitor {what} run, {} path(s), {} schema(s): {} in {:.1}s",
+        count("/paths"),
+        count("/components/schemas"),
+        match result {
+            Ok(_) => "ok".to_owned(),
+            Err(e) => e
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(150)
+                .collect(),
+        },
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// Deserializes the normalized JSON into openapiv3's model, naming the JSON
@@ -150,18 +430,6 @@ fn operation_pointers(document: &mut Value) -> Vec<(String, String)> {
         .into_iter()
         .map(|op| (op.pointer.clone(), op.label()))
         .collect()
-}
-
-/// A copy of `document` whose `paths` hold only the operation at `pointer`.
-fn only_operation(document: &Value, pointer: &str) -> Value {
-    let mut copy = document.clone();
-    let keep = pointer.to_owned();
-    for (other, _) in operation_pointers(&mut copy) {
-        if other != keep {
-            remove_operation(&mut copy, &other);
-        }
-    }
-    copy
 }
 
 fn remove_operation(document: &mut Value, pointer: &str) {
@@ -231,6 +499,103 @@ mod tests {
         );
         let client = output.client.to_string();
         assert!(client.contains("good_op") && !client.contains("bad_op"));
+    }
+
+    #[test]
+    fn a_schema_typify_cannot_convert_becomes_untyped_and_the_rest_is_kept() {
+        // typify validates patterns with regress; an unclosed group fails it.
+        let mut doc = document(
+            json!({"/a": operation("get-a", json!({"$ref": "#/components/schemas/Uses"}))}),
+        );
+        doc["components"] = json!({"schemas": {
+            "Bad": {"type": "string", "pattern": "(", "description": "Kept."},
+            "Uses": {"type": "object", "properties": {"bad": {"$ref": "#/components/schemas/Bad"},
+                                                        "good": {"type": "string"}}}
+        }});
+        let output = generate(&doc, "api").unwrap();
+        assert!(output.skipped.is_empty());
+        assert_eq!(output.untyped.len(), 1, "{:?}", output.untyped);
+        assert_eq!(output.untyped[0].pointer, "/components/schemas/Bad");
+        let client = output.client.to_string();
+        assert!(
+            client.contains("get_a") && client.contains("pub struct Uses"),
+            "{client}"
+        );
+    }
+
+    #[test]
+    fn every_failing_schema_is_found() {
+        let mut doc = json!({"components": {"schemas": {
+            "A": {"type": "string", "pattern": "("},
+            "B": {"properties": {"a": {"$ref": "#/components/schemas/A"}}},
+            "C": {"type": "string"},
+            "D": {"type": "integer", "default": "x"},
+            "E": {"items": {"$ref": "#/components/schemas/D"}}
+        }}});
+        let mut doc_full = document(json!({}));
+        doc_full["components"] = doc.take()["components"].take();
+        let untyped = untype_failing_schemas(&mut doc_full);
+        let pointers: Vec<_> = untyped.iter().map(|u| u.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/components/schemas/A", "/components/schemas/D"]);
+        assert!(attempt_client(&doc_full).is_ok());
+    }
+
+    #[test]
+    fn finds_the_shortest_failing_prefix() {
+        for culprit in 1..=20 {
+            for passing in 0..culprit {
+                let runs = std::cell::Cell::new(0);
+                let fails = |n: usize| {
+                    runs.set(runs.get() + 1);
+                    (n >= culprit).then(|| format!("fails at {n}"))
+                };
+                let (count, reason) = shortest_failing_prefix(passing, 20, "all".to_owned(), fails);
+                assert_eq!(count, culprit, "passing {passing}");
+                assert!(
+                    count == 20 || reason == format!("fails at {culprit}"),
+                    "{reason}"
+                );
+                assert!(runs.get() <= 10, "{} runs", runs.get());
+            }
+        }
+    }
+
+    #[test]
+    fn schemas_are_tried_leaves_first() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"$ref": "#/components/schemas/B"},
+            "B": {"items": {"$ref": "#/components/schemas/C"}},
+            "C": {"properties": {"a": {"$ref": "#/components/schemas/A"}}}
+        }}});
+        let names = ["A".to_owned(), "B".to_owned(), "C".to_owned()];
+        assert_eq!(leaves_first(&doc, &names), ["C", "B", "A"]);
+    }
+
+    #[test]
+    fn every_failing_operation_is_skipped() {
+        let bad = |id: &str| {
+            let mut op = operation(id, json!({"type": "string"}));
+            op["post"]["requestBody"] =
+                json!({"content": {"multipart/form-data": {"schema": {"type": "object"}}}});
+            op
+        };
+        let good = |id: &str| operation(id, json!({"type": "string"}));
+        let doc = document(json!({
+            "/a": good("a"), "/b": bad("b"), "/c": good("c"), "/d": good("d"),
+            "/e": bad("e"), "/f": good("f")
+        }));
+        let output = generate(&doc, "api").unwrap();
+        let skipped: Vec<_> = output
+            .skipped
+            .iter()
+            .map(|s| s.operation_id.as_str())
+            .collect();
+        assert_eq!(skipped, ["b", "e"]);
+        assert!(output.skipped[0].reason.contains("multipart/form-data"));
+        let client = output.client.to_string();
+        for id in ["a", "c", "d", "f"] {
+            assert!(client.contains(&format!("pub async fn {id}")), "{id}");
+        }
     }
 
     #[test]

@@ -7,8 +7,11 @@ use quote::quote;
 use serde_json::Value;
 use syn::visit::Visit;
 
-use super::progenitor_run::{self, SkippedOperation};
-use super::rewrite::{api_version_header, doc_comments, open_enums, path_encoding};
+use super::progenitor_run::{self, SkippedOperation, UntypedSchema};
+use super::rewrite::{
+    api_version_header, doc_comments, fallible_constructor, httpmock_paths, open_enums,
+    path_encoding, reserved_idents,
+};
 use super::{crate_docs, format};
 use crate::normalize::OPEN_ENUM_EXTENSION;
 use crate::normalize::walk::METHODS;
@@ -23,6 +26,9 @@ pub struct RustCode {
     pub httpmock_lib: String,
     pub crates_used: CratesUsed,
     pub skipped: Vec<SkippedOperation>,
+    /// Component schemas generated as `serde_json::Value` because typify
+    /// could not convert them.
+    pub untyped: Vec<UntypedSchema>,
     /// Enums the normalization marked open that could not be opened.
     pub closed_enums: Vec<String>,
     pub operation_count: usize,
@@ -55,7 +61,9 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
 
     let mut client: syn::File =
         syn::parse2(output.client).map_err(|e| format!("progenitor output does not parse: {e}"))?;
+    reserved_idents::make_raw(&mut client);
     api_version_header::remove(&mut client);
+    fallible_constructor::return_result(&mut client);
     path_encoding::use_own_encoder(&mut client);
     // Spec text is sanitized before the open-enum rewrite adds docs of its
     // own, whose intra-doc links must survive.
@@ -74,6 +82,8 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
 
     let mut httpmock: syn::File = syn::parse2(output.httpmock)
         .map_err(|e| format!("progenitor httpmock output does not parse: {e}"))?;
+    reserved_idents::make_raw(&mut httpmock);
+    httpmock_paths::escape_values(&mut httpmock);
     doc_comments::sanitize(&mut httpmock);
     httpmock.attrs = crate_attributes();
     let httpmock_docs = crate_docs::httpmock(context);
@@ -91,6 +101,7 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
         httpmock_lib,
         crates_used,
         skipped: output.skipped,
+        untyped: output.untyped,
         closed_enums,
         operation_count: operations.len(),
         type_count,

@@ -9,21 +9,29 @@
 mod accept_header;
 mod ambient_headers;
 mod const_keyword;
+mod deep_references;
+mod enum_values;
 mod error_responses;
 mod exclusive_bounds;
 mod json_schema_keywords;
+mod media_schemas;
 mod media_types;
+mod narrowed_enums;
+mod nullable_enums;
 mod nullable_types;
 mod openapi31_keys;
 mod openapi_version;
 mod operation_ids;
+mod path_nullability;
 mod path_parameters;
 mod reachability;
 mod ref_siblings;
 mod references;
 mod response_enums;
+mod schema_defaults;
 mod schema_examples;
 mod schema_merge;
+mod schema_patterns;
 mod success_range;
 mod success_responses;
 mod union_variant_names;
@@ -64,6 +72,10 @@ const PASSES: &[Pass] = &[
         run: references::check_local_references,
     },
     Pass {
+        name: "deep-references",
+        run: deep_references::hoist,
+    },
+    Pass {
         name: "operation-ids",
         run: operation_ids::ensure_unique_ids,
     },
@@ -88,12 +100,32 @@ const PASSES: &[Pass] = &[
         run: json_schema_keywords::drop_unsupported,
     },
     Pass {
+        name: "schema-defaults",
+        run: schema_defaults::drop_nonconforming,
+    },
+    Pass {
+        name: "schema-patterns",
+        run: schema_patterns::to_ecmascript,
+    },
+    Pass {
+        name: "enum-values",
+        run: enum_values::make_nameable,
+    },
+    Pass {
+        name: "nullable-enums",
+        run: nullable_enums::move_null_to_uses,
+    },
+    Pass {
         name: "ref-siblings",
         run: ref_siblings::wrap_in_all_of,
     },
     Pass {
         name: "union-variant-names",
         run: union_variant_names::name_by_tag,
+    },
+    Pass {
+        name: "narrowed-enums",
+        run: narrowed_enums::standalone,
     },
     Pass {
         name: "ambient-headers",
@@ -106,6 +138,14 @@ const PASSES: &[Pass] = &[
     Pass {
         name: "path-parameters",
         run: path_parameters::match_template,
+    },
+    Pass {
+        name: "path-nullability",
+        run: path_nullability::not_nullable,
+    },
+    Pass {
+        name: "media-schemas",
+        run: media_schemas::fill_missing,
     },
     Pass {
         name: "media-types",

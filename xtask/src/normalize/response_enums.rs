@@ -86,6 +86,10 @@ pub fn open(document: &mut Value, report: &mut Report) -> Result<(), NormalizeEr
 struct Found {
     /// Component schemas already visited (cycles are common).
     visited: BTreeSet<String>,
+    /// Union branches visited in place of their `$ref` (to read their tags),
+    /// with those tags: a branch that is a union containing the first one
+    /// would otherwise be walked forever.
+    visited_branches: BTreeSet<(String, Vec<String>)>,
     /// Component schemas that are string enums.
     components: BTreeSet<String>,
     /// Inline string enums: where, and the name their type gets.
@@ -94,27 +98,62 @@ struct Found {
     tags: BTreeSet<String>,
 }
 
+/// One schema still to visit: where, the name an inline enum there gets,
+/// how deep inside a named schema it is, and which properties are union tags.
+struct Visit {
+    pointer: String,
+    owner: String,
+    depth: usize,
+    tags: Vec<String>,
+}
+
 impl Found {
+    /// Visits the schema at `pointer` and everything reachable from it.
+    ///
+    /// The schema graph of a large spec is deep (a chain of `$ref`s through
+    /// hundreds of components), so the walk keeps its own stack instead of
+    /// recursing: recursion overflowed the thread's stack on real specs.
+    /// Children are pushed in reverse, so schemas are visited in the same
+    /// pre-order (and inline enums named in the same order) as a recursive
+    /// walk would.
     fn visit(&mut self, document: &Value, pointer: &str, owner: &str, depth: usize) {
-        self.visit_except(document, pointer, owner, depth, &[]);
+        let mut stack = vec![Visit {
+            pointer: pointer.to_owned(),
+            owner: owner.to_owned(),
+            depth,
+            tags: Vec::new(),
+        }];
+        while let Some(next) = stack.pop() {
+            let mut children = self.visit_one(document, next);
+            children.reverse();
+            stack.append(&mut children);
+        }
     }
 
-    /// Visits a schema, treating the properties named in `tags` as union
-    /// tags.
-    fn visit_except(
-        &mut self,
-        document: &Value,
-        pointer: &str,
-        owner: &str,
-        depth: usize,
-        tags: &[String],
-    ) {
-        let Some(schema) = document.pointer(pointer).and_then(Value::as_object) else {
-            return;
+    /// Visits one schema, treating the properties named in `tags` as union
+    /// tags; returns the schemas inside it, in document order.
+    fn visit_one(&mut self, document: &Value, visit: Visit) -> Vec<Visit> {
+        let Visit {
+            pointer,
+            owner,
+            depth,
+            tags,
+        } = visit;
+        let mut children = Vec::new();
+        let mut child = |pointer: String, owner: String, depth: usize, tags: Vec<String>| {
+            children.push(Visit {
+                pointer,
+                owner,
+                depth,
+                tags,
+            });
+        };
+        let Some(schema) = document.pointer(&pointer).and_then(Value::as_object) else {
+            return children;
         };
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
             let Some(name) = schema_name(reference) else {
-                return;
+                return children;
             };
             if self.visited.insert(name.clone()) {
                 let target = join("/components/schemas", &name);
@@ -125,39 +164,39 @@ impl Found {
                 {
                     self.components.insert(name.clone());
                 } else {
-                    self.visit(document, &target, &pascal_case(&name), 0);
+                    child(target, pascal_case(&name), 0, Vec::new());
                 }
             }
-            return;
+            return children;
         }
         if depth > 0 && is_string_enum(schema) {
-            if !self.inline.iter().any(|(p, _)| p == pointer) {
-                self.inline.push((pointer.to_owned(), owner.to_owned()));
+            if !self.inline.iter().any(|(p, _)| *p == pointer) {
+                self.inline.push((pointer, owner));
             }
-            return;
+            return children;
         }
         if let Some(Value::Object(properties)) = schema.get("properties") {
             for name in properties.keys() {
-                let child = join(&join(pointer, "properties"), name);
+                let property = join(&join(&pointer, "properties"), name);
                 if tags.contains(name) {
-                    self.tags.extend(enum_component(document, &child));
+                    self.tags.extend(enum_component(document, &property));
                     continue;
                 }
-                self.visit(
-                    document,
-                    &child,
-                    &format!("{owner}{}", pascal_case(name)),
+                child(
+                    property,
+                    format!("{owner}{}", pascal_case(name)),
                     depth + 1,
+                    Vec::new(),
                 );
             }
         }
         for (keyword, suffix) in [("items", "Item"), ("additionalProperties", "Value")] {
             if schema.get(keyword).is_some_and(Value::is_object) {
-                self.visit(
-                    document,
-                    &join(pointer, keyword),
-                    &format!("{owner}{suffix}"),
+                child(
+                    join(&pointer, keyword),
+                    format!("{owner}{suffix}"),
                     depth + 1,
+                    Vec::new(),
                 );
             }
         }
@@ -171,21 +210,25 @@ impl Found {
                 union_tags(document, schema, branches)
             };
             for index in 0..branches.len() {
-                let child = join(&join(pointer, keyword), &index.to_string());
+                let branch = join(&join(&pointer, keyword), &index.to_string());
                 // A one-element allOf is the element itself (see ref_siblings).
                 let owner = if branches.len() == 1 {
-                    owner.to_owned()
+                    owner.clone()
                 } else {
                     format!("{owner}Variant{index}")
                 };
                 if branch_tags.is_empty() {
-                    self.visit(document, &child, &owner, depth + 1);
+                    child(branch, owner, depth + 1, Vec::new());
                 } else {
-                    let target = resolve_pointer(document, &child);
-                    self.visit_except(document, &target, &owner, depth + 1, &branch_tags);
+                    let target = resolve_pointer(document, &branch);
+                    let key = (target.clone(), branch_tags.clone());
+                    if target == branch || self.visited_branches.insert(key) {
+                        child(target, owner, depth + 1, branch_tags.clone());
+                    }
                 }
             }
         }
+        children
     }
 }
 
@@ -428,6 +471,66 @@ mod tests {
         assert_eq!(
             schemas["Format"][OPEN_ENUM_EXTENSION], true,
             "other enums in branches still open"
+        );
+    }
+
+    #[test]
+    fn walks_reference_chains_deeper_than_the_stack() {
+        // Each schema refers to the next: a recursive walk needs one stack
+        // frame pair per link, which overflowed on real specs.
+        let links = 20_000;
+        let mut schemas = Map::new();
+        for i in 0..links {
+            schemas.insert(
+                format!("S{i}"),
+                json!({"properties": {"next": {"$ref": format!("#/components/schemas/S{}", i + 1)}}}),
+            );
+        }
+        schemas.insert(
+            format!("S{links}"),
+            json!({"type": "string", "enum": ["END"]}),
+        );
+        let mut doc = doc_with(
+            json!({"$ref": "#/components/schemas/S0"}),
+            Value::Object(schemas),
+        );
+        let walk = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                open(&mut doc, &mut Report::default()).unwrap();
+                doc
+            })
+            .unwrap();
+        let doc = walk.join().expect("no stack overflow");
+        assert_eq!(
+            doc["components"]["schemas"][format!("S{links}")][OPEN_ENUM_EXTENSION],
+            true
+        );
+    }
+
+    #[test]
+    fn survives_cycles_through_tagged_unions() {
+        // Each union's branch is the other union: visiting branches in place
+        // of their `$ref` must still end.
+        let mut doc = doc_with(
+            json!({"$ref": "#/components/schemas/A"}),
+            json!({
+                "A": {"oneOf": [{"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/Leaf"}],
+                      "discriminator": {"propertyName": "kind"}},
+                "B": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/Leaf"}],
+                      "discriminator": {"propertyName": "kind"}},
+                "Leaf": {"properties": {"kind": {"type": "string", "enum": ["leaf"]},
+                                        "state": {"type": "string", "enum": ["on"]}}}
+            }),
+        );
+        open(&mut doc, &mut Report::default()).unwrap();
+        assert!(
+            doc["components"]["schemas"]
+                .as_object()
+                .unwrap()
+                .values()
+                .any(|s| s.get(OPEN_ENUM_EXTENSION).is_some()),
+            "the enum inside the cycle is still found"
         );
     }
 

@@ -2,8 +2,10 @@
 //! Moveworks API defines no such header, so every request would carry an
 //! undocumented header an API gateway might reject or log. The statements
 //! that append it are removed; a `header_map` left with nothing appended
-//! loses its `mut`, so the output stays warning-free.
+//! (not even inside an `if let` for an optional header) loses its `mut`, so
+//! the output stays warning-free.
 
+use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Lit, Pat, Stmt};
 
@@ -24,7 +26,7 @@ impl VisitMut for Remover {
         block.stmts.retain(|stmt| !appends_api_version(stmt));
         let removed = before - block.stmts.len();
         self.removed += removed;
-        if removed > 0 && !block.stmts.iter().any(appends_header) {
+        if removed > 0 && !block.stmts.iter().any(appends_header_anywhere) {
             for stmt in &mut block.stmts {
                 unmut_header_map(stmt);
             }
@@ -41,8 +43,20 @@ fn appends_api_version(stmt: &Stmt) -> bool {
     call.args.first().is_some_and(mentions_api_version)
 }
 
-fn appends_header(stmt: &Stmt) -> bool {
-    header_append(stmt).is_some()
+/// Whether `stmt`, or any statement nested in it, appends to `header_map`.
+fn appends_header_anywhere(stmt: &Stmt) -> bool {
+    struct Finder(bool);
+    impl<'a> Visit<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if header_append(stmt).is_some() {
+                self.0 = true;
+            }
+            visit::visit_stmt(self, stmt);
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_stmt(stmt);
+    finder.0
 }
 
 fn header_append(stmt: &Stmt) -> Option<&syn::ExprMethodCall> {
@@ -98,6 +112,34 @@ mod tests {
             fn op() {
                 let header_map = HeaderMap::with_capacity(2usize);
                 send(header_map);
+            }
+        })
+        .unwrap();
+        assert_eq!(file, expected);
+    }
+
+    #[test]
+    fn keeps_mut_when_an_optional_header_is_appended_conditionally() {
+        let mut file: syn::File = syn::parse2(quote! {
+            fn op() {
+                let mut header_map = HeaderMap::with_capacity(2usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+                );
+                if let Some(value) = notion_version {
+                    header_map.append("Notion-Version", value.to_string().try_into()?);
+                }
+            }
+        })
+        .unwrap();
+        assert_eq!(remove(&mut file), 1);
+        let expected: syn::File = syn::parse2(quote! {
+            fn op() {
+                let mut header_map = HeaderMap::with_capacity(2usize);
+                if let Some(value) = notion_version {
+                    header_map.append("Notion-Version", value.to_string().try_into()?);
+                }
             }
         })
         .unwrap();

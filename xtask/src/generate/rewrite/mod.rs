@@ -3,5 +3,8 @@
 
 pub mod api_version_header;
 pub mod doc_comments;
+pub mod fallible_constructor;
+pub mod httpmock_paths;
 pub mod open_enums;
 pub mod path_encoding;
+pub mod reserved_idents;

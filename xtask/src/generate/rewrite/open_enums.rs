@@ -3,7 +3,9 @@
 //! marked open (see `normalize::response_enums`), typify's enum and its
 //! conversion impls are replaced by an enum with the same variants plus
 //! `Unknown(String)`, with hand-rolled serde and JSON Schema impls that keep
-//! the wire value exactly.
+//! the wire value exactly. An enum that already documents a value spelled
+//! `unknown` (a common one) keeps it as its `Unknown` variant, and the
+//! catch-all becomes `UnknownValue`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -127,6 +129,23 @@ fn doc_string(attrs: &[Attribute]) -> String {
     lines.join("\n").trim().to_owned()
 }
 
+/// `Unknown`, or the first of `UnknownValue`, `UnknownValue2`, ... that no
+/// documented variant already uses.
+fn catch_all_ident(variants: &[(syn::Ident, String)]) -> syn::Ident {
+    let taken = |candidate: &syn::Ident| variants.iter().any(|(ident, _)| ident == candidate);
+    let mut candidate = format_ident!("Unknown");
+    let mut attempt = 1;
+    while taken(&candidate) {
+        candidate = if attempt == 1 {
+            format_ident!("UnknownValue")
+        } else {
+            format_ident!("UnknownValue{attempt}")
+        };
+        attempt += 1;
+    }
+    candidate
+}
+
 fn open_enum(closed: &ItemEnum, variants: &[(syn::Ident, String)]) -> Vec<Item> {
     let name = &closed.ident;
     let name_str = name.to_string();
@@ -135,8 +154,8 @@ fn open_enum(closed: &ItemEnum, variants: &[(syn::Ident, String)]) -> Vec<Item> 
     let idents: Vec<_> = variants.iter().map(|(ident, _)| ident).collect();
     let wires: Vec<_> = variants.iter().map(|(_, wire)| wire).collect();
     let variant_docs: Vec<_> = wires.iter().map(|wire| format!("`{wire}`")).collect();
-    let unknown = format_ident!("Unknown");
-    let unknown_doc = format!(" [`{name_str}::Unknown`] instead of failing the call.");
+    let unknown = catch_all_ident(variants);
+    let unknown_doc = format!(" [`{name_str}::{unknown}`] instead of failing the call.");
     let tokens: TokenStream = quote! {
         #(#docs)*
         ///
@@ -157,13 +176,13 @@ fn open_enum(closed: &ItemEnum, variants: &[(syn::Ident, String)]) -> Vec<Item> 
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#idents => #wires,)*
-                    Self::Unknown(value) => value.as_str(),
+                    Self::#unknown(value) => value.as_str(),
                 }
             }
 
             /// Whether this is a value the spec did not document.
             pub fn is_unknown(&self) -> bool {
-                matches!(self, Self::Unknown(_))
+                matches!(self, Self::#unknown(_))
             }
         }
 
@@ -177,7 +196,7 @@ fn open_enum(closed: &ItemEnum, variants: &[(syn::Ident, String)]) -> Vec<Item> 
             fn from(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#idents,)*
-                    other => Self::Unknown(other.to_owned()),
+                    other => Self::#unknown(other.to_owned()),
                 }
             }
         }
@@ -186,7 +205,7 @@ fn open_enum(closed: &ItemEnum, variants: &[(syn::Ident, String)]) -> Vec<Item> 
             fn from(value: ::std::string::String) -> Self {
                 match value.as_str() {
                     #(#wires => Self::#idents,)*
-                    _ => Self::Unknown(value),
+                    _ => Self::#unknown(value),
                 }
             }
         }
@@ -217,10 +236,14 @@ fn open_enum(closed: &ItemEnum, variants: &[(syn::Ident, String)]) -> Vec<Item> 
             }
 
             fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                // A variable, not a literal list inside the macro: `json!`
+                // recurses once per element and hits the recursion limit on
+                // enums of a few hundred values.
+                let values: &[&str] = &[#(#wires),*];
                 ::schemars::json_schema!({
                     "description": #description,
                     "anyOf": [
-                        { "type": "string", "enum": [#(#wires),*] },
+                        { "type": "string", "enum": values },
                         { "type": "string", "description": "A value not documented when this client was generated." }
                     ]
                 })
@@ -298,6 +321,47 @@ mod tests {
             !text.contains("Copy"),
             "an enum holding a String cannot be Copy"
         );
+    }
+
+    #[test]
+    fn a_documented_unknown_value_keeps_its_variant() {
+        let mut file: syn::File = syn::parse2(quote! {
+            pub mod types {
+                pub enum State {
+                    #[serde(rename = "unknown")]
+                    Unknown,
+                    #[serde(rename = "UnknownValue")]
+                    UnknownValue,
+                    #[serde(rename = "ready")]
+                    Ready,
+                }
+            }
+        })
+        .unwrap();
+        assert!(open(&mut file, &["State".to_owned()]).is_empty());
+        let text = quote!(#file).to_string();
+        assert!(text.contains("\"unknown\" => Self :: Unknown"), "{text}");
+        assert!(
+            text.contains("UnknownValue2 (:: std :: string :: String)"),
+            "{text}"
+        );
+        assert!(text.contains("Self :: UnknownValue2 (value) => value . as_str ()"));
+        assert!(text.contains("matches ! (self , Self :: UnknownValue2 (_))"));
+        assert!(text.contains("_ => Self :: UnknownValue2 (value)"));
+        assert!(text.contains("other => Self :: UnknownValue2 (other . to_owned ())"));
+        syn::parse2::<syn::File>(quote!(#file)).expect("parses");
+    }
+
+    #[test]
+    fn the_json_schema_lists_values_outside_the_macro() {
+        let mut file = typify_like();
+        open(&mut file, &["Status".to_owned()]);
+        let text = quote!(#file).to_string();
+        assert!(
+            text.contains("let values : & [& str] = & [\"SUBMITTED\" , \"Plain\"]"),
+            "{text}"
+        );
+        assert!(text.contains("\"enum\" : values"), "{text}");
     }
 
     #[test]

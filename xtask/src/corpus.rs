@@ -1,0 +1,346 @@
+//! `cargo xtask corpus`: generate a client crate from every public OpenAPI
+//! 3.1 spec of the test corpus and `cargo check` each, to show the
+//! generator takes real-world specs and not only Moveworks'.
+//!
+//! The corpus is third-party text under its own licenses, so it is never
+//! copied into the repository: it is read where it lies, beside the project
+//! (`<root>/../shared/specs/corpus`) or where `MOVEWORKS_CORPUS_DIR` says.
+//! All crates are checked with one `CARGO_TARGET_DIR`, so their common
+//! dependencies compile once.
+
+use std::fmt::Write as _;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::codegen::{self, Target};
+use crate::freshness;
+
+/// The variable that points at the corpus instead of the default place.
+pub const CORPUS_DIR_VAR: &str = "MOVEWORKS_CORPUS_DIR";
+
+/// Skipping this share of the corpus's operations or more fails the run.
+const MAX_SKIPPED_PERCENT: f64 = 1.0;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Where the crates are written (default `<root>/target/corpus`).
+    pub out: Option<PathBuf>,
+    /// Only the specs whose file name contains one of these.
+    pub only: Vec<String>,
+    /// Generate only; do not run `cargo check`.
+    pub no_check: bool,
+}
+
+/// Where the corpus is: the variable if set, else beside the workspace.
+pub fn corpus_dir(root: &Path) -> PathBuf {
+    match std::env::var_os(CORPUS_DIR_VAR) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => root.join("..").join("shared").join("specs").join("corpus"),
+    }
+}
+
+/// The spec files of `dir` (`*.openapi.yaml`, `*.openapi.json`), by name.
+pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        format!(
+            "the OpenAPI corpus is not at {} ({e}); put it there (CI clones it beside the \
+             project as ../shared/specs/corpus) or set {CORPUS_DIR_VAR} to its directory",
+            dir.display()
+        )
+    })?;
+    let mut specs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            name.is_some_and(|n| n.ends_with(".openapi.yaml") || n.ends_with(".openapi.json"))
+        })
+        .collect();
+    specs.sort();
+    if specs.is_empty() {
+        return Err(format!(
+            "no *.openapi.yaml or *.openapi.json file in {} (set {CORPUS_DIR_VAR} to the corpus)",
+            dir.display()
+        ));
+    }
+    Ok(specs)
+}
+
+/// The crate name for a spec file: `adyen-checkout.openapi.yaml` ->
+/// `adyen-checkout`, prefixed when it does not start with a letter.
+pub fn crate_name(spec: &Path) -> String {
+    let file = spec
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = file.split(".openapi.").next().unwrap_or(&file);
+    let name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name
+    } else {
+        format!("spec-{name}")
+    }
+}
+
+/// What happened to one spec.
+struct Outcome {
+    name: String,
+    generated: Result<Generated, String>,
+    check: Option<Result<(), String>>,
+}
+
+struct Generated {
+    operations: usize,
+    skipped: Vec<String>,
+    untyped: Vec<String>,
+    warnings: usize,
+    seconds: f64,
+}
+
+pub fn run(options: &Options) -> Result<(), String> {
+    let started = Instant::now();
+    let root = codegen::workspace_root();
+    let dir = corpus_dir(&root);
+    let mut specs = spec_files(&dir)?;
+    if !options.only.is_empty() {
+        specs.retain(|s| {
+            let name = crate_name(s);
+            options.only.iter().any(|o| name.contains(o.as_str()))
+        });
+    }
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| root.join("target").join("corpus"));
+    let target_dir = out.join("target");
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    println!("corpus: {} spec(s) from {}", specs.len(), dir.display());
+
+    let mut outcomes = Vec::new();
+    for spec in &specs {
+        let name = crate_name(spec);
+        let crate_dir = out.join(&name);
+        let generated = generate_one(spec, &name, &crate_dir, &root, &manifest);
+        match &generated {
+            Ok(g) => {
+                println!(
+                    "  generated {name}: {} operation(s), {} skipped, {} warning(s), {:.1}s",
+                    g.operations,
+                    g.skipped.len(),
+                    g.warnings,
+                    g.seconds
+                );
+                for skipped in &g.skipped {
+                    println!("    skipped {skipped}");
+                }
+                for untyped in &g.untyped {
+                    println!("    untyped {untyped}");
+                }
+            }
+            Err(e) => println!("  FAILED to generate {name}: {e}"),
+        }
+        outcomes.push(Outcome {
+            name,
+            generated,
+            check: None,
+        });
+    }
+
+    if !options.no_check {
+        for outcome in outcomes.iter_mut().filter(|o| o.generated.is_ok()) {
+            let clock = Instant::now();
+            let result = cargo_check(&out.join(&outcome.name), &target_dir);
+            match &result {
+                Ok(()) => println!(
+                    "  checked {} in {:.0}s",
+                    outcome.name,
+                    clock.elapsed().as_secs_f64()
+                ),
+                Err(e) => println!("  FAILED cargo check of {}:\n{e}", outcome.name),
+            }
+            outcome.check = Some(result);
+        }
+    }
+    let summary = summarize(&outcomes, started.elapsed().as_secs_f64());
+    print!("{summary}");
+    if summary.contains("FAILED") {
+        Err("the corpus check failed (see above)".to_owned())
+    } else {
+        Ok(())
+    }
+}
+
+fn generate_one(
+    spec: &Path,
+    name: &str,
+    crate_dir: &Path,
+    root: &Path,
+    manifest: &str,
+) -> Result<Generated, String> {
+    let clock = Instant::now();
+    let text = std::fs::read_to_string(spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let spec_name = spec
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let target = Target::Standalone {
+        dir: crate_dir.to_path_buf(),
+        name: name.to_owned(),
+    };
+    // progenitor's panics are caught inside; this catches the xtask's own,
+    // so one bad spec cannot end the run for the others.
+    let plan = catch_unwind(AssertUnwindSafe(|| {
+        codegen::plan(&text, &spec_name, &target, manifest)
+    }))
+    .map_err(|_| "the xtask panicked (a bug in the xtask)".to_owned())??;
+    let drift = freshness::compare(&plan.files, &plan.owned_dirs);
+    freshness::apply(&drift).map_err(|e| format!("writing {}: {e}", crate_dir.display()))?;
+    codegen::seed_lockfile(root, crate_dir);
+    Ok(Generated {
+        operations: plan.code.operation_count,
+        skipped: plan
+            .code
+            .skipped
+            .iter()
+            .map(|s| {
+                format!(
+                    "`{}` (at `{}`): {}",
+                    s.operation_id,
+                    s.pointer,
+                    first_line(&s.reason)
+                )
+            })
+            .collect(),
+        untyped: plan
+            .code
+            .untyped
+            .iter()
+            .map(|u| format!("`{}`: {}", u.pointer, first_line(&u.reason)))
+            .collect(),
+        warnings: plan.report.warnings().count() + plan.code.closed_enums.len(),
+        seconds: clock.elapsed().as_secs_f64(),
+    })
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
+}
+
+fn cargo_check(crate_dir: &Path, target_dir: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["check", "--quiet", "--manifest-path"])
+        .arg(crate_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let head: Vec<&str> = stderr.lines().take(40).collect();
+        Err(head.join("\n"))
+    }
+}
+
+fn summarize(outcomes: &[Outcome], seconds: f64) -> String {
+    let mut out = String::new();
+    let generated: Vec<&Generated> = outcomes
+        .iter()
+        .filter_map(|o| o.generated.as_ref().ok())
+        .collect();
+    let operations: usize = generated.iter().map(|g| g.operations).sum();
+    let skipped: usize = generated.iter().map(|g| g.skipped.len()).sum();
+    let total = operations + skipped;
+    let checked = outcomes
+        .iter()
+        .filter(|o| matches!(o.check, Some(Ok(()))))
+        .count();
+    let failed: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o.generated.is_err() || matches!(o.check, Some(Err(_))))
+        .map(|o| o.name.as_str())
+        .collect();
+    let percent = if total == 0 {
+        0.0
+    } else {
+        skipped as f64 * 100.0 / total as f64
+    };
+    let _ = writeln!(
+        out,
+        "corpus: {} of {} spec(s) generated, {checked} checked; {skipped} of {total} \
+         operation(s) skipped ({percent:.2}%); {seconds:.0}s",
+        generated.len(),
+        outcomes.len(),
+    );
+    if !failed.is_empty() {
+        let _ = writeln!(out, "corpus: FAILED: {}", failed.join(", "));
+    }
+    if percent >= MAX_SKIPPED_PERCENT {
+        let _ = writeln!(
+            out,
+            "corpus: FAILED: {percent:.2}% of operations skipped (limit {MAX_SKIPPED_PERCENT}%)"
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_come_from_the_file_name() {
+        assert_eq!(
+            crate_name(Path::new("/c/adyen-checkout.openapi.yaml")),
+            "adyen-checkout"
+        );
+        assert_eq!(crate_name(Path::new("x/Discord.openapi.json")), "discord");
+        assert_eq!(
+            crate_name(Path::new("1password.openapi.json")),
+            "spec-1password"
+        );
+    }
+
+    #[test]
+    fn an_absent_corpus_names_the_path_and_the_variable() {
+        let err = spec_files(Path::new("/nonexistent/corpus")).unwrap_err();
+        assert!(err.contains("/nonexistent/corpus"), "{err}");
+        assert!(err.contains(CORPUS_DIR_VAR), "{err}");
+    }
+
+    #[test]
+    fn too_many_skips_fail_the_run() {
+        let outcome = |operations, skipped: usize| Outcome {
+            name: "x".to_owned(),
+            generated: Ok(Generated {
+                operations,
+                skipped: vec![String::new(); skipped],
+                untyped: Vec::new(),
+                warnings: 0,
+                seconds: 0.0,
+            }),
+            check: Some(Ok(())),
+        };
+        assert!(!summarize(&[outcome(199, 1)], 1.0).contains("FAILED"));
+        assert!(summarize(&[outcome(99, 1)], 1.0).contains("FAILED"));
+        let failed = Outcome {
+            name: "bad".to_owned(),
+            generated: Err("e".to_owned()),
+            check: None,
+        };
+        assert!(summarize(&[failed], 1.0).contains("FAILED: bad"));
+    }
+}

@@ -1,0 +1,131 @@
+//! An enum that lists `null` among its values (`enum: [a, b, null]`), or a
+//! component enum marked `nullable`, made typify emit a newtype
+//! `struct E(Option<E>)` around an enum of the same name: two items with one
+//! name, and an open-enum rewrite that could not tell them apart. Nullability
+//! is a property of where the enum is used, so it moves there: the enum
+//! keeps its string values only, and every use is `nullable`, through an
+//! `allOf` wrapper for a reference to a component enum.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use super::walk::for_each_schema;
+use super::{NormalizeError, Report};
+use crate::json_pointer::{join, schema_name};
+
+pub fn move_null_to_uses(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
+    let mut nullable_components = BTreeSet::new();
+    if let Some(Value::Object(schemas)) = document.pointer_mut("/components/schemas") {
+        for (name, schema) in schemas.iter_mut() {
+            let Value::Object(schema) = schema else {
+                continue;
+            };
+            if take_null(schema, true) {
+                nullable_components.insert(name.clone());
+                report.note(
+                    join("/components/schemas", name),
+                    "null moved from the enum to its uses",
+                );
+            }
+        }
+    }
+    // Find the uses first: rewriting while walking would walk into the
+    // `allOf` just added and wrap the same reference again.
+    let mut uses = Vec::new();
+    for_each_schema(document, &mut |schema, pointer| {
+        let target = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(schema_name);
+        if target.is_some_and(|name| nullable_components.contains(&name)) {
+            uses.push(pointer.to_owned());
+        } else if !pointer.starts_with("/components/schemas/") || pointer.matches('/').count() > 3 {
+            // Inline enums (not a component itself) stay enums, nullable.
+            if take_null(schema, false) {
+                schema.insert("nullable".to_owned(), Value::Bool(true));
+                report.note(pointer, "null moved from the enum to `nullable`");
+            }
+        }
+    });
+    for pointer in uses {
+        if let Some(Value::Object(site)) = document.pointer_mut(&pointer) {
+            let reference = site.shift_remove("$ref").unwrap_or(Value::Null);
+            let mut wrapped = Map::new();
+            wrapped.insert("allOf".to_owned(), json!([{ "$ref": reference }]));
+            wrapped.insert("nullable".to_owned(), Value::Bool(true));
+            wrapped.extend(std::mem::take(site));
+            *site = wrapped;
+            report.note(&pointer, "use of a nullable enum marked nullable");
+        }
+    }
+    Ok(())
+}
+
+/// Removes `null` from a string enum's values (and, for a component,
+/// `nullable`); returns whether the enum was nullable.
+fn take_null(schema: &mut Map<String, Value>, component: bool) -> bool {
+    let Some(Value::Array(values)) = schema.get_mut("enum") else {
+        return false;
+    };
+    if !values.iter().any(Value::is_string) {
+        return false;
+    }
+    let before = values.len();
+    values.retain(|v| !v.is_null());
+    let had_null = values.len() < before;
+    let marked = component && schema.shift_remove("nullable") == Some(Value::Bool(true));
+    had_null || marked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_moves_from_component_enums_to_their_uses() {
+        let mut doc = json!({"components": {"schemas": {
+            "Level": {"type": "string", "enum": [null, "info", "error"]},
+            "Mode": {"type": "string", "enum": ["a"], "nullable": true},
+            "Event": {"properties": {
+                "level": {"$ref": "#/components/schemas/Level"},
+                "modes": {"items": {"$ref": "#/components/schemas/Mode"}},
+                "inline": {"type": "string", "enum": ["x", null]}
+            }}
+        }}});
+        let mut report = Report::default();
+        move_null_to_uses(&mut doc, &mut report).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Level"],
+            json!({"type": "string", "enum": ["info", "error"]})
+        );
+        assert_eq!(schemas["Mode"], json!({"type": "string", "enum": ["a"]}));
+        let properties = &schemas["Event"]["properties"];
+        assert_eq!(
+            properties["level"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Level"}], "nullable": true})
+        );
+        assert_eq!(
+            properties["modes"]["items"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Mode"}], "nullable": true})
+        );
+        assert_eq!(
+            properties["inline"],
+            json!({"type": "string", "enum": ["x"], "nullable": true})
+        );
+        assert_eq!(report.entries.len(), 5);
+    }
+
+    #[test]
+    fn enums_without_null_are_untouched() {
+        let original = json!({"components": {"schemas": {
+            "Level": {"type": "string", "enum": ["info"]},
+            "Use": {"properties": {"l": {"$ref": "#/components/schemas/Level"}}},
+            "Nums": {"type": "integer", "enum": [1, null]}
+        }}});
+        let mut doc = original.clone();
+        move_null_to_uses(&mut doc, &mut Report::default()).unwrap();
+        assert_eq!(doc, original);
+    }
+}
