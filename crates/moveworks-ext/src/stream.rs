@@ -472,8 +472,10 @@ impl ResponseStream {
             request_id: self.request_id.clone(),
             attempts: self.attempts,
             events: self.events_received,
-            last_response: self.last_response.take(),
-            text_so_far: std::mem::take(&mut self.text),
+            last_response: self.last_response.clone(),
+            // Cloned, not taken: the stream still answers `text_so_far`
+            // and `take_new_text` after its error.
+            text_so_far: self.text.clone(),
         }))
     }
 
@@ -962,6 +964,32 @@ mod tests {
                 && items[1].contains("response resp_1, 1 events received"),
             "{items:#?}"
         );
+    }
+
+    #[test]
+    fn text_stays_readable_after_an_error() {
+        let body = [
+            sse::delta(1, &sse::message("msg_1", "Partial")),
+            sse::error("INTERNAL_ERROR", "boom"),
+        ]
+        .concat();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let mut stream = stream_of(vec![body.into_bytes()], LIMIT);
+            stream.next_event().await.unwrap().unwrap();
+            assert_eq!(stream.take_new_text(), "Partial");
+            let error = stream.next_event().await.unwrap().unwrap_err();
+            assert_eq!(stream.take_new_text(), "");
+            assert_eq!(stream.text_so_far(), "Partial");
+            let Error::Stream(error) = error else {
+                panic!("expected a stream error")
+            };
+            assert_eq!(error.text_so_far(), "Partial");
+            assert!(stream.next_event().await.is_none());
+        });
     }
 
     #[test]
