@@ -950,6 +950,25 @@ mod tests {
     }
 
     #[test]
+    fn the_limit_is_on_bytes_held_for_an_unfinished_event() {
+        let created = sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]);
+        let big = sse::delta(2, &sse::message("msg_1", &"x".repeat(500)));
+        let completed = sse::snapshot("RESPONSE_COMPLETED", 3, "COMPLETED", &[]);
+        let held = 300;
+        let chunks = vec![
+            created.into_bytes(),
+            big[..held].as_bytes().to_vec(),
+            [&big[held..], completed.as_str()].concat().into_bytes(),
+        ];
+        // `held` bytes wait for the rest of the event: at the limit, not over it.
+        let (items, _) = run(chunks.clone(), held);
+        assert_eq!(items.len(), 3, "{items:#?}");
+        let (items, _) = run(chunks, held - 1);
+        assert_eq!(items.len(), 2, "{items:#?}");
+        assert!(items[1].contains("exceeds the 299-byte limit"), "{items:#?}");
+    }
+
+    #[test]
     fn a_malformed_known_event_ends_the_stream_with_its_name() {
         let body = [
             sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]),
