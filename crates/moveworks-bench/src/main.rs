@@ -12,11 +12,15 @@
 //! them alike, and the report quotes the median of each figure over the
 //! rounds, as JSON.
 //!
+//! `moveworks-bench stream [EVENTS] [ROUNDS]` measures response streaming
+//! (see `stream.rs`).
+//!
 //! `moveworks-bench loop CLIENT CALLS [sequential]` runs one client against
 //! an in-process server and nothing else: a steady load for profilers.
 
 mod clients;
 mod measure;
+mod stream;
 
 use std::process::{Command, ExitCode};
 
@@ -61,8 +65,9 @@ fn main() -> ExitCode {
         Some("measure") => measure_in_this_process(&args[1..]),
         Some("loop") => profile_loop(&args[1..]),
         Some("serve") => serve(),
+        Some("stream") => stream::run(&args[1..]),
         _ => Err("usage: moveworks-bench run [--smoke] | measure CLIENT URL SEQUENTIAL CONCURRENT IN_FLIGHT \
-                  | loop CLIENT CALLS [sequential]"
+                  | loop CLIENT CALLS [sequential] | stream [EVENTS] [ROUNDS]"
             .to_owned()),
     };
     match result {

@@ -20,6 +20,7 @@ use crate::error::Error;
 use crate::middleware::{ASSISTANT_NAME, SdkMiddleware, Settings, Shared};
 use crate::oauth::ClientCredentials;
 use crate::retry::RetryPolicy;
+use crate::stream::DEFAULT_STREAM_IDLE_TIMEOUT;
 use crate::token_cache::CachingTokenProvider;
 use crate::wait::WaitPolicy;
 
@@ -96,6 +97,21 @@ impl Client {
 
     pub(crate) fn settings(&self) -> &Arc<Settings> {
         &self.settings
+    }
+
+    /// The largest response body accepted (see
+    /// [`ClientBuilder::max_response_bytes`]).
+    pub fn max_response_bytes(&self) -> usize {
+        self.shared.max_response_bytes
+    }
+
+    /// The longest wait between two events of a response stream (see
+    /// [`ClientBuilder::stream_idle_timeout`]).
+    pub fn stream_idle_timeout(&self) -> Duration {
+        match self.shared.read_timeout {
+            Some(read) => self.settings.stream_idle.min(read),
+            None => self.settings.stream_idle,
+        }
     }
 
     /// Calls any operation of the generated client and returns its decoded
@@ -178,6 +194,9 @@ impl Client {
         if let Some(wait) = options.wait {
             settings.wait = wait;
         }
+        if let Some(idle) = options.stream_idle {
+            settings.stream_idle = idle;
+        }
         settings.headers.extend(options.headers);
         let settings = Arc::new(settings);
         let middleware = SdkMiddleware {
@@ -238,6 +257,7 @@ pub struct CallOptions {
     retry: Option<RetryPolicy>,
     headers: HeaderMap,
     wait: Option<WaitPolicy>,
+    stream_idle: Option<Duration>,
 }
 
 impl CallOptions {
@@ -273,6 +293,15 @@ impl CallOptions {
     /// How waiting for a response polls.
     pub fn wait_policy(mut self, policy: WaitPolicy) -> Self {
         self.wait = Some(policy);
+        self
+    }
+
+    /// The longest wait between two events of a response stream. A value
+    /// above the client's own (see
+    /// [`ClientBuilder::stream_idle_timeout`]) is cut to it, since the
+    /// connection's read timeout is set when the client is built.
+    pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.stream_idle = Some(timeout);
         self
     }
 
@@ -314,6 +343,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     max_response_bytes: usize,
+    stream_idle: Duration,
 }
 
 impl Default for ClientBuilder {
@@ -329,6 +359,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             http_client: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            stream_idle: DEFAULT_STREAM_IDLE_TIMEOUT,
         }
     }
 }
@@ -492,9 +523,21 @@ impl ClientBuilder {
     }
 
     /// The largest response body accepted (default 8 MiB); larger ones fail
-    /// the call instead of filling memory. Streamed responses are exempt.
+    /// the call instead of filling memory. In a response stream, it bounds
+    /// each event instead.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// The longest wait between two events of a response stream (default
+    /// 120 s, the time the API docs allow a response to finish); then the
+    /// stream ends with [`Error::Stream`](crate::Error::Stream). Keep-alive
+    /// comments do not count as events: they show the connection is alive,
+    /// not that the response progresses. The attempt timeout does not
+    /// apply to streams, however long they last.
+    pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.stream_idle = timeout;
         self
     }
 
@@ -512,16 +555,23 @@ impl ClientBuilder {
             .user_agent
             .unwrap_or_else(|| format!("moveworks-ext/{}", env!("CARGO_PKG_VERSION")));
         let user_agent = config::header_value("user agent", &user_agent, false)?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => crate::tls::client_builder()?
-                .connect_timeout(self.timeouts.connect)
-                .read_timeout(self.timeouts.attempt)
-                // A bearer token is never replayed to wherever a redirect
-                // points: redirects are returned, not followed.
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(ConfigError::HttpClient)?,
+        // Bounds silence on a connection. Other responses have the (shorter)
+        // attempt timeout too; a stream has only this and its idle timeout,
+        // so it must not be shorter than that.
+        let read_timeout = self.timeouts.attempt.max(self.stream_idle);
+        let (http, read_timeout) = match self.http_client {
+            Some(client) => (client, None),
+            None => (
+                crate::tls::client_builder()?
+                    .connect_timeout(self.timeouts.connect)
+                    .read_timeout(read_timeout)
+                    // A bearer token is never replayed to wherever a redirect
+                    // points: redirects are returned, not followed.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(ConfigError::HttpClient)?,
+                Some(read_timeout),
+            ),
         };
         let credential = self.credential.ok_or(ConfigError::Missing {
             setting: "credential (a bearer token, OAuth client credentials or a token provider)",
@@ -552,12 +602,14 @@ impl ClientBuilder {
             assistant_name,
             user_agent,
             max_response_bytes: self.max_response_bytes,
+            read_timeout,
         });
         let settings = Arc::new(Settings {
             retry: self.retry,
             timeouts: self.timeouts,
             headers: HeaderMap::new(),
             wait: self.wait,
+            stream_idle: self.stream_idle,
         });
         let middleware = SdkMiddleware {
             shared: shared.clone(),

@@ -15,6 +15,7 @@ use moveworks_api::types::{Response, ResponseStatus};
 use crate::auth::AuthError;
 use crate::config::ConfigError;
 use crate::pagination::PaginationError;
+use crate::stream::{StreamError, StreamErrorKind};
 
 /// A failed call.
 #[derive(Debug)]
@@ -76,6 +77,13 @@ pub enum Error {
     },
     /// A list walk stopped before the end of the list.
     Pagination(PaginationError),
+    /// A response stream ended before the response was `COMPLETED` or
+    /// `FAILED`: an `ERROR` event, the server closing it, a cut
+    /// connection, no event for the idle timeout, or an oversized or
+    /// malformed event. The response may still finish at the API: wait for
+    /// it with [`Client::finish_streamed`](crate::Client::finish_streamed)
+    /// rather than streaming again, which would send the message twice.
+    Stream(Box<StreamError>),
 }
 
 /// An answer of the API with a non-success status.
@@ -244,18 +252,28 @@ impl Error {
         }
     }
 
-    /// The API error code, if the answer carried one.
+    /// The API error code, if the answer (or a stream's `ERROR` event)
+    /// carried one.
     pub fn code(&self) -> Option<&ErrorCode> {
         match self {
             Error::Api(api) => api.code.as_ref(),
+            Error::Stream(stream) => match &stream.kind {
+                StreamErrorKind::ErrorEvent { code, .. } => Some(code),
+                _ => None,
+            },
             _ => None,
         }
     }
 
-    /// The API error message, if the answer carried one.
+    /// The API error message, if the answer (or a stream's `ERROR` event)
+    /// carried one.
     pub fn message(&self) -> Option<&str> {
         match self {
             Error::Api(api) => api.message.as_deref(),
+            Error::Stream(stream) => match &stream.kind {
+                StreamErrorKind::ErrorEvent { message, .. } => Some(message),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -265,6 +283,18 @@ impl Error {
         match self {
             Error::Api(api) => api.request_id.as_deref(),
             Error::Decode(decode) => decode.request_id.as_deref(),
+            Error::Stream(stream) => stream.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The response this error is about, when there is one: a response
+    /// that failed, was waited for too long, or whose stream ended early.
+    pub fn response_id(&self) -> Option<&str> {
+        match self {
+            Error::ResponseFailed(response) => Some(&response.response_id),
+            Error::WaitTimeout { response_id, .. } => Some(response_id),
+            Error::Stream(stream) => stream.response_id.as_deref(),
             _ => None,
         }
     }
@@ -283,6 +313,7 @@ impl Error {
             Error::Api(api) => api.attempts,
             Error::Decode(decode) => decode.attempts,
             Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts,
+            Error::Stream(stream) => stream.attempts,
             Error::Config(_)
             | Error::Auth(_)
             | Error::InvalidInput { .. }
@@ -294,8 +325,9 @@ impl Error {
 
     /// Whether a request that creates something (create a conversation, a
     /// response, a stream) failed after it was sent, so that the API may
-    /// have done the work: a timeout, a connection cut after sending, or a
-    /// 5xx or 408 answer. Such requests are never retried automatically;
+    /// have done the work: a timeout, a connection cut after sending, a
+    /// 5xx or 408 answer, or a response stream that ended early (the
+    /// response exists then). Such requests are never retried automatically;
     /// check (list the conversation's messages, for instance) before
     /// sending again, or a second one may be created.
     pub fn may_have_been_processed(&self) -> bool {
@@ -307,6 +339,7 @@ impl Error {
             | Error::Timeout {
                 maybe_processed, ..
             } => *maybe_processed,
+            Error::Stream(_) => true,
             _ => false,
         }
     }
@@ -321,7 +354,10 @@ impl Error {
             Error::Auth(auth) => auth.is_retryable(),
             // Waiting again may see the response finish.
             Error::WaitTimeout { .. } => true,
-            Error::Decode(_)
+            // Streaming again would send the message twice; recover with
+            // `Client::finish_streamed` instead.
+            Error::Stream(_)
+            | Error::Decode(_)
             | Error::Config(_)
             | Error::InvalidInput { .. }
             | Error::ResponseFailed(_)
@@ -387,6 +423,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Pagination(error) => fmt::Display::fmt(error, f),
+            Error::Stream(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -470,6 +507,7 @@ impl std::error::Error for Error {
                 ..
             } => Some(e.as_ref()),
             Error::Pagination(e) => Some(e),
+            Error::Stream(e) => std::error::Error::source(e.as_ref()),
             _ => None,
         }
     }

@@ -28,6 +28,9 @@
 //! - **Safety**: ids that would change the request path (`""`, `.`, `..`,
 //!   `a/b`) and over-long comments are refused before sending; response
 //!   bodies over 8 MiB are refused instead of filling memory.
+//! - **Streaming**: [`Client::stream_response`] gives the answer as typed
+//!   Server-Sent Events, in order, with an idle timeout; a stream that ends
+//!   early is an error that names the response, never a quiet end.
 //! - **Observability**: a DEBUG-level `tracing` span `moveworks.request` per
 //!   call, with operation, attempts, status, request id and elapsed time
 //!   (enable with `moveworks_ext=debug`), and INFO events for retries and
@@ -90,6 +93,7 @@ pub mod pagination;
 mod responses;
 mod retry;
 mod retry_after;
+pub mod stream;
 mod tls;
 mod token_cache;
 pub mod wait;
@@ -109,6 +113,9 @@ pub use oauth::ClientCredentials;
 pub use operation_call::{OperationAnswer, OperationCall};
 pub use pagination::{Page, PaginationError, Paginator};
 pub use retry::RetryPolicy;
+pub use stream::{
+    DEFAULT_STREAM_IDLE_TIMEOUT, ResponseStream, StreamError, StreamErrorKind, StreamEvent,
+};
 pub use token_cache::{CachingTokenProvider, TokenSource};
 pub use wait::WaitPolicy;
 

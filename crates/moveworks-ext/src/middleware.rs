@@ -38,6 +38,9 @@ pub(crate) struct Shared {
     pub(crate) assistant_name: HeaderValue,
     pub(crate) user_agent: HeaderValue,
     pub(crate) max_response_bytes: usize,
+    /// The read timeout of the SDK's own HTTP client (none for one the
+    /// user supplied): a stream cannot stay silent longer.
+    pub(crate) read_timeout: Option<Duration>,
 }
 
 /// What a call may override (see [`CallOptions`](crate::CallOptions)).
@@ -48,6 +51,9 @@ pub(crate) struct Settings {
     pub(crate) headers: HeaderMap,
     /// Not used per request: read by the waiting helpers.
     pub(crate) wait: crate::wait::WaitPolicy,
+    /// Not used per request: the longest wait between two events of a
+    /// response stream.
+    pub(crate) stream_idle: Duration,
 }
 
 pub(crate) struct SdkMiddleware {

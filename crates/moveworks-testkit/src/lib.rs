@@ -8,6 +8,7 @@
 //! - [`mock_api::MockApi`]: the whole Conversations API mocked with the
 //!   generated typed httpmock helpers, answering the example bodies of
 //!   [`mock_api::examples`].
+//! - [`sse`]: response-stream bodies (Server-Sent Events) like the API's.
 //! - [`resources`]: resident memory and open file descriptors of this
 //!   process.
 
@@ -15,7 +16,10 @@ mod load_server;
 pub mod mock_api;
 pub mod resources;
 mod scripted;
+pub mod sse;
 
 pub use load_server::{Counts, Failures, LoadServer};
 pub use mock_api::MockApi;
-pub use scripted::{FEEDBACK_PATH, Received, SUBMITTED, ScriptedServer, Step, error_body};
+pub use scripted::{
+    FEEDBACK_PATH, Received, SUBMITTED, ScriptedServer, SseEnd, Step, error_body,
+};

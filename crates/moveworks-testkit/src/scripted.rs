@@ -32,6 +32,28 @@ pub enum Step {
     Stall(Duration),
     /// Send the headers, then one byte of body every `interval`.
     Trickle { interval: Duration, bytes: usize },
+    /// Send 200 `text/event-stream` headers, then the body in chunked
+    /// transfer encoding, one HTTP chunk per piece of `chunks` (each
+    /// flushed, `pause` before each), then end as `end` says. While it
+    /// sends, the server watches for the client closing the connection
+    /// (see [`ScriptedServer::closed_by_client`]).
+    Sse {
+        chunks: Vec<Vec<u8>>,
+        pause: Duration,
+        end: SseEnd,
+    },
+}
+
+/// How a [`Step::Sse`] body ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SseEnd {
+    /// The final empty chunk: a complete body.
+    Finish,
+    /// Close the connection without the final chunk: a cut body.
+    Cut,
+    /// Send nothing more and keep the connection open until the client
+    /// closes it.
+    Hold,
 }
 
 impl Step {
@@ -48,6 +70,15 @@ impl Step {
             headers.push((name.to_owned(), value.to_owned()));
         }
         self
+    }
+
+    /// An SSE body sent whole in one piece, then finished.
+    pub fn sse(body: impl Into<Vec<u8>>) -> Self {
+        Step::Sse {
+            chunks: vec![body.into()],
+            pause: Duration::ZERO,
+            end: SseEnd::Finish,
+        }
     }
 
     pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
@@ -81,6 +112,7 @@ impl Received {
 pub struct ScriptedServer {
     pub base_url: String,
     received: Arc<Mutex<Vec<Received>>>,
+    closed: Arc<Mutex<Vec<usize>>>,
 }
 
 impl ScriptedServer {
@@ -94,18 +126,30 @@ impl ScriptedServer {
         let listener = TcpListener::bind(addr).await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
+        let closed = Arc::new(Mutex::new(Vec::new()));
         let log = received.clone();
+        let closes = closed.clone();
         tokio::spawn(async move {
             let script = Arc::new(script);
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
-                let (script, log) = (script.clone(), log.clone());
-                tokio::spawn(serve(stream, script, log));
+                let (script, log, closes) = (script.clone(), log.clone(), closes.clone());
+                tokio::spawn(serve(stream, script, log, closes));
             }
         });
-        Self { base_url, received }
+        Self {
+            base_url,
+            received,
+            closed,
+        }
+    }
+
+    /// For each [`Step::Sse`] answer the client closed before the server
+    /// was done: how many of its chunks had been sent.
+    pub fn closed_by_client(&self) -> Vec<usize> {
+        self.closed.lock().unwrap().clone()
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -117,7 +161,12 @@ impl ScriptedServer {
     }
 }
 
-async fn serve(mut stream: TcpStream, script: Arc<Vec<Step>>, log: Arc<Mutex<Vec<Received>>>) {
+async fn serve(
+    mut stream: TcpStream,
+    script: Arc<Vec<Step>>,
+    log: Arc<Mutex<Vec<Received>>>,
+    closed: Arc<Mutex<Vec<usize>>>,
+) {
     // One request per connection keeps the script order unambiguous.
     let Some(request) = read_request(&mut stream).await else {
         return;
@@ -129,11 +178,78 @@ async fn serve(mut stream: TcpStream, script: Arc<Vec<Step>>, log: Arc<Mutex<Vec
     };
     let step = script.get(index).or_else(|| script.last()).cloned();
     let Some(step) = step else { return };
+    if let Step::Sse { chunks, pause, end } = step {
+        if let Some(sent) = answer_sse(&mut stream, chunks, pause, end).await {
+            closed.lock().unwrap().push(sent);
+        }
+        return;
+    }
     let _ = answer(&mut stream, step).await;
+}
+
+/// Sends an SSE body; returns the chunks sent if the client closed the
+/// connection first.
+async fn answer_sse(
+    stream: &mut TcpStream,
+    chunks: Vec<Vec<u8>>,
+    pause: Duration,
+    end: SseEnd,
+) -> Option<usize> {
+    let (mut reader, mut writer) = stream.split();
+    let sent = std::sync::atomic::AtomicUsize::new(0);
+    let send = async {
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\nx-moveworks-root-uuid: sse-request-1\r\n\r\n";
+        writer.write_all(head.as_bytes()).await?;
+        writer.flush().await?;
+        for chunk in &chunks {
+            if !pause.is_zero() {
+                tokio::time::sleep(pause).await;
+            }
+            if chunk.is_empty() {
+                continue;
+            }
+            let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+            framed.extend_from_slice(chunk);
+            framed.extend_from_slice(b"\r\n");
+            writer.write_all(&framed).await?;
+            writer.flush().await?;
+            sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        match end {
+            SseEnd::Finish => {
+                writer.write_all(b"0\r\n\r\n").await?;
+                writer.flush().await?;
+                writer.shutdown().await
+            }
+            SseEnd::Cut => writer.shutdown().await,
+            SseEnd::Hold => std::future::pending().await,
+        }
+    };
+    // The request was read whole, so anything the client does now is
+    // closing: EOF or an error.
+    let watch = async {
+        let mut buffer = [0u8; 64];
+        loop {
+            match reader.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    };
+    tokio::select! {
+        outcome = send => match outcome {
+            Ok(()) => None,
+            // A write failed: the client went away.
+            Err(_) => Some(sent.load(std::sync::atomic::Ordering::Relaxed)),
+        },
+        () = watch => Some(sent.load(std::sync::atomic::Ordering::Relaxed)),
+    }
 }
 
 async fn answer(stream: &mut TcpStream, step: Step) -> std::io::Result<()> {
     match step {
+        // Answered by `answer_sse`.
+        Step::Sse { .. } => return Ok(()),
         Step::Respond {
             status,
             headers,

@@ -1,0 +1,519 @@
+//! Streaming a response over real HTTP on loopback: bodies split mid-line,
+//! every way a stream can end early, errors before the stream, and the
+//! connection closing when the consumer lets go.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use moveworks_ext::{
+    AccessToken, AuthError, BoxFuture, CachingTokenProvider, CallOptions, Client, Error, ErrorCode,
+    ResponseExt, ResponseStream, StreamErrorKind, StreamEvent, TokenProvider, TokenSource,
+    WaitPolicy,
+};
+use support::{ClientFor, ScriptedServer, SseEnd, Step, error_body, sse};
+
+const STREAM_PATH: &str = "/conversations/conv_1/responses/stream";
+/// Scheduling slack on a loaded 2-core machine.
+const SLACK: Duration = Duration::from_millis(1500);
+
+fn split_every(body: &str, size: usize) -> Vec<Vec<u8>> {
+    body.as_bytes().chunks(size).map(<[u8]>::to_vec).collect()
+}
+
+fn sse_step(chunks: Vec<Vec<u8>>, pause: Duration, end: SseEnd) -> Step {
+    Step::Sse { chunks, pause, end }
+}
+
+async fn open(client: &Client) -> ResponseStream {
+    client
+        .stream_response("conv_1", "How do I reset my password?")
+        .await
+        .expect("the stream opens")
+}
+
+/// Reads every item; returns the events and the error the stream ended
+/// with, if any.
+async fn drain(stream: &mut ResponseStream) -> (Vec<StreamEvent>, Option<Error>) {
+    let mut events = Vec::new();
+    while let Some(item) = stream.next_event().await {
+        match item {
+            Ok(event) => events.push(event),
+            Err(error) => {
+                assert!(
+                    stream.next_event().await.is_none(),
+                    "nothing after an error"
+                );
+                return (events, Some(error));
+            }
+        }
+    }
+    (events, None)
+}
+
+fn stream_error(error: &Error) -> &moveworks_ext::StreamError {
+    match error {
+        Error::Stream(stream) => stream,
+        other => panic!("expected a stream error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_stream_split_mid_line_with_any_line_ending_decodes_whole() {
+    for body in [sse::recorded(), sse::recorded_crlf(), sse::recorded_cr()] {
+        // 7-byte pieces cut lines, `data:` prefixes, CRLF pairs and UTF-8.
+        let server = ScriptedServer::start(vec![sse_step(
+            split_every(&body, 7),
+            Duration::from_millis(1),
+            SseEnd::Finish,
+        )])
+        .await;
+        let client = server.client().build().unwrap();
+
+        let mut stream = open(&client).await;
+        assert_eq!(stream.request_id(), Some("sse-request-1"));
+        let mut printed = String::new();
+        let mut kinds = Vec::new();
+        while let Some(event) = stream.next_event().await {
+            let event = event.unwrap();
+            printed.push_str(stream.take_new_text());
+            kinds.push(match event {
+                StreamEvent::Created(_) => "created",
+                StreamEvent::InProgress(_) => "in progress",
+                StreamEvent::Output(_) => "output",
+                StreamEvent::Completed(_) => "completed",
+                _ => "other",
+            });
+        }
+        assert_eq!(
+            kinds,
+            [
+                "created",
+                "in progress",
+                "output",
+                "output",
+                "output",
+                "completed"
+            ]
+        );
+        assert_eq!(printed, sse::RECORDED_TEXT);
+        assert_eq!(stream.response_id(), Some("resp_1"));
+
+        let received = server.received();
+        assert_eq!(received.len(), 1);
+        assert_eq!(received[0].method, "POST");
+        assert_eq!(received[0].path, STREAM_PATH);
+        assert_eq!(received[0].header("accept"), Some("text/event-stream"));
+        let body: serde_json::Value = serde_json::from_slice(&received[0].body).unwrap();
+        assert_eq!(body["input"]["text"], "How do I reset my password?");
+    }
+}
+
+#[tokio::test]
+async fn completed_returns_the_final_response_past_comments_and_unknown_events() {
+    let body = [
+        ": keep-alive\n\n: keep-alive\n\n".to_owned(),
+        sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]),
+        sse::event("RESPONSE_QUEUED", r#"{"position": 2}"#),
+        ":\r\n".to_owned(),
+        sse::snapshot(
+            "RESPONSE_COMPLETED",
+            2,
+            "COMPLETED",
+            &[sse::message("msg_1", "Done.")],
+        ),
+    ]
+    .concat();
+    let server = ScriptedServer::start(vec![Step::sse(body)]).await;
+    let client = server.client().build().unwrap();
+
+    let mut stream = open(&client).await;
+    let (events, error) = drain(&mut stream).await;
+    assert!(error.is_none());
+    assert!(matches!(
+        &events[1],
+        StreamEvent::Unknown { event, data } if event == "RESPONSE_QUEUED" && data == r#"{"position": 2}"#
+    ));
+
+    let server = ScriptedServer::start(vec![Step::sse(sse::recorded())]).await;
+    let client = server.client().build().unwrap();
+    let response = open(&client).await.completed().await.unwrap();
+    assert_eq!(response.response_id, "resp_1");
+    assert_eq!(response.text(), sse::RECORDED_TEXT);
+}
+
+#[tokio::test]
+async fn a_failed_response_is_an_event_and_completed_makes_it_an_error() {
+    let body = sse::snapshot("RESPONSE_FAILED", 1, "FAILED", &[]);
+    let server = ScriptedServer::start(vec![Step::sse(body)]).await;
+    let client = server.client().build().unwrap();
+    let error = open(&client).await.completed().await.unwrap_err();
+    assert!(matches!(&error, Error::ResponseFailed(r) if r.response_id == "resp_1"));
+}
+
+#[tokio::test]
+async fn an_error_event_is_an_error_with_its_code_then_the_end() {
+    let body = [
+        sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]),
+        sse::delta(2, &sse::message("msg_1", "Partial")),
+        sse::error("INTERNAL_ERROR", "the assistant crashed"),
+        sse::snapshot("RESPONSE_COMPLETED", 3, "COMPLETED", &[]),
+    ]
+    .concat();
+    let server = ScriptedServer::start(vec![Step::sse(body)]).await;
+    let client = server.client().build().unwrap();
+
+    let mut stream = open(&client).await;
+    let (events, error) = drain(&mut stream).await;
+    let error = error.expect("an error item");
+    assert_eq!(events.len(), 2);
+    assert_eq!(error.code(), Some(&ErrorCode::InternalError));
+    assert_eq!(error.message(), Some("the assistant crashed"));
+    assert_eq!(error.response_id(), Some("resp_1"));
+    assert_eq!(error.request_id(), Some("sse-request-1"));
+    assert_eq!(error.attempts(), 1);
+    assert!(!error.is_retryable(), "streaming again would ask twice");
+    assert!(error.may_have_been_processed());
+    let stream_error = stream_error(&error);
+    assert_eq!(stream_error.events(), 2);
+    assert_eq!(stream_error.text_so_far(), "Partial");
+    let shown = error.to_string();
+    assert!(
+        shown.starts_with("response stream incomplete: the API reported INTERNAL_ERROR")
+            && shown.contains("response resp_1")
+            && shown.contains("2 events received"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_cut_mid_event_is_an_incomplete_error_with_what_arrived() {
+    let mut body = [
+        sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]),
+        sse::snapshot("RESPONSE_IN_PROGRESS", 2, "IN_PROGRESS", &[]),
+    ]
+    .concat();
+    let next = sse::delta(3, &sse::message("msg_1", "never arrives"));
+    body.push_str(&next[..next.len() / 2]);
+    for end in [SseEnd::Cut, SseEnd::Finish] {
+        let server =
+            ScriptedServer::start(vec![sse_step(split_every(&body, 50), Duration::ZERO, end)])
+                .await;
+        let client = server.client().build().unwrap();
+
+        let mut stream = open(&client).await;
+        let (events, error) = drain(&mut stream).await;
+        let error = error.expect("never a quiet end");
+        assert_eq!(events.len(), 2);
+        let stream_error = stream_error(&error);
+        match (end, stream_error.kind()) {
+            (SseEnd::Cut, StreamErrorKind::Cut(_)) | (SseEnd::Finish, StreamErrorKind::Closed) => {}
+            (end, kind) => panic!("{end:?} ended as {kind:?}"),
+        }
+        assert_eq!(stream_error.response_id(), Some("resp_1"));
+        assert_eq!(stream_error.conversation_id(), "conv_1");
+        assert_eq!(stream_error.events(), 2);
+        assert_eq!(
+            stream_error.last_response().map(|r| r.status.as_str()),
+            Some("IN_PROGRESS")
+        );
+        assert!(error.to_string().contains("response stream incomplete"));
+        assert_eq!(server.count(), 1, "never sent again");
+    }
+}
+
+#[tokio::test]
+async fn a_stall_ends_with_the_idle_timeout_and_closes_the_connection() {
+    let idle = Duration::from_millis(300);
+    let body = [
+        ": keep-alive\n\n".to_owned(),
+        sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]),
+    ]
+    .concat();
+    let server = ScriptedServer::start(vec![sse_step(
+        vec![body.into_bytes()],
+        Duration::ZERO,
+        SseEnd::Hold,
+    )])
+    .await;
+    // Set per call, below the client's own idle timeout.
+    let client = server
+        .client()
+        .build()
+        .unwrap()
+        .with_options(CallOptions::new().stream_idle_timeout(idle));
+    assert_eq!(client.stream_idle_timeout(), idle);
+
+    let mut stream = open(&client).await;
+    let started = Instant::now();
+    let (events, error) = drain(&mut stream).await;
+    let waited = started.elapsed();
+    let error = error.expect("the stall is reported");
+    assert_eq!(events.len(), 1);
+    assert!(
+        matches!(stream_error(&error).kind(), StreamErrorKind::Idle(d) if *d == idle),
+        "{error:?}"
+    );
+    assert!(
+        waited >= idle - Duration::from_millis(50) && waited < idle + SLACK,
+        "{waited:?}"
+    );
+    assert_eq!(error.response_id(), Some("resp_1"));
+    // The error ended the stream: the connection is closed without
+    // waiting for the stream to be dropped.
+    wait_for_close(&server).await;
+    drop(stream);
+}
+
+#[tokio::test]
+async fn a_stream_longer_than_the_attempt_and_total_timeouts_completes() {
+    // 25 events 40 ms apart: one second, against a 200 ms attempt timeout,
+    // a 400 ms total timeout, and a 300 ms idle timeout.
+    let body = sse::long(23, "tick");
+    let events: Vec<Vec<u8>> = body
+        .split_inclusive("\n\n")
+        .map(|event| event.as_bytes().to_vec())
+        .collect();
+    assert_eq!(events.len(), 25);
+    let server = ScriptedServer::start(vec![sse_step(
+        events,
+        Duration::from_millis(40),
+        SseEnd::Finish,
+    )])
+    .await;
+    let client = server
+        .client()
+        .attempt_timeout(Duration::from_millis(200))
+        .total_timeout(Duration::from_millis(400))
+        .stream_idle_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+
+    let started = Instant::now();
+    let response = open(&client).await.completed().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    assert_eq!(response.status.as_str(), "COMPLETED");
+}
+
+#[tokio::test]
+async fn an_oversized_event_is_an_error_not_memory_growth() {
+    let body = [
+        sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]),
+        sse::delta(2, &sse::message("msg_1", &"x".repeat(64 * 1024))),
+        sse::snapshot("RESPONSE_COMPLETED", 3, "COMPLETED", &[]),
+    ]
+    .concat();
+    let server = ScriptedServer::start(vec![sse_step(
+        split_every(&body, 1000),
+        Duration::ZERO,
+        SseEnd::Finish,
+    )])
+    .await;
+    let client = server
+        .client()
+        .max_response_bytes(16 * 1024)
+        .build()
+        .unwrap();
+
+    let mut stream = open(&client).await;
+    let (events, error) = drain(&mut stream).await;
+    let error = error.expect("the oversized event is refused");
+    assert_eq!(events.len(), 1);
+    assert!(
+        matches!(
+            stream_error(&error).kind(),
+            StreamErrorKind::EventTooLarge { limit: 16384 }
+        ),
+        "{error:?}"
+    );
+}
+
+/// Issues `token-0`, `token-1`, ...
+#[derive(Debug, Default)]
+struct Numbered(AtomicUsize);
+
+impl TokenSource for Numbered {
+    fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
+        let n = self.0.fetch_add(1, Ordering::SeqCst);
+        Box::pin(
+            async move { AccessToken::new(format!("token-{n}"), Some(Duration::from_secs(3600))) },
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Refreshable(Arc<CachingTokenProvider<Numbered>>);
+
+impl TokenProvider for Refreshable {
+    fn token(&self) -> BoxFuture<'_, Result<Arc<AccessToken>, AuthError>> {
+        self.0.token()
+    }
+    fn invalidate(&self, token: &AccessToken) {
+        self.0.invalidate(token)
+    }
+    fn can_refresh(&self) -> bool {
+        true
+    }
+}
+
+#[tokio::test]
+async fn a_401_before_the_stream_refreshes_the_token_and_retries_once() {
+    let server = ScriptedServer::start(vec![
+        Step::json(401, &error_body("UNAUTHORIZED", "token expired")),
+        Step::sse(sse::recorded()),
+    ])
+    .await;
+    let provider = Refreshable(Arc::new(CachingTokenProvider::new(Numbered::default())));
+    let client = server.client().token_provider(provider).build().unwrap();
+
+    let response = open(&client).await.completed().await.unwrap();
+    assert_eq!(response.text(), sse::RECORDED_TEXT);
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[0].header("authorization"), Some("Bearer token-0"));
+    assert_eq!(received[1].header("authorization"), Some("Bearer token-1"));
+    assert_eq!(received[1].path, STREAM_PATH);
+}
+
+#[tokio::test]
+async fn a_500_before_the_stream_is_not_retried() {
+    let server = ScriptedServer::start(vec![
+        Step::json(500, &error_body("INTERNAL_ERROR", "boom"))
+            .with_header("x-moveworks-root-uuid", "req-500"),
+        Step::sse(sse::recorded()),
+    ])
+    .await;
+    let client = server.client().build().unwrap();
+
+    let error = client.stream_response("conv_1", "hello").await.unwrap_err();
+    assert_eq!(
+        server.count(),
+        1,
+        "a second POST could create a second response"
+    );
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(error.code(), Some(&ErrorCode::InternalError));
+    assert_eq!(error.request_id(), Some("req-500"));
+    assert_eq!(error.attempts(), 1);
+    assert!(error.may_have_been_processed());
+}
+
+#[tokio::test]
+async fn a_429_before_the_stream_is_retried() {
+    let server = ScriptedServer::start(vec![
+        Step::json(429, &error_body("RATE_LIMIT_EXCEEDED", "slow down"))
+            .with_header("retry-after", "0"),
+        Step::sse(sse::recorded()),
+    ])
+    .await;
+    let client = server.client().build().unwrap();
+    let mut stream = open(&client).await;
+    let (events, error) = drain(&mut stream).await;
+    assert!(error.is_none());
+    assert_eq!(events.len(), 6);
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn input_is_checked_before_anything_is_sent() {
+    let server = ScriptedServer::start(vec![Step::sse(sse::recorded())]).await;
+    let client = server.client().build().unwrap();
+    for (conversation, text) in [("..", "hi"), ("conv_1", "  ")] {
+        let error = client
+            .stream_response(conversation, text)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+    }
+    assert_eq!(server.count(), 0);
+}
+
+async fn wait_for_close(server: &ScriptedServer) -> Vec<usize> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let closed = server.closed_by_client();
+        if !closed.is_empty() {
+            return closed;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server never saw the connection close"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn dropping_the_stream_halfway_closes_the_connection() {
+    let body = sse::long(98, "tick");
+    let events: Vec<Vec<u8>> = body
+        .split_inclusive("\n\n")
+        .map(|event| event.as_bytes().to_vec())
+        .collect();
+    assert_eq!(events.len(), 100);
+    let server = ScriptedServer::start(vec![sse_step(
+        events,
+        Duration::from_millis(10),
+        SseEnd::Finish,
+    )])
+    .await;
+    let client = server.client().build().unwrap();
+
+    let mut stream = open(&client).await;
+    for _ in 0..3 {
+        stream.next_event().await.unwrap().unwrap();
+    }
+    drop(stream);
+    let closed = wait_for_close(&server).await;
+    assert_eq!(closed.len(), 1);
+    assert!(closed[0] < 100, "the server stopped early: {closed:?}");
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn an_interrupted_stream_is_recovered_by_polling_not_by_asking_again() {
+    let body = [
+        sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]),
+        sse::delta(2, &sse::message("msg_1", "Half")),
+    ]
+    .concat();
+    let finished = sse::response("COMPLETED", &[sse::message("msg_1", "Half and whole.")]);
+    let server = ScriptedServer::start(vec![
+        sse_step(vec![body.into_bytes()], Duration::ZERO, SseEnd::Cut),
+        Step::json(200, &finished),
+    ])
+    .await;
+    let client = server
+        .client()
+        .wait_policy(WaitPolicy::default().first_poll(Duration::from_millis(10)))
+        .build()
+        .unwrap();
+
+    let error = open(&client).await.completed().await.unwrap_err();
+    assert_eq!(error.response_id(), Some("resp_1"));
+    let response = client.finish_streamed(error).await.unwrap();
+    assert_eq!(response.text(), "Half and whole.");
+
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[1].method, "GET");
+    assert_eq!(received[1].path, "/conversations/conv_1/responses/resp_1");
+}
+
+#[tokio::test]
+async fn a_stream_that_ends_before_naming_its_response_is_handed_back() {
+    let server = ScriptedServer::start(vec![Step::sse(": keep-alive\n\n")]).await;
+    let client = server.client().build().unwrap();
+
+    let error = open(&client).await.completed().await.unwrap_err();
+    assert_eq!(error.response_id(), None);
+    let error = client.finish_streamed(error).await.unwrap_err();
+    assert!(matches!(
+        stream_error(&error).kind(),
+        StreamErrorKind::Closed
+    ));
+    assert!(error.to_string().contains("response id unknown"), "{error}");
+    assert_eq!(server.count(), 1);
+}
