@@ -11,7 +11,8 @@ pub const OTHER: u8 = 1;
 pub const USAGE: u8 = 2;
 /// Exit code: the API answered with an error.
 pub const API: u8 = 3;
-/// Exit code: the API could not be reached, a timeout, a cut connection.
+/// Exit code: the API could not be reached, a timeout, a cut connection
+/// (an answer stream that ended early too).
 pub const TRANSPORT: u8 = 4;
 
 /// A failed command.
@@ -51,9 +52,10 @@ impl Failure {
             Failure::Sdk(error) => match error {
                 Error::InvalidInput { .. } | Error::Config(_) => USAGE,
                 Error::Api(_) | Error::ResponseFailed(_) | Error::Auth(_) => API,
-                Error::Transport { .. } | Error::Timeout { .. } | Error::WaitTimeout { .. } => {
-                    TRANSPORT
-                }
+                Error::Transport { .. }
+                | Error::Timeout { .. }
+                | Error::WaitTimeout { .. }
+                | Error::Stream(_) => TRANSPORT,
                 _ => OTHER,
             },
         }

@@ -93,8 +93,11 @@ fn json_lines(text: &str) -> Vec<Value> {
 #[tokio::test(flavor = "multi_thread")]
 async fn ask_prints_the_answer_citations_and_feedback_ids() {
     let api = mock().await;
-    let out = run_against(&api, &["ask", "How do I reset my password?", "--no-stream"]).await;
+    let polled = run_against(&api, &["ask", "How do I reset my password?", "--no-stream"]).await;
+    // Streamed by default (the mock serves a real SSE body): the same text.
+    let out = run_against(&api, &["ask", "How do I reset my password?"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(polled.stdout, out.stdout);
     assert!(out.stdout.contains(ANSWER), "{}", out.stdout);
     assert!(
         out.stdout

@@ -965,7 +965,10 @@ mod tests {
         assert_eq!(items.len(), 3, "{items:#?}");
         let (items, _) = run(chunks, held - 1);
         assert_eq!(items.len(), 2, "{items:#?}");
-        assert!(items[1].contains("exceeds the 299-byte limit"), "{items:#?}");
+        assert!(
+            items[1].contains("exceeds the 299-byte limit"),
+            "{items:#?}"
+        );
     }
 
     #[test]

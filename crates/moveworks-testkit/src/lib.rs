@@ -20,6 +20,4 @@ pub mod sse;
 
 pub use load_server::{Counts, Failures, LoadServer};
 pub use mock_api::MockApi;
-pub use scripted::{
-    FEEDBACK_PATH, Received, SUBMITTED, ScriptedServer, SseEnd, Step, error_body,
-};
+pub use scripted::{FEEDBACK_PATH, Received, SUBMITTED, ScriptedServer, SseEnd, Step, error_body};

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use moveworks_ext::types::Response;
-use moveworks_ext::{Client, ContentExt, MessageExt, ResponseExt};
+use moveworks_ext::{Client, ContentExt, Error, MessageExt, ResponseExt, StreamEvent};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -23,8 +23,8 @@ pub async fn ask(
         return Err(Failure::Usage("the question is empty".to_owned()));
     }
     let conversation_id = conversation_or_new(client, conversation).await?;
-    let answer = answer(client, &conversation_id, question, no_stream).await?;
-    print_answer(out, &answer)
+    let answer = answer(client, out, &conversation_id, question, !no_stream).await?;
+    print_answer(out, &answer.response, answer.text_printed)
 }
 
 pub async fn chat(
@@ -49,8 +49,8 @@ pub async fn chat(
         if question.is_empty() {
             continue;
         }
-        let answer = answer(client, &conversation_id, question, false).await?;
-        print_answer(out, &answer)?;
+        let answer = answer(client, out, &conversation_id, question, true).await?;
+        print_answer(out, &answer.response, answer.text_printed)?;
         if !out.json {
             out.line("")?;
         }
@@ -68,18 +68,77 @@ async fn conversation_or_new(
     })
 }
 
-async fn answer(
-    client: &Client,
-    conversation_id: &str,
-    question: &str,
-    _no_stream: bool,
-) -> Result<Response, Failure> {
-    let _spinner = Spinner::start("thinking");
-    Ok(client.ask(conversation_id, question).await?)
+struct Answer {
+    response: Response,
+    /// The text was printed as it arrived.
+    text_printed: bool,
 }
 
-/// The answer, its citations, and the ids `moveworks feedback` needs.
-fn print_answer(out: &Output, answer: &Response) -> Result<(), Failure> {
+/// Streams the answer, printing its text as it arrives (not with --json),
+/// or creates it and waits. A stream cut short is not asked again: the
+/// response it named is waited for.
+async fn answer(
+    client: &Client,
+    out: &Output,
+    conversation_id: &str,
+    question: &str,
+    stream: bool,
+) -> Result<Answer, Failure> {
+    let mut spinner = Some(Spinner::start("thinking"));
+    if !stream {
+        let response = client.ask(conversation_id, question).await?;
+        return Ok(Answer {
+            response,
+            text_printed: false,
+        });
+    }
+    let mut events = client.stream_response(conversation_id, question).await?;
+    let mut printed = false;
+    loop {
+        match events.next_event().await {
+            Some(Ok(StreamEvent::Completed(data))) => {
+                drop(spinner.take());
+                return Ok(Answer {
+                    response: data.response,
+                    text_printed: printed,
+                });
+            }
+            Some(Ok(StreamEvent::Failed(data))) => {
+                return Err(Error::ResponseFailed(Box::new(data.response)).into());
+            }
+            Some(Ok(_)) => {
+                let new = events.take_new_text();
+                if !out.json && !new.is_empty() {
+                    drop(spinner.take());
+                    out.partial(new)?;
+                    printed = true;
+                }
+            }
+            Some(Err(error)) => {
+                drop(spinner.take());
+                if printed {
+                    out.line("")?;
+                }
+                eprintln!("note: {error}; waiting for the response instead");
+                let _waiting = Spinner::start("waiting");
+                let response = client.finish_streamed(error).await?;
+                return Ok(Answer {
+                    response,
+                    text_printed: false,
+                });
+            }
+            None => {
+                return Err(Failure::Other(
+                    "the answer stream ended without a final event".into(),
+                ));
+            }
+        }
+    }
+}
+
+/// The answer (unless it was printed as it arrived), its citations, and
+/// the ids `moveworks feedback` needs.
+fn print_answer(out: &Output, answer: &Response, text_printed: bool) -> Result<(), Failure> {
     let messages = answer.messages();
     let rateable = messages.iter().rev().find(|m| m.is_rateable());
     let citations: Vec<_> = answer.citations();
@@ -92,7 +151,12 @@ fn print_answer(out: &Output, answer: &Response) -> Result<(), Failure> {
         "response": answer,
     });
     out.one(&document, || {
-        let mut text = answer.text();
+        let mut text = if text_printed {
+            // The streamed text ends where the rest starts.
+            String::new()
+        } else {
+            answer.text()
+        };
         if !citations.is_empty() {
             text.push('\n');
         }
