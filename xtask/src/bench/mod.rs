@@ -7,6 +7,7 @@
 //! the harness working.
 
 mod build_cost;
+pub mod cargo_build;
 mod client_bench;
 mod codegen_timing;
 mod machine;
