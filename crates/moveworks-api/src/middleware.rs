@@ -214,43 +214,64 @@ pub fn check_path(base_url: &str, url: &reqwest::Url, operation: &Operation) -> 
     // The generated method requests `{base_url}{template}`: the base URL's
     // path segments, then the template's. A resolved dot segment changes
     // the count, so the count alone catches every escape; the literal and
-    // parameter checks below catch anything else that moved.
-    let path = url.path();
-    let slashes = |text: &str| text.bytes().filter(|&b| b == b'/').count();
-    let template_segments = slashes(operation.path);
-    if slashes(path) != slashes(base_path(base_url)) + template_segments {
+    // parameter checks below catch anything else that moved. Byte loops,
+    // not `rsplit`: on segments this short, `memrchr`'s set-up cost more
+    // than the whole check.
+    let path = url.path().as_bytes();
+    let template = operation.path.as_bytes();
+    let slashes = |text: &[u8]| text.iter().filter(|&&b| b == b'/').count();
+    let template_segments = slashes(template);
+    if slashes(path) != slashes(base_path(base_url.as_bytes())) + template_segments {
         return Err(refuse());
     }
-    let tail = path
-        .rsplit('/')
-        .zip(operation.path.rsplit('/'))
-        .take(template_segments);
-    for (actual, template) in tail {
-        let ok = if template.contains('{') {
-            template_segment_matches(template, actual)
+    // The count above guarantees a slash before each of the last
+    // `template_segments` segments of both.
+    let (mut path_end, mut template_end) = (path.len(), template.len());
+    for _ in 0..template_segments {
+        let path_start = after_last_slash(&path[..path_end]);
+        let template_start = after_last_slash(&template[..template_end]);
+        let (actual, expected) = (
+            &path[path_start..path_end],
+            &template[template_start..template_end],
+        );
+        let ok = if expected.contains(&b'{') {
+            template_segment_matches(expected, actual)
         } else {
             // Literals the URL parser would percent-encode are not compared.
-            template == actual
-                || !template
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+            expected == actual
+                || !expected
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
         };
         if !ok {
             return Err(refuse());
         }
+        path_end = path_start.saturating_sub(1);
+        template_end = template_start.saturating_sub(1);
     }
     Ok(())
 }
 
-/// The path part of a base URL as written (`""` when it has none).
-fn base_path(base_url: &str) -> &str {
+/// The index just past the last `/` of `text` (0 if it has none).
+fn after_last_slash(text: &[u8]) -> usize {
+    text.iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1)
+}
+
+/// The path part of a base URL as written (empty when it has none).
+fn base_path(base_url: &[u8]) -> &[u8] {
     let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
+        .windows(3)
+        .position(|w| w == b"://")
+        .map_or(base_url, |i| &base_url[i + 3..]);
     let path = after_scheme
-        .find('/')
-        .map_or("", |start| &after_scheme[start..]);
-    path.split(['?', '#']).next().unwrap_or("")
+        .iter()
+        .position(|&b| b == b'/')
+        .map_or(&[][..], |start| &after_scheme[start..]);
+    let end = path
+        .iter()
+        .position(|&b| b == b'?' || b == b'#')
+        .unwrap_or(path.len());
+    &path[..end]
 }
 
 /// Percent-encodes a path parameter so that it stays one segment: control
@@ -282,9 +303,12 @@ pub fn encode_path(segment: &str) -> String {
 
 /// A template segment like `{id}` or `{id}.json` against an actual segment:
 /// the literal prefix and suffix must be there and the parameter non-empty.
-fn template_segment_matches(template: &str, actual: &str) -> bool {
-    let prefix = &template[..template.find('{').unwrap_or(0)];
-    let suffix = &template[template.rfind('}').map_or(template.len(), |i| i + 1)..];
+fn template_segment_matches(template: &[u8], actual: &[u8]) -> bool {
+    let prefix = &template[..template.iter().position(|&b| b == b'{').unwrap_or(0)];
+    let suffix = &template[template
+        .iter()
+        .rposition(|&b| b == b'}')
+        .map_or(template.len(), |i| i + 1)..];
     actual.len() > prefix.len() + suffix.len()
         && actual.starts_with(prefix)
         && actual.ends_with(suffix)
