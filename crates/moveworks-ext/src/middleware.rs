@@ -186,16 +186,16 @@ impl SdkMiddleware {
                 Ok(response) => self.buffered(response, streaming).await,
                 Err(error) => Err(error),
             };
+            // No event for an answer that ends the call: the span records
+            // its status, and formatting an event per call cost a DEBUG
+            // subscriber more than the span itself. An answer that is
+            // retried is named by the `retrying` event.
+            let mut answered = None;
             let asked = match &outcome {
                 Ok(response) => {
                     let status = response.status();
+                    answered = Some(status.as_u16());
                     let asked = self.observe(response);
-                    tracing::debug!(
-                        parent: span,
-                        attempt = attempts,
-                        status = status.as_u16(),
-                        "attempt answered"
-                    );
                     if status == StatusCode::UNAUTHORIZED
                         && !refreshed_token
                         && self.shared.provider.can_refresh()
@@ -237,6 +237,7 @@ impl SdkMiddleware {
                     tracing::info!(
                         parent: span,
                         attempt = attempts,
+                        status = answered,
                         wait_ms = wait.as_millis() as u64,
                         "retrying"
                     );
