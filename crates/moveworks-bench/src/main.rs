@@ -3,8 +3,8 @@
 //!
 //! `moveworks-bench run [--smoke]` starts one loopback server and, round
 //! after round, measures raw reqwest, the generated client and
-//! moveworks-ext (under a tracing subscriber at INFO, and at DEBUG where it
-//! records a span per request), each in a fresh
+//! moveworks-ext (under a tracing subscriber at INFO, and with
+//! `moveworks_ext=debug`, where it records a span per request), each in a fresh
 //! child process (`moveworks-bench measure ...`): one process per
 //! measurement keeps the clients from sharing allocator, tracing or
 //! connection-pool state, and gives each its own peak RSS. The clients take
@@ -106,12 +106,25 @@ fn main() -> ExitCode {
 }
 
 /// moveworks-ext runs "with tracing enabled": a fmt subscriber (writing
-/// to a sink) at `level`, as in a service.
-fn install_tracing(level: tracing::Level) {
+/// to a sink) at INFO, as in a service; with `sdk_debug`, also at DEBUG for
+/// `moveworks_ext` alone (`moveworks_ext=debug`, as the README says to turn
+/// the request spans on). DEBUG for every crate would also format
+/// hyper-util's own DEBUG events, two per call on a pooled connection,
+/// which are not the SDK's cost.
+fn install_tracing(sdk_debug: bool) {
+    use tracing_subscriber::layer::SubscriberExt;
+
+    let levels = tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO);
+    let levels = if sdk_debug {
+        levels.with_target("moveworks_ext", tracing::Level::DEBUG)
+    } else {
+        levels
+    };
     let subscriber = tracing_subscriber::fmt()
         .with_writer(std::io::sink)
-        .with_max_level(level)
-        .finish();
+        .with_max_level(tracing::Level::DEBUG)
+        .finish()
+        .with(levels);
     let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
@@ -124,8 +137,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 
 pub(crate) fn caller_for(kind: Kind, base_url: &str) -> Caller {
     match kind {
-        Kind::Ext => install_tracing(tracing::Level::INFO),
-        Kind::ExtDebug => install_tracing(tracing::Level::DEBUG),
+        Kind::Ext => install_tracing(false),
+        Kind::ExtDebug => install_tracing(true),
         Kind::Raw | Kind::Generated => {}
     }
     Caller::new(kind, base_url)

@@ -216,8 +216,10 @@ pub fn render(results: &Results) -> String {
          child process, so clients share no allocator, connection-pool or tracing state. Raw reqwest is a hand-built request \
          with the same headers, body and `reqwest::Client` settings, decoding the same response type. moveworks-ext runs with \
          auth, retries and tracing, under a `tracing_subscriber::fmt` subscriber (writing to a sink) at INFO, as a service \
-         would; its per-request span is DEBUG, so the second moveworks-ext row, at DEBUG, shows what recording a span per \
-         request costs. Build profile: {}.\n",
+         would; its per-request span is DEBUG, so the second moveworks-ext row, with `moveworks_ext=debug` (the README's way \
+         to turn it on; other crates stay at INFO), shows what recording a span per request costs. (A subscriber at DEBUG \
+         for every crate also formats hyper-util's own DEBUG events, two per call on a pooled connection, which are \
+         not the SDK's cost.) Build profile: {}.\n",
         plan["sequential_calls"],
         plan["concurrent_calls"],
         plan["in_flight"],
