@@ -29,8 +29,10 @@ use crate::retry_after;
 /// The header Moveworks uses to name the assistant.
 pub(crate) const ASSISTANT_NAME: HeaderName = HeaderName::from_static("assistant-name");
 
-/// The response header Moveworks documents for tracing a request.
-pub(crate) const REQUEST_ID: &str = "x-moveworks-root-uuid";
+/// The response header Moveworks documents for tracing a request. A
+/// `HeaderName`, not a `&str`: looking a header up by `&str` parses the name
+/// on every call.
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-moveworks-root-uuid");
 
 /// What every call of a client shares.
 pub(crate) struct Shared {
@@ -120,7 +122,9 @@ impl Middleware for SdkMiddleware {
             // formatting.
             span.record("attempts", attempts);
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-            if let Ok(response) = &outcome {
+            if let Ok(response) = &outcome
+                && !span.is_disabled()
+            {
                 span.record("status", response.status().as_u16());
                 if let Some(id) = response
                     .headers()
@@ -259,11 +263,9 @@ impl SdkMiddleware {
             retry_after::from_headers(response.headers(), SystemTime::now())
         };
         if call_record::is_recording() {
-            let request_id = response
-                .headers()
-                .get(REQUEST_ID)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+            // The header value (a reference count), not a `String`: most
+            // calls never ask for it.
+            let request_id = response.headers().get(REQUEST_ID).cloned();
             note(|facts| {
                 facts.status = Some(status);
                 facts.request_id = request_id;
