@@ -19,7 +19,7 @@ use reqwest::header::{
 };
 use reqwest::{Request, Response, StatusCode};
 
-use crate::auth::TokenProvider;
+use crate::auth::{AccessToken, TokenProvider};
 use crate::call_record::{self, note};
 use crate::config::Timeouts;
 use crate::error::Error;
@@ -73,6 +73,13 @@ impl Middleware for SdkMiddleware {
         request: &'a mut Request,
         _: &'static Operation,
     ) -> BoxFuture<'a, Result<(), BoxError>> {
+        // A token at hand (static, or cached and fresh) is the common case:
+        // no token future, and a zero-sized answer, which boxes without
+        // allocating.
+        if let Some(token) = self.shared.provider.ready_token() {
+            self.add_headers(request, &token);
+            return Box::pin(Prepared);
+        }
         Box::pin(async move {
             let token = match self.shared.provider.token().await {
                 Ok(token) => token,
@@ -81,13 +88,7 @@ impl Middleware for SdkMiddleware {
                     return Err(Box::new(error) as BoxError);
                 }
             };
-            let headers = request.headers_mut();
-            for (name, value) in &self.settings.headers {
-                headers.insert(name, value.clone());
-            }
-            headers.insert(AUTHORIZATION, token.header().clone());
-            headers.insert(ASSISTANT_NAME, self.shared.assistant_name.clone());
-            headers.insert(USER_AGENT, self.shared.user_agent.clone());
+            self.add_headers(request, &token);
             Ok(())
         })
     }
@@ -139,7 +140,31 @@ impl Middleware for SdkMiddleware {
     }
 }
 
+/// A `prepare` that finished before it was polled.
+struct Prepared;
+
+impl std::future::Future for Prepared {
+    type Output = Result<(), BoxError>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
 impl SdkMiddleware {
+    fn add_headers(&self, request: &mut Request, token: &AccessToken) {
+        let headers = request.headers_mut();
+        for (name, value) in &self.settings.headers {
+            headers.insert(name, value.clone());
+        }
+        headers.insert(AUTHORIZATION, token.header().clone());
+        headers.insert(ASSISTANT_NAME, self.shared.assistant_name.clone());
+        headers.insert(USER_AGENT, self.shared.user_agent.clone());
+    }
+
     /// Sends `request`, retrying as the policy says; returns the last
     /// outcome and the number of attempts.
     ///
