@@ -9,6 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use bytes::Bytes;
 use http_body_util::BodyExt;
 use moveworks_api::Operation;
 use moveworks_api::middleware::{BoxError, BoxFuture, Middleware};
@@ -344,52 +345,95 @@ impl SdkMiddleware {
         // Converting back to a reqwest response loses the URL unless it is
         // carried over explicitly (and reqwest then parses a placeholder).
         let url = response.url().clone();
-        let (parts, mut body) = http::Response::from(response).into_parts();
+        let mut response = http::Response::from(response);
         if announced.is_some_and(|length| length > limit as u64) {
-            return Ok(too_large(parts, url, limit));
+            return Ok(too_large(response, url, limit));
         }
-        let mut bytes = Vec::with_capacity(announced.map_or(0, |length| length as usize));
-        while let Some(frame) = body.frame().await {
-            if let Ok(data) = frame?.into_data() {
-                if bytes.len() + data.len() > limit {
-                    return Ok(too_large(parts, url, limit));
-                }
-                bytes.extend_from_slice(&data);
+        let mut collected = Collected::Empty;
+        while let Some(frame) = response.body_mut().frame().await {
+            if let Ok(data) = frame?.into_data()
+                && !collected.push(data, limit, announced)
+            {
+                return Ok(too_large(response, url, limit));
             }
         }
-        Ok(rebuilt(parts, url, bytes))
+        *response.body_mut() = collected.into_body();
+        Ok(with_url(response, url))
     }
 }
 
-/// A response with `parts` (status, headers, extensions), `url` and `body`.
-fn rebuilt(parts: http::response::Parts, url: reqwest::Url, body: Vec<u8>) -> Response {
-    let mut builder = http::Response::builder()
-        .status(parts.status)
-        .version(parts.version)
-        .url(url);
-    if let Some(headers) = builder.headers_mut() {
-        *headers = parts.headers;
-        headers.remove(TRANSFER_ENCODING);
+/// A body read frame by frame. Most answers arrive in one frame, which is
+/// kept as it came (a reference count), not copied.
+enum Collected {
+    Empty,
+    One(Bytes),
+    Many(Vec<u8>),
+}
+
+impl Collected {
+    /// Adds `data`; false if the body would then exceed `limit`.
+    fn push(&mut self, data: Bytes, limit: usize, announced: Option<u64>) -> bool {
+        let held = match self {
+            Collected::Empty => 0,
+            Collected::One(first) => first.len(),
+            Collected::Many(bytes) => bytes.len(),
+        };
+        if held + data.len() > limit {
+            return false;
+        }
+        match std::mem::replace(self, Collected::Empty) {
+            Collected::Empty => *self = Collected::One(data),
+            Collected::One(first) => {
+                let capacity = announced.map_or(0, |n| n as usize).max(held + data.len());
+                let mut bytes = Vec::with_capacity(capacity);
+                bytes.extend_from_slice(&first);
+                bytes.extend_from_slice(&data);
+                *self = Collected::Many(bytes);
+            }
+            Collected::Many(mut bytes) => {
+                bytes.extend_from_slice(&data);
+                *self = Collected::Many(bytes);
+            }
+        }
+        true
     }
-    if let Some(extensions) = builder.extensions_mut() {
-        extensions.extend(parts.extensions);
-    }
-    match builder.body(body) {
-        Ok(response) => Response::from(response),
-        // Status and version come from a response that was valid.
-        Err(_) => Response::from(http::Response::new(Vec::new())),
+
+    fn into_body(self) -> reqwest::Body {
+        match self {
+            Collected::Empty => reqwest::Body::from(Bytes::new()),
+            Collected::One(bytes) => reqwest::Body::from(bytes),
+            Collected::Many(bytes) => reqwest::Body::from(bytes),
+        }
     }
 }
 
-fn too_large(mut parts: http::response::Parts, url: reqwest::Url, limit: usize) -> Response {
+/// `response` (its body now complete) as a reqwest response again, with
+/// its `url`.
+fn with_url(mut response: http::Response<reqwest::Body>, url: reqwest::Url) -> Response {
+    // The body is whole now: no longer chunked.
+    response.headers_mut().remove(TRANSFER_ENCODING);
+    // reqwest reads the URL from an extension only its builder extension
+    // can set.
+    if let Some(carrier) = http::Response::builder().url(url).extensions_mut() {
+        response.extensions_mut().extend(std::mem::take(carrier));
+    }
+    Response::from(response)
+}
+
+fn too_large(
+    mut response: http::Response<reqwest::Body>,
+    url: reqwest::Url,
+    limit: usize,
+) -> Response {
     note(|facts| facts.too_large = Some(limit));
     tracing::warn!(
         limit,
-        status = parts.status.as_u16(),
+        status = response.status().as_u16(),
         "response body over the size limit"
     );
-    parts.headers.remove(CONTENT_LENGTH);
-    rebuilt(parts, url, Vec::new())
+    response.headers_mut().remove(CONTENT_LENGTH);
+    *response.body_mut() = reqwest::Body::from(Bytes::new());
+    with_url(response, url)
 }
 
 fn wants_event_stream(headers: &HeaderMap) -> bool {
@@ -430,6 +474,28 @@ impl WithoutUrlRef for reqwest::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn bodies_are_collected_whole_and_within_the_limit() {
+        let body = |collected: Collected| async move {
+            collected.into_body().collect().await.unwrap().to_bytes()
+        };
+        let mut one = Collected::Empty;
+        assert!(one.push(Bytes::from_static(b"{}"), 10, Some(2)));
+        assert!(matches!(one, Collected::One(_)));
+        assert_eq!(body(one).await, &b"{}"[..]);
+
+        let mut many = Collected::Empty;
+        for chunk in [&b"abc"[..], b"def", b"gh"] {
+            assert!(many.push(Bytes::from_static(chunk), 8, None));
+        }
+        assert_eq!(body(many).await, &b"abcdefgh"[..]);
+
+        let mut over = Collected::Empty;
+        assert!(over.push(Bytes::from_static(b"abcd"), 6, None));
+        assert!(!over.push(Bytes::from_static(b"efg"), 6, None));
+        assert!(body(Collected::Empty).await.is_empty());
+    }
 
     #[test]
     fn event_stream_detection() {
