@@ -115,29 +115,7 @@ impl Middleware for SdkMiddleware {
         // The span is not entered while the request is in flight: entering
         // on every poll costs a subscriber more than the span itself. Events
         // of this module name it as their parent instead.
-        Box::pin(async move {
-            let started = Instant::now();
-            let (outcome, attempts) = self
-                .send_with_retries(client, request, operation, &span)
-                .await;
-            // Recorded once, at the end: each record costs a subscriber some
-            // formatting.
-            span.record("attempts", attempts);
-            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-            if let Ok(response) = &outcome
-                && !span.is_disabled()
-            {
-                span.record("status", response.status().as_u16());
-                if let Some(id) = response
-                    .headers()
-                    .get(REQUEST_ID)
-                    .and_then(|v| v.to_str().ok())
-                {
-                    span.record("request_id", id);
-                }
-            }
-            outcome
-        })
+        Box::pin(self.send_traced(client, request, operation, span))
     }
 }
 
@@ -166,21 +144,27 @@ impl SdkMiddleware {
         headers.insert(USER_AGENT, self.shared.user_agent.clone());
     }
 
-    /// Sends `request`, retrying as the policy says; returns the last
-    /// outcome and the number of attempts.
+    /// Sends `request`, retrying as the policy says, and returns the last
+    /// outcome; `trace` gets the attempt count, status and request id.
     ///
     /// An operation that is not idempotent (it creates something) is sent
     /// again only when the first request surely was not processed: the
     /// connection could not be made, the API answered 429, or it answered
     /// 401 and a fresh token is tried. Any other failure after the request
     /// left is returned at once, marked as possibly processed.
-    async fn send_with_retries(
+    ///
+    /// One async fn for the whole call: every call allocates this future,
+    /// and an async block awaiting another async fn would hold the request
+    /// (and the inner future) twice.
+    async fn send_traced(
         &self,
         client: &reqwest::Client,
         mut request: Request,
         operation: &'static Operation,
-        span: &tracing::Span,
-    ) -> (reqwest::Result<Response>, u32) {
+        trace: tracing::Span,
+    ) -> reqwest::Result<Response> {
+        let started = (!trace.is_disabled()).then(Instant::now);
+        let span = trace.id();
         let deadline = Instant::now() + self.settings.timeouts.total;
         let policy = &self.settings.retry;
         let idempotent = retry::is_idempotent(operation);
@@ -190,7 +174,7 @@ impl SdkMiddleware {
         let mut attempts = 0;
         let mut retries = 0;
         let mut refreshed_token = false;
-        loop {
+        let (outcome, attempts) = loop {
             attempts += 1;
             let remaining = deadline.saturating_duration_since(Instant::now());
             let may_resend = retries < policy.max_retries
@@ -213,7 +197,7 @@ impl SdkMiddleware {
             }
             note(|facts| facts.attempts = attempts);
             let outcome = match client.execute(request).await {
-                Ok(response) => self.buffered(response, streaming).await,
+                Ok(response) => self.buffered(Answer::new(response, streaming)).await,
                 Err(error) => Err(error),
             };
             // No event for an answer that ends the call: the span records
@@ -231,7 +215,11 @@ impl SdkMiddleware {
                         && self.shared.provider.can_refresh()
                     {
                         refreshed_token = true;
-                        if let Some(fresh) = self.with_fresh_token(copy.take(), span).await {
+                        // Boxed, like the sleep below: rare paths whose
+                        // futures would otherwise enlarge every call's.
+                        if let Some(fresh) =
+                            Box::pin(self.with_fresh_token(copy.take(), span.clone())).await
+                        {
                             request = fresh;
                             continue;
                         }
@@ -240,14 +228,14 @@ impl SdkMiddleware {
                         if !idempotent && retry::may_have_processed(status.as_u16()) {
                             note(|facts| facts.maybe_processed = true);
                         }
-                        return (outcome, attempts);
+                        break (outcome, attempts);
                     }
                     asked
                 }
                 Err(error) => {
-                    tracing::debug!(parent: span, attempt = attempts, error = %error.without_url_ref(), "attempt failed");
+                    tracing::debug!(parent: span.clone(), attempt = attempts, error = %error.without_url_ref(), "attempt failed");
                     if idempotent && !is_retryable_transport(error) {
-                        return (outcome, attempts);
+                        break (outcome, attempts);
                     }
                     if !idempotent && !error.is_connect() {
                         // Sent (or at least not surely unsent): a second
@@ -255,7 +243,7 @@ impl SdkMiddleware {
                         if !error.is_builder() {
                             note(|facts| facts.maybe_processed = true);
                         }
-                        return (outcome, attempts);
+                        break (outcome, attempts);
                     }
                     None
                 }
@@ -265,18 +253,35 @@ impl SdkMiddleware {
             match (decide(policy, retries, asked, remaining), copy) {
                 (Decision::RetryAfter(wait), Some(copy)) => {
                     tracing::info!(
-                        parent: span,
+                        parent: span.clone(),
                         attempt = attempts,
                         status = answered,
                         wait_ms = wait.as_millis() as u64,
                         "retrying"
                     );
-                    tokio::time::sleep(wait).await;
+                    Box::pin(tokio::time::sleep(wait)).await;
                     request = copy;
                 }
-                _ => return (outcome, attempts),
+                _ => break (outcome, attempts),
+            }
+        };
+        if let Some(started) = started {
+            // Recorded once, at the end: each record costs a subscriber some
+            // formatting.
+            trace.record("attempts", attempts);
+            trace.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            if let Ok(response) = &outcome {
+                trace.record("status", response.status().as_u16());
+                if let Some(id) = response
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                {
+                    trace.record("request_id", id);
+                }
             }
         }
+        outcome
     }
 
     /// Records the answer's status, request id and `Retry-After` in the
@@ -306,7 +311,7 @@ impl SdkMiddleware {
     async fn with_fresh_token(
         &self,
         copy: Option<Request>,
-        span: &tracing::Span,
+        span: Option<tracing::Id>,
     ) -> Option<Request> {
         let provider = &self.shared.provider;
         let mut request = copy?;
@@ -321,11 +326,11 @@ impl SdkMiddleware {
                 request
                     .headers_mut()
                     .insert(AUTHORIZATION, fresh.header().clone());
-                tracing::info!(parent: span, "401 answered; retrying once with a refreshed token");
+                tracing::info!(parent: span.clone(), "401 answered; retrying once with a refreshed token");
                 Some(request)
             }
             Err(error) => {
-                tracing::warn!(parent: span, %error, "401 answered and the token could not be refreshed");
+                tracing::warn!(parent: span.clone(), %error, "401 answered and the token could not be refreshed");
                 None
             }
         }
@@ -336,29 +341,73 @@ impl SdkMiddleware {
     /// enforces the size limit: an over-limit body is replaced by an empty
     /// one and the call record says why, so the call fails instead of
     /// exhausting memory. Streamed responses pass through untouched.
-    async fn buffered(&self, response: Response, streaming: bool) -> reqwest::Result<Response> {
-        if streaming || wants_event_stream_response(response.headers()) {
-            return Ok(response);
-        }
+    ///
+    /// The answer is worked on in place, through references: this future is
+    /// part of every call's, and a value moved out of an async fn's argument
+    /// and kept across an await is stored twice.
+    async fn buffered(&self, mut answer: Answer) -> reqwest::Result<Response> {
         let limit = self.shared.max_response_bytes;
-        let announced = response.content_length();
-        // Converting back to a reqwest response loses the URL unless it is
-        // carried over explicitly (and reqwest then parses a placeholder).
-        let url = response.url().clone();
-        let mut response = http::Response::from(response);
+        let Answer::Whole {
+            response,
+            announced,
+            ..
+        } = &mut answer
+        else {
+            return Ok(answer.into_response(None));
+        };
+        let announced = *announced;
         if announced.is_some_and(|length| length > limit as u64) {
-            return Ok(too_large(response, url, limit));
+            return Ok(answer.into_response(Some(limit)));
         }
         let mut collected = Collected::Empty;
         while let Some(frame) = response.body_mut().frame().await {
             if let Ok(data) = frame?.into_data()
                 && !collected.push(data, limit, announced)
             {
-                return Ok(too_large(response, url, limit));
+                return Ok(answer.into_response(Some(limit)));
             }
         }
         *response.body_mut() = collected.into_body();
-        Ok(with_url(response, url))
+        Ok(answer.into_response(None))
+    }
+}
+
+/// An attempt's answer, before its body is read.
+enum Answer {
+    /// An event stream: read by the caller, as it comes.
+    Streamed(Response),
+    /// Read whole inside the attempt.
+    Whole {
+        response: http::Response<reqwest::Body>,
+        // Converting back to a reqwest response loses the URL unless it is
+        // carried over explicitly (and reqwest then parses a placeholder).
+        url: reqwest::Url,
+        announced: Option<u64>,
+    },
+}
+
+impl Answer {
+    fn new(response: Response, streaming: bool) -> Answer {
+        if streaming || wants_event_stream_response(response.headers()) {
+            return Answer::Streamed(response);
+        }
+        Answer::Whole {
+            announced: response.content_length(),
+            url: response.url().clone(),
+            response: http::Response::from(response),
+        }
+    }
+
+    /// The reqwest response; with `too_large`, its body replaced by an
+    /// empty one because it was over that limit.
+    fn into_response(self, too_large: Option<usize>) -> Response {
+        match (self, too_large) {
+            (Answer::Streamed(response), _) => response,
+            (Answer::Whole { response, url, .. }, None) => with_url(response, url),
+            (Answer::Whole { response, url, .. }, Some(limit)) => {
+                self::too_large(response, url, limit)
+            }
+        }
     }
 }
 
