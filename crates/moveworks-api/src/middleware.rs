@@ -212,49 +212,52 @@ pub fn check_path(base_url: &str, url: &reqwest::Url, operation: &Operation) -> 
         )
     };
     // The generated method requests `{base_url}{template}`: the base URL's
-    // path segments, then the template's. A resolved dot segment changes
-    // the count, so the count alone catches every escape; the literal and
-    // parameter checks below catch anything else that moved. Byte loops,
-    // not `rsplit`: on segments this short, `memrchr`'s set-up cost more
-    // than the whole check.
+    // path segments, then the template's. Walking back from the end, each
+    // template segment (after each of its slashes) must match the path's
+    // segment at the same place; what is left must be the base URL's path,
+    // with as many slashes: a resolved dot segment changes that count, so
+    // the count alone catches every escape, and the segment checks catch
+    // anything else that moved. Byte loops, not `rsplit`: on segments this
+    // short, `memrchr`'s set-up costs more than the whole check.
     let path = url.path().as_bytes();
     let template = operation.path.as_bytes();
-    let slashes = |text: &[u8]| text.iter().filter(|&&b| b == b'/').count();
-    let template_segments = slashes(template);
-    if slashes(path) != slashes(base_path(base_url.as_bytes())) + template_segments {
-        return Err(refuse());
-    }
-    // The count above guarantees a slash before each of the last
-    // `template_segments` segments of both.
     let (mut path_end, mut template_end) = (path.len(), template.len());
-    for _ in 0..template_segments {
-        let path_start = after_last_slash(&path[..path_end]);
-        let template_start = after_last_slash(&template[..template_end]);
-        let (actual, expected) = (
-            &path[path_start..path_end],
-            &template[template_start..template_end],
-        );
-        let ok = if expected.contains(&b'{') {
-            template_segment_matches(expected, actual)
-        } else {
-            // Literals the URL parser would percent-encode are not compared.
-            expected == actual
-                || !expected
-                    .iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+    while let Some(template_slash) = last_slash(&template[..template_end]) {
+        let Some(path_slash) = last_slash(&path[..path_end]) else {
+            return Err(refuse());
         };
-        if !ok {
+        if !segment_matches(
+            &template[template_slash + 1..template_end],
+            &path[path_slash + 1..path_end],
+        ) {
             return Err(refuse());
         }
-        path_end = path_start.saturating_sub(1);
-        template_end = template_start.saturating_sub(1);
+        (path_end, template_end) = (path_slash, template_slash);
+    }
+    let slashes = |text: &[u8]| text.iter().filter(|&&b| b == b'/').count();
+    if slashes(&path[..path_end]) != slashes(base_path(base_url.as_bytes())) {
+        return Err(refuse());
     }
     Ok(())
 }
 
-/// The index just past the last `/` of `text` (0 if it has none).
-fn after_last_slash(text: &[u8]) -> usize {
-    text.iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1)
+/// The index of the last `/` of `text`.
+fn last_slash(text: &[u8]) -> Option<usize> {
+    text.iter().rposition(|&b| b == b'/')
+}
+
+/// A template segment against the actual one: a parameter (`{id}`, or
+/// `{id}.json`) fills it with something, a literal is there as written.
+fn segment_matches(template: &[u8], actual: &[u8]) -> bool {
+    if template.iter().any(|&b| b == b'{') {
+        template_segment_matches(template, actual)
+    } else {
+        // Literals the URL parser would percent-encode are not compared.
+        template == actual
+            || !template
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+    }
 }
 
 /// The path part of a base URL as written (empty when it has none).
