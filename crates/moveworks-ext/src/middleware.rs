@@ -21,7 +21,7 @@ use reqwest::header::{
 use reqwest::{Request, Response, StatusCode};
 
 use crate::auth::{AccessToken, TokenProvider};
-use crate::call_record::{self, note};
+use crate::call_record::note;
 use crate::config::Timeouts;
 use crate::error::Error;
 use crate::retry::{self, Decision, RetryPolicy, decide};
@@ -165,7 +165,10 @@ impl SdkMiddleware {
     ) -> reqwest::Result<Response> {
         let started = (!trace.is_disabled()).then(Instant::now);
         let span = trace.id();
-        let deadline = Instant::now() + self.settings.timeouts.total;
+        let now = started.unwrap_or_else(Instant::now);
+        let deadline = now + self.settings.timeouts.total;
+        // The first attempt has all the time there is: no clock reading.
+        let mut first = Some(self.settings.timeouts.total);
         let policy = &self.settings.retry;
         let idempotent = retry::is_idempotent(operation);
         // A streamed response lives as long as its consumer reads it: only
@@ -176,7 +179,9 @@ impl SdkMiddleware {
         let mut refreshed_token = false;
         let (outcome, attempts) = loop {
             attempts += 1;
-            let remaining = deadline.saturating_duration_since(Instant::now());
+            let remaining = first
+                .take()
+                .unwrap_or_else(|| deadline.saturating_duration_since(Instant::now()));
             let may_resend = retries < policy.max_retries
                 || (!refreshed_token && self.shared.provider.can_refresh());
             // Sending consumes the request; keep a copy (the body is shared
@@ -195,7 +200,6 @@ impl SdkMiddleware {
                         .max(Duration::from_millis(1)),
                 );
             }
-            note(|facts| facts.attempts = attempts);
             let outcome = match client.execute(request).await {
                 Ok(response) => self.buffered(Answer::new(response, streaming)).await,
                 Err(error) => Err(error),
@@ -209,7 +213,7 @@ impl SdkMiddleware {
                 Ok(response) => {
                     let status = response.status();
                     answered = Some(status.as_u16());
-                    let asked = self.observe(response);
+                    let asked = self.observe(response, attempts);
                     if status == StatusCode::UNAUTHORIZED
                         && !refreshed_token
                         && self.shared.provider.can_refresh()
@@ -233,6 +237,7 @@ impl SdkMiddleware {
                     asked
                 }
                 Err(error) => {
+                    note(|facts| facts.attempts = attempts);
                     tracing::debug!(parent: span.clone(), attempt = attempts, error = %error.without_url_ref(), "attempt failed");
                     if idempotent && !is_retryable_transport(error) {
                         break (outcome, attempts);
@@ -284,25 +289,23 @@ impl SdkMiddleware {
         outcome
     }
 
-    /// Records the answer's status, request id and `Retry-After` in the
-    /// call record; returns the `Retry-After`.
-    fn observe(&self, response: &Response) -> Option<Duration> {
+    /// Records the attempt count and the answer's status, request id and
+    /// `Retry-After` in the call record; returns the `Retry-After`.
+    fn observe(&self, response: &Response, attempts: u32) -> Option<Duration> {
         let status = response.status();
         let asked = if status.is_success() {
             None
         } else {
             retry_after::from_headers(response.headers(), SystemTime::now())
         };
-        if call_record::is_recording() {
+        note(|facts| {
+            facts.attempts = attempts;
+            facts.status = Some(status);
             // The header value (a reference count), not a `String`: most
             // calls never ask for it.
-            let request_id = response.headers().get(REQUEST_ID).cloned();
-            note(|facts| {
-                facts.status = Some(status);
-                facts.request_id = request_id;
-                facts.retry_after = asked;
-            });
-        }
+            facts.request_id = response.headers().get(REQUEST_ID).cloned();
+            facts.retry_after = asked;
+        });
         asked
     }
 
@@ -486,10 +489,14 @@ fn too_large(
 }
 
 fn wants_event_stream(headers: &HeaderMap) -> bool {
-    headers
-        .get(ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/event-stream"))
+    const EVENT_STREAM: &[u8] = b"text/event-stream";
+    // A byte search, not `str::contains`: its searcher's set-up is most of
+    // the cost of answering no for `application/json`, on every request.
+    headers.get(ACCEPT).is_some_and(|v| {
+        v.as_bytes()
+            .windows(EVENT_STREAM.len())
+            .any(|w| w == EVENT_STREAM)
+    })
 }
 
 fn wants_event_stream_response(headers: &HeaderMap) -> bool {
