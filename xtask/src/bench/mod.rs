@@ -53,7 +53,7 @@ pub fn run(options: &Options) -> Result<(), String> {
         if options.smoke {
             "smoke"
         } else {
-            "release build, a minute or two"
+            "release build; a few minutes, most of them under callgrind"
         }
     );
     let clients = client_bench::run(&root, options.smoke)?;
