@@ -22,7 +22,10 @@ commands:
       $MOVEWORKS_CORPUS_DIR. NAME keeps only specs whose name contains it.
   bench [--smoke] [--build] [--output FILE]
       Measure client overhead (raw reqwest vs the generated client vs
-      moveworks-ext), memory and codegen time, and write BENCHMARKS.md.
+      moveworks-ext): instructions per call under callgrind (skipped, with
+      a note, where valgrind is not installed), CPU time per call,
+      throughput, latency and memory; and codegen time. Writes BENCHMARKS.md.
+      Works with any target dir (CARGO_TARGET_DIR, build.target-dir).
       --build adds cold-build times (minutes). --smoke runs a few iterations
       only (CI) and writes nothing unless --output is given.
   help

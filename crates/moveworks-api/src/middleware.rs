@@ -212,45 +212,69 @@ pub fn check_path(base_url: &str, url: &reqwest::Url, operation: &Operation) -> 
         )
     };
     // The generated method requests `{base_url}{template}`: the base URL's
-    // path segments, then the template's. A resolved dot segment changes
-    // the count, so the count alone catches every escape; the literal and
-    // parameter checks below catch anything else that moved.
-    let path = url.path();
-    let slashes = |text: &str| text.bytes().filter(|&b| b == b'/').count();
-    let template_segments = slashes(operation.path);
-    if slashes(path) != slashes(base_path(base_url)) + template_segments {
-        return Err(refuse());
-    }
-    let tail = path
-        .rsplit('/')
-        .zip(operation.path.rsplit('/'))
-        .take(template_segments);
-    for (actual, template) in tail {
-        let ok = if template.contains('{') {
-            template_segment_matches(template, actual)
-        } else {
-            // Literals the URL parser would percent-encode are not compared.
-            template == actual
-                || !template
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+    // path segments, then the template's. Walking back from the end, each
+    // template segment (after each of its slashes) must match the path's
+    // segment at the same place; what is left must be the base URL's path,
+    // with as many slashes: a resolved dot segment changes that count, so
+    // the count alone catches every escape, and the segment checks catch
+    // anything else that moved. Byte loops, not `rsplit`: on segments this
+    // short, `memrchr`'s set-up costs more than the whole check.
+    let path = url.path().as_bytes();
+    let template = operation.path.as_bytes();
+    let (mut path_end, mut template_end) = (path.len(), template.len());
+    while let Some(template_slash) = last_slash(&template[..template_end]) {
+        let Some(path_slash) = last_slash(&path[..path_end]) else {
+            return Err(refuse());
         };
-        if !ok {
+        if !segment_matches(
+            &template[template_slash + 1..template_end],
+            &path[path_slash + 1..path_end],
+        ) {
             return Err(refuse());
         }
+        (path_end, template_end) = (path_slash, template_slash);
+    }
+    let slashes = |text: &[u8]| text.iter().filter(|&&b| b == b'/').count();
+    if slashes(&path[..path_end]) != slashes(base_path(base_url.as_bytes())) {
+        return Err(refuse());
     }
     Ok(())
 }
 
-/// The path part of a base URL as written (`""` when it has none).
-fn base_path(base_url: &str) -> &str {
+/// The index of the last `/` of `text`.
+fn last_slash(text: &[u8]) -> Option<usize> {
+    text.iter().rposition(|&b| b == b'/')
+}
+
+/// A template segment against the actual one: a parameter (`{id}`, or
+/// `{id}.json`) fills it with something, a literal is there as written.
+fn segment_matches(template: &[u8], actual: &[u8]) -> bool {
+    if template.iter().any(|&b| b == b'{') {
+        template_segment_matches(template, actual)
+    } else {
+        // Literals the URL parser would percent-encode are not compared.
+        template == actual
+            || !template
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+    }
+}
+
+/// The path part of a base URL as written (empty when it has none).
+fn base_path(base_url: &[u8]) -> &[u8] {
     let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
+        .windows(3)
+        .position(|w| w == b"://")
+        .map_or(base_url, |i| &base_url[i + 3..]);
     let path = after_scheme
-        .find('/')
-        .map_or("", |start| &after_scheme[start..]);
-    path.split(['?', '#']).next().unwrap_or("")
+        .iter()
+        .position(|&b| b == b'/')
+        .map_or(&[][..], |start| &after_scheme[start..]);
+    let end = path
+        .iter()
+        .position(|&b| b == b'?' || b == b'#')
+        .unwrap_or(path.len());
+    &path[..end]
 }
 
 /// Percent-encodes a path parameter so that it stays one segment: control
@@ -282,9 +306,12 @@ pub fn encode_path(segment: &str) -> String {
 
 /// A template segment like `{id}` or `{id}.json` against an actual segment:
 /// the literal prefix and suffix must be there and the parameter non-empty.
-fn template_segment_matches(template: &str, actual: &str) -> bool {
-    let prefix = &template[..template.find('{').unwrap_or(0)];
-    let suffix = &template[template.rfind('}').map_or(template.len(), |i| i + 1)..];
+fn template_segment_matches(template: &[u8], actual: &[u8]) -> bool {
+    let prefix = &template[..template.iter().position(|&b| b == b'{').unwrap_or(0)];
+    let suffix = &template[template
+        .iter()
+        .rposition(|&b| b == b'}')
+        .map_or(template.len(), |i| i + 1)..];
     actual.len() > prefix.len() + suffix.len()
         && actual.starts_with(prefix)
         && actual.ends_with(suffix)

@@ -19,8 +19,8 @@ pub enum Kind {
     /// `moveworks-ext` with auth, retries and tracing, under a subscriber
     /// logging at INFO, as a service would.
     Ext,
-    /// `moveworks-ext` under a subscriber at DEBUG, which records its
-    /// per-request spans.
+    /// `moveworks-ext` under the same subscriber with `moveworks_ext` at
+    /// DEBUG, which records its per-request spans.
     ExtDebug,
 }
 
@@ -32,7 +32,7 @@ impl Kind {
             Kind::Raw => "raw reqwest",
             Kind::Generated => "moveworks-api (generated)",
             Kind::Ext => "moveworks-ext (tracing subscriber at INFO)",
-            Kind::ExtDebug => "moveworks-ext (subscriber at DEBUG: request spans recorded)",
+            Kind::ExtDebug => "moveworks-ext (`moveworks_ext=debug`: request spans recorded)",
         }
     }
 

@@ -3,8 +3,8 @@
 //!
 //! `moveworks-bench run [--smoke]` starts one loopback server and, round
 //! after round, measures raw reqwest, the generated client and
-//! moveworks-ext (under a tracing subscriber at INFO, and at DEBUG where it
-//! records a span per request), each in a fresh
+//! moveworks-ext (under a tracing subscriber at INFO, and with
+//! `moveworks_ext=debug`, where it records a span per request), each in a fresh
 //! child process (`moveworks-bench measure ...`): one process per
 //! measurement keeps the clients from sharing allocator, tracing or
 //! connection-pool state, and gives each its own peak RSS. The clients take
@@ -15,15 +15,27 @@
 //! `moveworks-bench stream [EVENTS] [ROUNDS]` measures response streaming
 //! (see `stream.rs`).
 //!
+//! Each measurement also reports the CPU time (user plus system, from
+//! `getrusage`) its process used per call: the client's cost alone, since
+//! the server runs in this, the parent, process. Then, where valgrind is
+//! installed, each client's instructions per call are counted under
+//! callgrind (`moveworks-bench count ...`, see [`callgrind`]): the figure
+//! that holds still from run to run on a small shared machine.
+//!
 //! `moveworks-bench loop CLIENT CALLS [sequential]` runs one client against
 //! an in-process server and nothing else: a steady load for profilers.
+//! `moveworks-bench count CLIENT URL WARMUP CALLS` is what callgrind runs;
+//! with `valgrind --tool=callgrind --toggle-collect='*counted_section*'` and
+//! `callgrind_annotate` it gives a per-function profile of the calls.
 
+mod callgrind;
 mod clients;
 mod measure;
 mod stream;
 
 use std::process::{Command, ExitCode};
 
+use callgrind::Counting;
 use clients::{Caller, Kind};
 use measure::Summary;
 use moveworks_testkit::{Failures, LoadServer, resources};
@@ -36,6 +48,7 @@ struct Plan {
     sequential_calls: usize,
     concurrent_calls: usize,
     in_flight: usize,
+    counting: Counting,
 }
 
 impl Plan {
@@ -45,6 +58,12 @@ impl Plan {
             sequential_calls: 3_000,
             concurrent_calls: 30_000,
             in_flight: 64,
+            counting: Counting {
+                warmup: 200,
+                calls: 1_000,
+                runs: 3,
+                clients: Kind::ALL.len(),
+            },
         }
     }
 
@@ -54,6 +73,14 @@ impl Plan {
             sequential_calls: 20,
             concurrent_calls: 200,
             in_flight: 64,
+            counting: Counting {
+                warmup: 2,
+                calls: 5,
+                runs: 1,
+                // Each count pays valgrind's start-up (seconds): one
+                // client keeps the harness tested and the smoke run quick.
+                clients: 1,
+            },
         }
     }
 }
@@ -64,10 +91,11 @@ fn main() -> ExitCode {
         Some("run") => run(if args.iter().any(|a| a == "--smoke") { Plan::smoke() } else { Plan::full() }),
         Some("measure") => measure_in_this_process(&args[1..]),
         Some("loop") => profile_loop(&args[1..]),
+        Some("count") => callgrind::count_in_this_process(&args[1..]),
         Some("serve") => serve(),
         Some("stream") => stream::run(&args[1..]),
         _ => Err("usage: moveworks-bench run [--smoke] | measure CLIENT URL SEQUENTIAL CONCURRENT IN_FLIGHT \
-                  | loop CLIENT CALLS [sequential] | stream [EVENTS] [ROUNDS]"
+                  | loop CLIENT CALLS [sequential] | count CLIENT URL WARMUP CALLS | stream [EVENTS] [ROUNDS]"
             .to_owned()),
     };
     match result {
@@ -83,12 +111,25 @@ fn main() -> ExitCode {
 }
 
 /// moveworks-ext runs "with tracing enabled": a fmt subscriber (writing
-/// to a sink) at `level`, as in a service.
-fn install_tracing(level: tracing::Level) {
+/// to a sink) at INFO, as in a service; with `sdk_debug`, also at DEBUG for
+/// `moveworks_ext` alone (`moveworks_ext=debug`, as the README says to turn
+/// the request spans on). DEBUG for every crate would also format
+/// hyper-util's own DEBUG events, two per call on a pooled connection,
+/// which are not the SDK's cost.
+fn install_tracing(sdk_debug: bool) {
+    use tracing_subscriber::layer::SubscriberExt;
+
+    let levels = tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO);
+    let levels = if sdk_debug {
+        levels.with_target("moveworks_ext", tracing::Level::DEBUG)
+    } else {
+        levels
+    };
     let subscriber = tracing_subscriber::fmt()
         .with_writer(std::io::sink)
-        .with_max_level(level)
-        .finish();
+        .with_max_level(tracing::Level::DEBUG)
+        .finish()
+        .with(levels);
     let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
@@ -99,10 +140,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| e.to_string())
 }
 
-fn caller_for(kind: Kind, base_url: &str) -> Caller {
+pub(crate) fn caller_for(kind: Kind, base_url: &str) -> Caller {
     match kind {
-        Kind::Ext => install_tracing(tracing::Level::INFO),
-        Kind::ExtDebug => install_tracing(tracing::Level::DEBUG),
+        Kind::Ext => install_tracing(false),
+        Kind::ExtDebug => install_tracing(true),
         Kind::Raw | Kind::Generated => {}
     }
     Caller::new(kind, base_url)
@@ -127,6 +168,7 @@ fn run(plan: Plan) -> Result<String, String> {
             measurements[index].push(measure_in_child(Kind::ALL[index], &server.base_url, plan)?);
         }
     }
+    let instructions = count_instructions(&server.base_url, plan.counting)?;
     let median = |values: Vec<f64>| {
         let mut values = values;
         values.sort_by(f64::total_cmp);
@@ -135,7 +177,8 @@ fn run(plan: Plan) -> Result<String, String> {
     let results: Vec<Value> = Kind::ALL
         .iter()
         .zip(&measurements)
-        .map(|(kind, runs)| {
+        .enumerate()
+        .map(|(index, (kind, runs))| {
             let sequential: Vec<Summary> = runs.iter().map(|m| m.sequential).collect();
             let concurrent: Vec<Summary> = runs.iter().map(|m| m.concurrent).collect();
             json!({
@@ -143,6 +186,12 @@ fn run(plan: Plan) -> Result<String, String> {
                 "client": kind.name(),
                 "sequential": summary_json(Summary::median(&sequential)),
                 "concurrent": summary_json(Summary::median(&concurrent)),
+                "instructions_per_call": instructions.per_client.get(index),
+                // Round by round, for how much the medians could swing.
+                "rounds": runs.iter().map(|m| json!({
+                    "sequential": summary_json(m.sequential),
+                    "concurrent": summary_json(m.concurrent),
+                })).collect::<Vec<_>>(),
                 "memory": {
                     "baseline_rss_bytes": median(runs.iter().map(|m| m.baseline_rss).collect()),
                     "peak_rss_bytes": median(runs.iter().map(|m| m.peak_rss).collect()),
@@ -162,6 +211,13 @@ fn run(plan: Plan) -> Result<String, String> {
             "in_flight": plan.in_flight,
             "profile": if cfg!(debug_assertions) { "debug" } else { "release" },
         },
+        "counting": {
+            "valgrind": instructions.valgrind,
+            "warmup": plan.counting.warmup,
+            "calls": plan.counting.calls,
+            "runs": plan.counting.runs,
+            "clients": plan.counting.clients,
+        },
         "requests_served": served,
         "clients": results,
     })
@@ -173,6 +229,7 @@ fn summary_json(summary: Summary) -> Value {
         "requests_per_second": summary.requests_per_second,
         "p50_us": summary.p50.as_secs_f64() * 1e6,
         "p99_us": summary.p99.as_secs_f64() * 1e6,
+        "cpu_us_per_call": summary.cpu_per_call.as_secs_f64() * 1e6,
     })
 }
 
@@ -208,12 +265,64 @@ fn measure_in_child(kind: Kind, base_url: &str, plan: Plan) -> Result<Measuremen
         p99: std::time::Duration::from_secs_f64(
             report[key]["p99_us"].as_f64().unwrap_or(0.0) / 1e6,
         ),
+        cpu_per_call: std::time::Duration::from_secs_f64(
+            report[key]["cpu_us_per_call"].as_f64().unwrap_or(0.0) / 1e6,
+        ),
     };
     Ok(Measurement {
         sequential: summary("sequential"),
         concurrent: summary("concurrent"),
         baseline_rss: report["baseline_rss_bytes"].as_f64().unwrap_or(f64::NAN),
         peak_rss: report["peak_rss_bytes"].as_f64().unwrap_or(f64::NAN),
+    })
+}
+
+/// Instructions per call of every client, from callgrind.
+struct Instructions {
+    /// `valgrind --version`, or `None` when it is not installed.
+    valgrind: Option<String>,
+    /// Per client, in `Kind::ALL` order: median, lowest and highest count
+    /// per call over the runs, or null if not counted. Empty without
+    /// valgrind.
+    per_client: Vec<Value>,
+}
+
+fn count_instructions(base_url: &str, counting: Counting) -> Result<Instructions, String> {
+    let Some(valgrind) = callgrind::valgrind_version() else {
+        eprintln!("moveworks-bench: valgrind not found; instructions per call not counted");
+        return Ok(Instructions {
+            valgrind: None,
+            per_client: Vec::new(),
+        });
+    };
+    let mut counts: Vec<Vec<f64>> = vec![Vec::new(); Kind::ALL.len()];
+    for run in 0..counting.runs.max(1) {
+        for offset in 0..counting.clients.min(Kind::ALL.len()) {
+            let index = (run + offset) % Kind::ALL.len();
+            counts[index].push(callgrind::count_in_child(
+                Kind::ALL[index],
+                base_url,
+                counting,
+            )?);
+        }
+    }
+    let per_client = counts
+        .into_iter()
+        .map(|mut runs| {
+            runs.sort_by(f64::total_cmp);
+            match (runs.first(), runs.last()) {
+                (Some(min), Some(max)) => json!({
+                    "median": runs[runs.len() / 2],
+                    "min": min,
+                    "max": max,
+                }),
+                _ => Value::Null,
+            }
+        })
+        .collect();
+    Ok(Instructions {
+        valgrind: Some(valgrind),
+        per_client,
     })
 }
 

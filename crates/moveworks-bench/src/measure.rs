@@ -13,10 +13,12 @@ pub struct Summary {
     pub requests_per_second: f64,
     pub p50: Duration,
     pub p99: Duration,
+    /// User plus system CPU time of this (the client's) process per call.
+    pub cpu_per_call: Duration,
 }
 
 impl Summary {
-    fn of(mut latencies: Vec<Duration>, wall: Duration) -> Summary {
+    fn of(mut latencies: Vec<Duration>, wall: Duration, cpu: Duration) -> Summary {
         latencies.sort_unstable();
         let at = |q: f64| {
             latencies
@@ -28,6 +30,7 @@ impl Summary {
             requests_per_second: latencies.len() as f64 / wall.as_secs_f64(),
             p50: at(0.50),
             p99: at(0.99),
+            cpu_per_call: cpu / latencies.len().max(1) as u32,
         }
     }
 
@@ -45,20 +48,42 @@ impl Summary {
             p99: Duration::from_secs_f64(median(
                 runs.iter().map(|r| r.p99.as_secs_f64()).collect(),
             )),
+            cpu_per_call: Duration::from_secs_f64(median(
+                runs.iter().map(|r| r.cpu_per_call.as_secs_f64()).collect(),
+            )),
         }
     }
+}
+
+/// User plus system CPU time this process has used so far, from
+/// `getrusage` (microsecond resolution; `/proc`'s ticks are 10 ms).
+pub fn cpu_time() -> Duration {
+    // SAFETY: `getrusage` only writes the `rusage` it is given.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return Duration::ZERO;
+        }
+        usage
+    };
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
 }
 
 /// `calls` calls one after the other.
 pub async fn sequential(caller: &Caller, calls: usize) -> Result<Summary, String> {
     let mut latencies = Vec::with_capacity(calls);
+    let cpu = cpu_time();
     let started = Instant::now();
     for _ in 0..calls {
         let begun = Instant::now();
         caller.call().await?;
         latencies.push(begun.elapsed());
     }
-    Ok(Summary::of(latencies, started.elapsed()))
+    let wall = started.elapsed();
+    Ok(Summary::of(latencies, wall, cpu_time().saturating_sub(cpu)))
 }
 
 /// `calls` calls with `in_flight` at a time.
@@ -70,6 +95,7 @@ pub async fn concurrent(
     let gate = Arc::new(Semaphore::new(in_flight));
     let mut tasks = tokio::task::JoinSet::new();
     let mut latencies = Vec::with_capacity(calls);
+    let cpu = cpu_time();
     let started = Instant::now();
     for _ in 0..calls {
         let permit = gate
@@ -93,7 +119,8 @@ pub async fn concurrent(
     while let Some(joined) = tasks.join_next().await {
         latencies.push(joined.map_err(|e| e.to_string())??);
     }
-    Ok(Summary::of(latencies, started.elapsed()))
+    let wall = started.elapsed();
+    Ok(Summary::of(latencies, wall, cpu_time().saturating_sub(cpu)))
 }
 
 #[cfg(test)]
@@ -103,10 +130,11 @@ mod tests {
     #[test]
     fn percentiles_and_medians() {
         let latencies: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
-        let summary = Summary::of(latencies, Duration::from_secs(1));
+        let summary = Summary::of(latencies, Duration::from_secs(1), Duration::from_millis(20));
         assert_eq!(summary.requests_per_second, 100.0);
         assert_eq!(summary.p50, Duration::from_millis(51));
         assert_eq!(summary.p99, Duration::from_millis(99));
+        assert_eq!(summary.cpu_per_call, Duration::from_micros(200));
         let runs = [1.0, 5.0, 3.0].map(|rps| Summary {
             requests_per_second: rps,
             ..summary

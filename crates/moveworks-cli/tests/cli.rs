@@ -433,7 +433,7 @@ async fn secrets_come_from_a_file_or_the_environment_and_are_never_printed() {
     .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stderr.contains("moveworks"),
+        out.stderr.contains(" TRACE "),
         "RUST_LOG=trace logs nothing: {}",
         out.stderr
     );

@@ -111,6 +111,15 @@ pub trait TokenProvider: Send + Sync + 'static {
     /// A token to send now.
     fn token(&self) -> BoxFuture<'_, Result<Arc<AccessToken>, AuthError>>;
 
+    /// A token that can be sent now without waiting, if the provider has
+    /// one at hand (a static token, a cached one not yet due for refresh).
+    /// The client asks this first, on every request, and awaits
+    /// [`token`](TokenProvider::token) only when it returns `None` (the
+    /// default); it must be cheap and must not block.
+    fn ready_token(&self) -> Option<Arc<AccessToken>> {
+        None
+    }
+
     /// The API rejected `token` (401): stop handing it out.
     fn invalidate(&self, token: &AccessToken) {
         let _ = token;
@@ -144,6 +153,10 @@ impl TokenProvider for StaticToken {
     fn token(&self) -> BoxFuture<'_, Result<Arc<AccessToken>, AuthError>> {
         let token = self.0.clone();
         Box::pin(async move { Ok(token) })
+    }
+
+    fn ready_token(&self) -> Option<Arc<AccessToken>> {
+        Some(self.0.clone())
     }
 }
 

@@ -143,7 +143,7 @@ fn api_from_facts(status: StatusCode, facts: &Facts, bytes: &[u8]) -> Error {
         status,
         code: details.code.as_deref().map(ErrorCode::parse),
         message: details.message,
-        request_id: facts.request_id.clone(),
+        request_id: facts.request_id(),
         retry_after: facts.retry_after,
         attempts: facts.attempts,
         body: snippet(bytes),
@@ -154,7 +154,7 @@ fn api_from_facts(status: StatusCode, facts: &Facts, bytes: &[u8]) -> Error {
 fn decode(status: StatusCode, facts: &Facts, kind: DecodeErrorKind) -> Error {
     Error::Decode(DecodeError {
         status,
-        request_id: facts.request_id.clone(),
+        request_id: facts.request_id(),
         attempts: facts.attempts,
         kind,
     })
@@ -184,7 +184,7 @@ mod tests {
         let facts = Facts {
             attempts: 3,
             status: Some(StatusCode::BAD_GATEWAY),
-            request_id: Some("r1".into()),
+            request_id: Some(reqwest::header::HeaderValue::from_static("r1")),
             ..Facts::default()
         };
         let source = serde_json::from_slice::<serde_json::Value>(b"<html>").unwrap_err();

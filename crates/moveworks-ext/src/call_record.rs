@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use reqwest::StatusCode;
+use reqwest::header::HeaderValue;
 
 use crate::error::Error;
 
@@ -30,7 +31,7 @@ pub(crate) struct Facts {
     pub(crate) attempts: u32,
     /// Status, request id and wait of the last answer.
     pub(crate) status: Option<StatusCode>,
-    pub(crate) request_id: Option<String>,
+    pub(crate) request_id: Option<HeaderValue>,
     pub(crate) retry_after: Option<Duration>,
     /// A typed failure from before or around sending (token, input).
     pub(crate) failure: Option<Error>,
@@ -39,6 +40,16 @@ pub(crate) struct Facts {
     /// A request that is not idempotent failed after it was sent: the API
     /// may have done the work.
     pub(crate) maybe_processed: bool,
+}
+
+impl Facts {
+    /// The request id of the last answer, if it had a readable one.
+    pub(crate) fn request_id(&self) -> Option<String> {
+        self.request_id
+            .as_ref()
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
 }
 
 impl CallRecord {
@@ -62,11 +73,6 @@ pub(crate) fn note(update: impl FnOnce(&mut Facts)) {
     });
 }
 
-/// Whether a call record is listening (it is worth computing facts).
-pub(crate) fn is_recording() -> bool {
-    CURRENT.try_with(|_| ()).is_ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,12 +81,10 @@ mod tests {
     async fn notes_reach_the_enclosing_call_only() {
         note(|facts| facts.attempts = 99);
         let ((), facts) = recorded(async {
-            assert!(is_recording());
             note(|facts| facts.attempts += 1);
             note(|facts| facts.attempts += 1);
         })
         .await;
         assert_eq!(facts.attempts, 2);
-        assert!(!is_recording());
     }
 }

@@ -155,7 +155,7 @@ impl Client {
             Ok(value) => Ok(WithMetadata {
                 metadata: CallMetadata {
                     status: value.status(),
-                    request_id: facts.request_id,
+                    request_id: facts.request_id(),
                     attempts: facts.attempts,
                 },
                 value: value.into_inner(),

@@ -104,6 +104,12 @@ impl<S: TokenSource> CachingTokenProvider<S> {
 }
 
 impl<S: TokenSource> TokenProvider for CachingTokenProvider<S> {
+    fn ready_token(&self) -> Option<Arc<AccessToken>> {
+        self.current()
+            .filter(Cached::is_fresh)
+            .map(|cached| cached.token)
+    }
+
     fn token(&self) -> BoxFuture<'_, Result<Arc<AccessToken>, AuthError>> {
         Box::pin(async move {
             match self.current() {
@@ -184,6 +190,30 @@ mod tests {
         for task in tasks {
             assert_eq!(task.await.unwrap(), "token-0");
         }
+        assert_eq!(provider.source.fetches.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_ready_token_is_only_a_fresh_cached_one() {
+        let provider = CachingTokenProvider::new(Counting {
+            lifetime_secs: 3600,
+            ..Default::default()
+        });
+        assert!(provider.ready_token().is_none(), "nothing fetched yet");
+        let first = provider.token().await.unwrap();
+        assert_eq!(provider.ready_token().unwrap().secret(), first.secret());
+        provider.invalidate(&first);
+        assert!(provider.ready_token().is_none(), "invalidated");
+        // Due for refresh (a 1 s token, after half its lifetime): not
+        // ready, so the request goes through token(), which refreshes it.
+        let short = CachingTokenProvider::new(Counting {
+            lifetime_secs: 1,
+            ..Default::default()
+        });
+        short.token().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert!(short.ready_token().is_none(), "due for refresh");
+        assert_eq!(short.source.fetches.load(Ordering::SeqCst), 1);
         assert_eq!(provider.source.fetches.load(Ordering::SeqCst), 1);
     }
 

@@ -113,6 +113,13 @@ async fn trace_output_names_calls_and_never_holds_secrets() {
     assert!(output.contains("request_id=\"root-2\""), "{output}");
     assert!(output.contains("attempts=2"), "{output}");
     assert!(output.contains("retrying"), "{output}");
+    // The retried answer is named by the retry event.
+    assert!(
+        output
+            .lines()
+            .any(|l| l.contains("retrying") && l.contains("status=503")),
+        "{output}"
+    );
     assert!(
         !output.contains("s3cret"),
         "a secret or body leaked into the trace:\n{output}"

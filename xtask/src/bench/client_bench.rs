@@ -6,27 +6,19 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use super::cargo_build::build_executable;
+
 /// Builds the benchmark (release, or dev for a smoke run) and returns its
 /// JSON report.
 pub fn run(root: &Path, smoke: bool) -> Result<Value, String> {
     let profile = if smoke { "dev" } else { "release" };
-    let status = Command::new(env!("CARGO"))
-        .current_dir(root)
-        .args([
-            "build",
-            "--quiet",
-            "--profile",
-            profile,
-            "-p",
-            "moveworks-bench",
-        ])
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("building moveworks-bench failed".to_owned());
-    }
-    let directory = if smoke { "debug" } else { "release" };
-    let binary = root.join("target").join(directory).join("moveworks-bench");
+    let binary = build_executable(
+        root,
+        &["--quiet", "--profile", profile, "-p", "moveworks-bench"],
+        &[],
+        "moveworks-bench",
+    )?;
+    eprintln!("bench: running {}", binary.display());
     let mut command = Command::new(&binary);
     command.arg("run");
     if smoke {

@@ -1,4 +1,5 @@
-//! `cargo xtask bench`: client overhead, memory, codegen time and (with
+//! `cargo xtask bench`: client overhead (instructions and CPU time per
+//! call first, then throughput and latency), memory, codegen time and (with
 //! `--build`) cold-build cost, measured in one run on one machine and
 //! written to BENCHMARKS.md with the machine's description.
 //!
@@ -7,6 +8,7 @@
 //! the harness working.
 
 mod build_cost;
+pub mod cargo_build;
 mod client_bench;
 mod codegen_timing;
 mod machine;
@@ -14,6 +16,8 @@ mod report;
 
 use std::path::PathBuf;
 use std::time::Duration;
+
+use serde_json::Value;
 
 use crate::codegen::workspace_root;
 
@@ -49,10 +53,19 @@ pub fn run(options: &Options) -> Result<(), String> {
         if options.smoke {
             "smoke"
         } else {
-            "release build, a minute or two"
+            "release build; a few minutes, most of them under callgrind"
         }
     );
     let clients = client_bench::run(&root, options.smoke)?;
+    if clients
+        .pointer("/counting/valgrind")
+        .is_none_or(Value::is_null)
+    {
+        eprintln!(
+            "bench: note: valgrind not found, so instructions per call were not counted \
+             (CPU time per call was); install valgrind for the headline figure"
+        );
+    }
     let builds = if options.build {
         Some(build_cost::measure(&root)?)
     } else {
