@@ -145,7 +145,7 @@ pub fn run(options: &Options) -> Result<(), String> {
                     println!("    skipped {skipped}");
                 }
                 for untyped in &g.untyped {
-                    println!("    untyped {untyped}");
+                    println!("    schema {untyped}");
                 }
             }
             Err(e) => println!("  FAILED to generate {name}: {e}"),
@@ -227,7 +227,14 @@ fn generate_one(
             .code
             .untyped
             .iter()
-            .map(|u| format!("`{}`: {}", u.pointer, first_line(&u.reason)))
+            .map(|u| {
+                let what = if u.kept_type {
+                    "defaults dropped"
+                } else {
+                    "untyped"
+                };
+                format!("`{}` ({what}): {}", u.pointer, first_line(&u.reason))
+            })
             .collect(),
         warnings: plan.report.warnings().count() + plan.code.closed_enums.len(),
         seconds: clock.elapsed().as_secs_f64(),

@@ -16,7 +16,7 @@ mod json_schema_keywords;
 mod media_schemas;
 mod media_types;
 mod narrowed_enums;
-mod nullable_enums;
+mod nullable_components;
 mod nullable_types;
 mod openapi31_keys;
 mod openapi_version;
@@ -108,8 +108,8 @@ const PASSES: &[Pass] = &[
         run: enum_values::make_nameable,
     },
     Pass {
-        name: "nullable-enums",
-        run: nullable_enums::move_null_to_uses,
+        name: "nullable-components",
+        run: nullable_components::move_null_to_uses,
     },
     Pass {
         name: "ref-siblings",
