@@ -32,6 +32,7 @@ mod schema_examples;
 mod schema_merge;
 mod schema_patterns;
 mod success_responses;
+mod text_bodies;
 pub mod walk;
 
 use std::fmt;
@@ -138,6 +139,10 @@ const PASSES: &[Pass] = &[
     Pass {
         name: "media-types",
         run: media_types::single_request_media_type,
+    },
+    Pass {
+        name: "text-bodies",
+        run: text_bodies::plain_strings,
     },
     Pass {
         name: "error-responses",

@@ -5,7 +5,10 @@
 //! apart). Nullability is a property of where a schema is used, so it moves
 //! there: the component loses it, and every reference to the component is
 //! `nullable`, through an `allOf` wrapper. An inline enum listing `null`
-//! keeps its string values and becomes `nullable`.
+//! keeps its string values and becomes `nullable`. A `nullable` member of an
+//! `allOf` whose other members are not nullable allows nothing more (a value
+//! must satisfy them all), yet made typify wrap the whole merged type the
+//! same way; it is dropped.
 
 use std::collections::BTreeSet;
 
@@ -35,6 +38,9 @@ pub fn move_null_to_uses(document: &mut Value, report: &mut Report) -> Result<()
     // `allOf` just added and wrap the same reference again.
     let mut uses = Vec::new();
     for_each_schema(document, &mut |schema, pointer| {
+        if strip_nullable_all_of_members(schema) {
+            report.note(pointer, "`nullable` dropped from `allOf` members");
+        }
         let target = schema
             .get("$ref")
             .and_then(Value::as_str)
@@ -61,6 +67,24 @@ pub fn move_null_to_uses(document: &mut Value, report: &mut Report) -> Result<()
         }
     }
     Ok(())
+}
+
+/// Drops `nullable` from the members of `allOf` unless every member is
+/// nullable; returns whether it did.
+fn strip_nullable_all_of_members(schema: &mut Map<String, Value>) -> bool {
+    let Some(Value::Array(members)) = schema.get_mut("allOf") else {
+        return false;
+    };
+    let nullable = |m: &Value| m.get("nullable") == Some(&Value::Bool(true));
+    if members.iter().all(nullable) || !members.iter().any(nullable) {
+        return false;
+    }
+    for member in members.iter_mut() {
+        if let Value::Object(member) = member {
+            member.shift_remove("nullable");
+        }
+    }
+    true
 }
 
 /// Removes `null` from a string enum's values and, for a component,
@@ -125,6 +149,24 @@ mod tests {
             json!({"allOf": [{"$ref": "#/components/schemas/Details"}], "nullable": true})
         );
         assert_eq!(report.entries.len(), 7);
+    }
+
+    #[test]
+    fn nullable_all_of_members_beside_non_nullable_ones_lose_it() {
+        let mut doc = json!({"components": {"schemas": {
+            "Both": {"allOf": [{"properties": {"a": {}}}, {"nullable": true, "properties": {"b": {}}}]},
+            "All": {"allOf": [{"nullable": true}, {"nullable": true}]}
+        }}});
+        move_null_to_uses(&mut doc, &mut Report::default()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Both"],
+            json!({"allOf": [{"properties": {"a": {}}}, {"properties": {"b": {}}}]})
+        );
+        assert_eq!(
+            schemas["All"],
+            json!({"allOf": [{"nullable": true}, {"nullable": true}]})
+        );
     }
 
     #[test]
