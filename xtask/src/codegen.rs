@@ -276,9 +276,14 @@ fn print_summary(spec_name: &str, plan: &Plan, changes: &Changes) {
         );
     }
     for untyped in &plan.code.untyped {
+        let what = if untyped.kept_type {
+            "schema generated without its defaults"
+        } else {
+            "schema generated as an untyped JSON value"
+        };
         let _ = writeln!(
             out,
-            "  warning: schema generated as an untyped JSON value (at `{}`): {}",
+            "  warning: {what} (at `{}`): {}",
             untyped.pointer,
             untyped.reason.lines().next().unwrap_or_default()
         );

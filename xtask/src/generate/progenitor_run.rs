@@ -39,6 +39,9 @@ pub struct ProgenitorOutput {
 pub struct UntypedSchema {
     pub pointer: String,
     pub reason: String,
+    /// The schema kept its type once its `default`s were dropped; otherwise
+    /// it became an untyped JSON value.
+    pub kept_type: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,14 +242,51 @@ fn untype_failing_schemas(document: &mut Value) -> Vec<UntypedSchema> {
             // Already untyped and still failing: not a schema's fault.
             break;
         }
+        // typify often rejects a schema only for a `default` it cannot
+        // express; without its defaults the schema keeps its type.
+        let original = std::mem::take(schema);
+        let mut without_defaults = original.clone();
+        let dropped = drop_defaults(&mut without_defaults);
+        *schema = without_defaults;
+        if dropped && fails(document, failing).is_none() {
+            untyped.push(UntypedSchema {
+                pointer,
+                reason,
+                kept_type: true,
+            });
+            continue;
+        }
         let mut any = serde_json::Map::new();
-        if let Some(description) = schema.get("description") {
+        if let Some(description) = original.get("description") {
             any.insert("description".to_owned(), description.clone());
         }
-        *schema = Value::Object(any);
-        untyped.push(UntypedSchema { pointer, reason });
+        if let Some(schema) = document.pointer_mut(&pointer) {
+            *schema = Value::Object(any);
+        }
+        untyped.push(UntypedSchema {
+            pointer,
+            reason,
+            kept_type: false,
+        });
     }
     untyped
+}
+
+/// Removes every `default` inside `schema`; returns whether there was one.
+fn drop_defaults(schema: &mut Value) -> bool {
+    let mut dropped = false;
+    let mut pending = vec![schema];
+    while let Some(node) = pending.pop() {
+        match node {
+            Value::Object(map) => {
+                dropped |= map.shift_remove("default").is_some();
+                pending.extend(map.values_mut());
+            }
+            Value::Array(items) => pending.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+    dropped
 }
 
 /// Component schema names, each after the schemas it refers to (cycles are
@@ -535,8 +575,23 @@ mod tests {
         let mut doc_full = document(json!({}));
         doc_full["components"] = doc.take()["components"].take();
         let untyped = untype_failing_schemas(&mut doc_full);
-        let pointers: Vec<_> = untyped.iter().map(|u| u.pointer.as_str()).collect();
-        assert_eq!(pointers, ["/components/schemas/A", "/components/schemas/D"]);
+        let found: Vec<_> = untyped
+            .iter()
+            .map(|u| (u.pointer.as_str(), u.kept_type))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("/components/schemas/A", false),
+                ("/components/schemas/D", true)
+            ]
+        );
+        assert_eq!(
+            doc_full["components"]["schemas"]["D"],
+            json!({"type": "integer"}),
+            "only the default went"
+        );
+        assert_eq!(doc_full["components"]["schemas"]["A"], json!({}));
         assert!(attempt_client(&doc_full).is_ok());
     }
 

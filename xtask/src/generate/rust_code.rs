@@ -10,7 +10,7 @@ use syn::visit::Visit;
 use super::progenitor_run::{self, SkippedOperation, UntypedSchema};
 use super::rewrite::{
     api_version_header, doc_comments, fallible_constructor, httpmock_paths, open_enums,
-    path_encoding, reserved_idents,
+    path_encoding, reserved_idents, schemars_impls,
 };
 use super::{crate_docs, format};
 use crate::normalize::OPEN_ENUM_EXTENSION;
@@ -61,6 +61,7 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
 
     let mut client: syn::File =
         syn::parse2(output.client).map_err(|e| format!("progenitor output does not parse: {e}"))?;
+    schemars_impls::to_schemars_1(&mut client);
     reserved_idents::make_raw(&mut client);
     api_version_header::remove(&mut client);
     fallible_constructor::return_result(&mut client);

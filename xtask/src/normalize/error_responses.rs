@@ -39,7 +39,11 @@ pub fn unify(document: &mut Value, report: &mut Report) -> Result<(), NormalizeE
     let snapshot = document.clone();
     let used_before = used_schemas(document);
     let mut per_operation: Vec<(String, String, Vec<Value>)> = Vec::new();
+    let mut mixing: Vec<String> = Vec::new();
     for op in operations_mut(document) {
+        if mixes_body_and_none(op.operation) {
+            mixing.push(op.pointer.clone());
+        }
         let schemas = error_schemas(op.operation);
         let mut distinct: Vec<Value> = Vec::new();
         for schema in schemas.into_iter().flatten() {
@@ -54,10 +58,7 @@ pub fn unify(document: &mut Value, report: &mut Report) -> Result<(), NormalizeE
         .iter()
         .flat_map(|(_, _, s)| s.iter().cloned())
         .collect();
-    let needs_work = per_operation.iter().any(|(_, _, s)| s.len() > 1)
-        || operations_mut(document)
-            .iter()
-            .any(|op| mixes_body_and_none(op.operation));
+    let needs_work = per_operation.iter().any(|(_, _, s)| s.len() > 1) || !mixing.is_empty();
     if !needs_work {
         return Ok(());
     }
@@ -84,13 +85,20 @@ pub fn unify(document: &mut Value, report: &mut Report) -> Result<(), NormalizeE
         "error bodies do not share a shape; unifying per operation",
     );
     for (pointer, label, distinct) in per_operation {
-        if distinct.len() < 2 {
-            continue;
-        }
-        let merged = merge(&snapshot, &distinct).unwrap_or_else(|| json!({ "anyOf": distinct }));
-        let name = free_name(document, &format!("{}-error", label), &merged);
-        insert_schema(document, &name, merged);
-        let reference = json!({ "$ref": schema_ref(&name) });
+        // One body type beside body-less errors still needs the body-less
+        // ones gone: progenitor takes one error type per operation.
+        let reference = match distinct.as_slice() {
+            [] => continue,
+            [only] if mixing.contains(&pointer) => only.clone(),
+            [_] => continue,
+            _ => {
+                let merged =
+                    merge(&snapshot, &distinct).unwrap_or_else(|| json!({ "anyOf": distinct }));
+                let name = free_name(document, &format!("{}-error", label), &merged);
+                insert_schema(document, &name, merged);
+                json!({ "$ref": schema_ref(&name) })
+            }
+        };
         if let Some(op) = operations_mut(document)
             .into_iter()
             .find(|op| op.pointer == pointer)
@@ -365,6 +373,33 @@ mod tests {
             json!({"anyOf": [{"type": "string"}, {"type": "object", "properties": {}}]})
         );
         assert_eq!(report.warnings().count(), 1);
+    }
+
+    #[test]
+    fn unshared_bodies_still_lose_body_less_errors() {
+        // Two operations whose error bodies cannot merge (an object and a
+        // string), so unification is per operation; the first also has an
+        // error without a body.
+        let mut doc = json!({"paths": {
+            "/a": {"post": {"operationId": "a", "responses": {
+                "200": {"description": "ok"},
+                "401": json_response(json!({"$ref": "#/components/schemas/ApiError"})),
+                "409": {"description": "conflict"}
+            }}},
+            "/b": {"post": {"operationId": "b", "responses": {
+                "200": {"description": "ok"},
+                "400": json_response(json!({"type": "string"}))
+            }}}
+        }, "components": {"schemas": {"ApiError": {"type": "object", "properties": {"m": {"type": "string"}}}}}});
+        let mut report = Report::default();
+        unify(&mut doc, &mut report).unwrap();
+        let a = &doc["paths"]["/a"]["post"]["responses"];
+        assert!(a.get("409").is_none(), "{a}");
+        assert_eq!(
+            a["401"]["content"]["application/json"]["schema"],
+            json!({"$ref": "#/components/schemas/ApiError"})
+        );
+        assert!(doc["paths"]["/b"]["post"]["responses"].get("400").is_some());
     }
 
     #[test]

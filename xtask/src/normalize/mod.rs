@@ -17,7 +17,7 @@ mod json_schema_keywords;
 mod media_schemas;
 mod media_types;
 mod narrowed_enums;
-mod nullable_enums;
+mod nullable_components;
 mod nullable_types;
 mod openapi31_keys;
 mod openapi_version;
@@ -34,6 +34,7 @@ mod schema_merge;
 mod schema_patterns;
 mod success_range;
 mod success_responses;
+mod text_bodies;
 mod union_variant_names;
 pub mod walk;
 
@@ -112,8 +113,8 @@ const PASSES: &[Pass] = &[
         run: enum_values::make_nameable,
     },
     Pass {
-        name: "nullable-enums",
-        run: nullable_enums::move_null_to_uses,
+        name: "nullable-components",
+        run: nullable_components::move_null_to_uses,
     },
     Pass {
         name: "ref-siblings",
@@ -150,6 +151,10 @@ const PASSES: &[Pass] = &[
     Pass {
         name: "media-types",
         run: media_types::single_request_media_type,
+    },
+    Pass {
+        name: "text-bodies",
+        run: text_bodies::plain_strings,
     },
     Pass {
         name: "error-responses",

@@ -1,9 +1,12 @@
-//! A path parameter is always present: a path has no way to spell "absent"
-//! or `null`. FastAPI still writes `Optional[str]` path parameters as
+//! A path or header parameter has no way to spell `null`: a path segment is
+//! always there, and a header is sent or not (which `required` says).
+//! FastAPI still writes `Optional[str]` parameters as
 //! `anyOf: [string, null]`, which after `nullable-types` made progenitor
-//! take an `Option<&str>` and then call `to_string` on it, which does not
-//! compile. Path parameter schemas lose `nullable`, and a one-branch `allOf`
-//! left holding the type is unwrapped.
+//! take an `Option<&str>` (an optional header: `Option<Option<&str>>`) and
+//! then call `to_string` on it, which does not compile. Path and header
+//! parameter schemas lose `nullable`, and a one-branch `allOf` left holding
+//! the type is unwrapped. Query parameters keep it: progenitor reads a
+//! nullable query parameter as an optional one.
 
 use serde_json::{Map, Value};
 
@@ -42,13 +45,17 @@ pub fn not_nullable(document: &mut Value, report: &mut Report) -> Result<(), Nor
         }
     }
     for (pointer, parameter) in parameters {
-        if parameter.get("in").and_then(Value::as_str) != Some("path") {
+        let location = parameter.get("in").and_then(Value::as_str);
+        if !matches!(location, Some("path" | "header")) {
             continue;
         }
         if let Some(Value::Object(schema)) = parameter.get_mut("schema")
             && strip(schema)
         {
-            report.note(join(&pointer, "schema"), "path parameter is never null");
+            report.note(
+                join(&pointer, "schema"),
+                "path or header parameter is never null",
+            );
         }
     }
     Ok(())
@@ -93,7 +100,8 @@ mod tests {
                                 "schema": {"nullable": true, "allOf": [{"type": "string"}]}}],
                 "get": {"parameters": [
                     {"name": "id", "in": "path", "schema": {"type": "integer", "nullable": true}},
-                    {"name": "q", "in": "query", "schema": {"type": "string", "nullable": true}}
+                    {"name": "q", "in": "query", "schema": {"type": "string", "nullable": true}},
+                    {"name": "x-token", "in": "header", "schema": {"nullable": true, "allOf": [{"type": "string"}]}}
                 ]}
             }},
             "components": {"parameters": {"P": {"name": "p", "in": "path",
@@ -115,6 +123,10 @@ mod tests {
             doc["components"]["parameters"]["P"]["schema"],
             json!({"allOf": [{"$ref": "#/components/schemas/Id"}]})
         );
-        assert_eq!(report.entries.len(), 3);
+        assert_eq!(
+            item["get"]["parameters"][2]["schema"],
+            json!({"type": "string"})
+        );
+        assert_eq!(report.entries.len(), 4);
     }
 }

@@ -8,3 +8,4 @@ pub mod httpmock_paths;
 pub mod open_enums;
 pub mod path_encoding;
 pub mod reserved_idents;
+pub mod schemars_impls;

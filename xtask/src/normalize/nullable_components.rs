@@ -1,10 +1,14 @@
-//! An enum that lists `null` among its values (`enum: [a, b, null]`), or a
-//! component enum marked `nullable`, made typify emit a newtype
-//! `struct E(Option<E>)` around an enum of the same name: two items with one
-//! name, and an open-enum rewrite that could not tell them apart. Nullability
-//! is a property of where the enum is used, so it moves there: the enum
-//! keeps its string values only, and every use is `nullable`, through an
-//! `allOf` wrapper for a reference to a component enum.
+//! A component schema that may be null (`nullable: true`, or an enum that
+//! lists `null` among its values, `enum: [a, b, null]`) made typify emit a
+//! newtype `struct X(Option<X>)` beside the type itself: two items with one
+//! name (and, for enums, an open-enum rewrite that could not tell them
+//! apart). Nullability is a property of where a schema is used, so it moves
+//! there: the component loses it, and every reference to the component is
+//! `nullable`, through an `allOf` wrapper. An inline enum listing `null`
+//! keeps its string values and becomes `nullable`. A `nullable` member of an
+//! `allOf` whose other members are not nullable allows nothing more (a value
+//! must satisfy them all), yet made typify wrap the whole merged type the
+//! same way; it is dropped.
 
 use std::collections::BTreeSet;
 
@@ -25,7 +29,7 @@ pub fn move_null_to_uses(document: &mut Value, report: &mut Report) -> Result<()
                 nullable_components.insert(name.clone());
                 report.note(
                     join("/components/schemas", name),
-                    "null moved from the enum to its uses",
+                    "nullability moved to the uses",
                 );
             }
         }
@@ -34,6 +38,9 @@ pub fn move_null_to_uses(document: &mut Value, report: &mut Report) -> Result<()
     // `allOf` just added and wrap the same reference again.
     let mut uses = Vec::new();
     for_each_schema(document, &mut |schema, pointer| {
+        if strip_nullable_all_of_members(schema) {
+            report.note(pointer, "`nullable` dropped from `allOf` members");
+        }
         let target = schema
             .get("$ref")
             .and_then(Value::as_str)
@@ -56,24 +63,41 @@ pub fn move_null_to_uses(document: &mut Value, report: &mut Report) -> Result<()
             wrapped.insert("nullable".to_owned(), Value::Bool(true));
             wrapped.extend(std::mem::take(site));
             *site = wrapped;
-            report.note(&pointer, "use of a nullable enum marked nullable");
+            report.note(&pointer, "use of a nullable component marked nullable");
         }
     }
     Ok(())
 }
 
-/// Removes `null` from a string enum's values (and, for a component,
-/// `nullable`); returns whether the enum was nullable.
-fn take_null(schema: &mut Map<String, Value>, component: bool) -> bool {
-    let Some(Value::Array(values)) = schema.get_mut("enum") else {
+/// Drops `nullable` from the members of `allOf` unless every member is
+/// nullable; returns whether it did.
+fn strip_nullable_all_of_members(schema: &mut Map<String, Value>) -> bool {
+    let Some(Value::Array(members)) = schema.get_mut("allOf") else {
         return false;
     };
-    if !values.iter().any(Value::is_string) {
+    let nullable = |m: &Value| m.get("nullable") == Some(&Value::Bool(true));
+    if members.iter().all(nullable) || !members.iter().any(nullable) {
         return false;
     }
-    let before = values.len();
-    values.retain(|v| !v.is_null());
-    let had_null = values.len() < before;
+    for member in members.iter_mut() {
+        if let Value::Object(member) = member {
+            member.shift_remove("nullable");
+        }
+    }
+    true
+}
+
+/// Removes `null` from a string enum's values and, for a component,
+/// `nullable`; returns whether the schema was nullable.
+fn take_null(schema: &mut Map<String, Value>, component: bool) -> bool {
+    let mut had_null = false;
+    if let Some(Value::Array(values)) = schema.get_mut("enum")
+        && values.iter().any(Value::is_string)
+    {
+        let before = values.len();
+        values.retain(|v| !v.is_null());
+        had_null = values.len() < before;
+    }
     let marked = component && schema.shift_remove("nullable") == Some(Value::Bool(true));
     had_null || marked
 }
@@ -83,10 +107,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn null_moves_from_component_enums_to_their_uses() {
+    fn nullability_moves_from_components_to_their_uses() {
         let mut doc = json!({"components": {"schemas": {
             "Level": {"type": "string", "enum": [null, "info", "error"]},
             "Mode": {"type": "string", "enum": ["a"], "nullable": true},
+            "Details": {"type": "object", "nullable": true, "properties": {"n": {"type": "string"}}},
+            "Holder": {"properties": {"details": {"$ref": "#/components/schemas/Details"}}},
             "Event": {"properties": {
                 "level": {"$ref": "#/components/schemas/Level"},
                 "modes": {"items": {"$ref": "#/components/schemas/Mode"}},
@@ -114,7 +140,33 @@ mod tests {
             properties["inline"],
             json!({"type": "string", "enum": ["x"], "nullable": true})
         );
-        assert_eq!(report.entries.len(), 5);
+        assert_eq!(
+            schemas["Details"],
+            json!({"type": "object", "properties": {"n": {"type": "string"}}})
+        );
+        assert_eq!(
+            schemas["Holder"]["properties"]["details"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Details"}], "nullable": true})
+        );
+        assert_eq!(report.entries.len(), 7);
+    }
+
+    #[test]
+    fn nullable_all_of_members_beside_non_nullable_ones_lose_it() {
+        let mut doc = json!({"components": {"schemas": {
+            "Both": {"allOf": [{"properties": {"a": {}}}, {"nullable": true, "properties": {"b": {}}}]},
+            "All": {"allOf": [{"nullable": true}, {"nullable": true}]}
+        }}});
+        move_null_to_uses(&mut doc, &mut Report::default()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Both"],
+            json!({"allOf": [{"properties": {"a": {}}}, {"properties": {"b": {}}}]})
+        );
+        assert_eq!(
+            schemas["All"],
+            json!({"allOf": [{"nullable": true}, {"nullable": true}]})
+        );
     }
 
     #[test]
