@@ -13,7 +13,8 @@
 //! rounds, as JSON.
 //!
 //! `moveworks-bench stream [EVENTS] [ROUNDS]` measures response streaming
-//! (see `stream.rs`).
+//! (see `stream.rs`); `moveworks-bench paginate [PAGES] [ROUNDS]`
+//! auto-pagination (see `paginate.rs`).
 //!
 //! Each measurement also reports the CPU time (user plus system, from
 //! `getrusage`) its process used per call: the client's cost alone, since
@@ -31,6 +32,7 @@
 mod callgrind;
 mod clients;
 mod measure;
+mod paginate;
 mod stream;
 
 use std::process::{Command, ExitCode};
@@ -94,8 +96,9 @@ fn main() -> ExitCode {
         Some("count") => callgrind::count_in_this_process(&args[1..]),
         Some("serve") => serve(),
         Some("stream") => stream::run(&args[1..]),
+        Some("paginate") => paginate::run(&args[1..]),
         _ => Err("usage: moveworks-bench run [--smoke] | measure CLIENT URL SEQUENTIAL CONCURRENT IN_FLIGHT \
-                  | loop CLIENT CALLS [sequential] | count CLIENT URL WARMUP CALLS | stream [EVENTS] [ROUNDS]"
+                  | loop CLIENT CALLS [sequential] | count CLIENT URL WARMUP CALLS | stream [EVENTS] [ROUNDS] | paginate [PAGES] [ROUNDS]"
             .to_owned()),
     };
     match result {

@@ -14,10 +14,12 @@
 
 mod load_server;
 pub mod mock_api;
+mod page_server;
 pub mod resources;
 mod scripted;
 pub mod sse;
 
 pub use load_server::{Counts, Failures, LoadServer};
 pub use mock_api::MockApi;
+pub use page_server::PageServer;
 pub use scripted::{FEEDBACK_PATH, Received, SUBMITTED, ScriptedServer, SseEnd, Step, error_body};
