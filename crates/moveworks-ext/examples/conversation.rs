@@ -1,36 +1,47 @@
-//! A whole conversation: ask the assistant, wait for the answer, print it
-//! with its citations, and rate it.
+//! A whole conversation: ask the assistant, print the answer as it
+//! streams in (or, with `--poll`, wait for it), with its citations, and
+//! rate it.
 //!
 //! ```sh
 //! cargo run -p moveworks-ext --example conversation -- "How do I reset my password?" \
-//!     [--conversation ID] [--rate helpful|unhelpful|none]
+//!     [--conversation ID] [--rate helpful|unhelpful|none] [--poll]
 //! ```
+//!
+//! If the stream breaks off, the example does not ask again (that would
+//! send the question twice): it waits for the response by polling
+//! (`Client::finish_streamed`).
 //!
 //! Configuration comes from the environment (`Client::from_env`):
 //! `MOVEWORKS_ASSISTANT_NAME` plus `MOVEWORKS_API_TOKEN`, or
 //! `MOVEWORKS_CLIENT_ID` and `MOVEWORKS_CLIENT_SECRET`. With no credentials
 //! set, the example runs against an embedded mock of the whole API on
-//! loopback, which answers `IN_PROGRESS` a few times before the answer is
-//! complete, so the wait is real.
+//! loopback. Its stream arrives in small chunks split mid-line, with a
+//! keep-alive comment, and polling sees `IN_PROGRESS` a few times before
+//! the answer is complete, so both are real.
 
+use std::io::Write;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use moveworks_ext::{Client, Error, MessageExt, Rating, ResponseExt, env};
-use moveworks_testkit::MockApi;
+use moveworks_ext::types::Response;
+use moveworks_ext::{Client, Error, MessageExt, Rating, ResponseExt, StreamEvent, env};
+use moveworks_testkit::{MockApi, StreamFront, StreamPlan, mock_api::examples};
 
 const USAGE: &str =
-    "usage: conversation QUESTION [--conversation ID] [--rate helpful|unhelpful|none]";
+    "usage: conversation QUESTION [--conversation ID] [--rate helpful|unhelpful|none] [--poll]";
 
 struct Args {
     question: String,
     conversation: Option<String>,
     rating: Option<Rating>,
+    poll: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut question = None;
     let mut conversation = None;
     let mut rating = Some(Rating::Helpful);
+    let mut poll = false;
     let mut items = std::env::args().skip(1);
     while let Some(arg) = items.next() {
         let mut value = |flag: &str| {
@@ -52,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
                     }
                 }
             }
+            "--poll" => poll = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             flag if flag.starts_with("--") => {
                 return Err(format!("unknown argument `{flag}`\n{USAGE}"));
@@ -64,6 +76,7 @@ fn parse_args() -> Result<Args, String> {
         question: question.ok_or_else(|| format!("a question is required\n{USAGE}"))?,
         conversation,
         rating,
+        poll,
     })
 }
 
@@ -84,6 +97,7 @@ async fn main() -> ExitCode {
     };
     // Kept alive for the whole run.
     let mut mock = None;
+    let mut front = None;
     let client = if has_credentials() {
         Client::from_env()
     } else {
@@ -95,12 +109,27 @@ async fn main() -> ExitCode {
             env::CLIENT_SECRET,
             api.base_url()
         );
+        // The stream arrives in 40-byte pieces, 20 ms apart.
+        let plan = StreamPlan {
+            body: examples::event_stream(),
+            chunk: 40,
+            pause: Duration::from_millis(20),
+            authorization: "Bearer mock-token".to_owned(),
+        };
+        let streaming = match StreamFront::start(&api.base_url(), plan).await {
+            Ok(streaming) => streaming,
+            Err(error) => {
+                eprintln!("could not start the mock: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
         let client = Client::builder()
-            .base_url(api.base_url())
+            .base_url(streaming.base_url())
             .assistant_name("example-assistant")
             .bearer_token("mock-token")
             .build();
         mock = Some(api);
+        front = Some(streaming);
         client
     };
     let client = match client {
@@ -111,7 +140,7 @@ async fn main() -> ExitCode {
         }
     };
     let outcome = converse(&client, args).await;
-    drop(mock);
+    drop((front, mock));
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -134,8 +163,13 @@ async fn converse(client: &Client, args: Args) -> Result<(), Error> {
         }
     };
     println!("> {}\n", args.question);
-    let answer = client.ask(&conversation_id, &args.question).await?;
-    println!("{}\n", answer.text());
+    let answer = if args.poll {
+        let answer = client.ask(&conversation_id, &args.question).await?;
+        println!("{}\n", answer.text());
+        answer
+    } else {
+        stream_answer(client, &conversation_id, &args.question).await?
+    };
     for (n, citation) in answer.citations().iter().enumerate() {
         let title = citation
             .display
@@ -165,4 +199,44 @@ async fn converse(client: &Client, args: Args) -> Result<(), Error> {
         message.message_id, submitted.status
     );
     Ok(())
+}
+
+/// Prints the answer as it arrives and returns the completed response.
+async fn stream_answer(
+    client: &Client,
+    conversation_id: &str,
+    question: &str,
+) -> Result<Response, Error> {
+    let mut stream = client.stream_response(conversation_id, question).await?;
+    let mut answer = None;
+    while let Some(item) = stream.next_event().await {
+        match item {
+            Ok(event) => {
+                print!("{}", stream.take_new_text());
+                let _ = std::io::stdout().flush();
+                match event {
+                    StreamEvent::Completed(done) => answer = Some(done.response),
+                    StreamEvent::Failed(failed) => {
+                        return Err(Error::ResponseFailed(Box::new(failed.response)));
+                    }
+                    _ => {}
+                }
+            }
+            // Cut, stalled or an ERROR event. Asking again would send the
+            // question twice; the response may still finish: wait for it.
+            Err(error) => {
+                eprintln!("\n(the stream broke off: {error}; waiting for the response instead)");
+                let finished = client.finish_streamed(error).await?;
+                println!("{}", finished.text());
+                answer = Some(finished);
+            }
+        }
+    }
+    println!("\n");
+    match answer {
+        Some(answer) => Ok(answer),
+        // Not reached: a stream ends with its final event or an error, both
+        // handled above. `completed` would say the stream is incomplete.
+        None => stream.completed().await,
+    }
 }

@@ -442,7 +442,7 @@ impl ResponseStream {
 
     /// The answer's text so far: the text of the assistant messages among
     /// the outputs, separated by a blank line, as
-    /// [`ResponseExt::text`](crate::ResponseExt::text) gives it for the
+    /// [`ResponseExt::text`] gives it for the
     /// completed response. It only grows; the completed response is the
     /// reference.
     pub fn text_so_far(&self) -> &str {
@@ -957,7 +957,7 @@ mod tests {
         let held = 300;
         let chunks = vec![
             created.into_bytes(),
-            big[..held].as_bytes().to_vec(),
+            big.as_bytes()[..held].to_vec(),
             [&big[held..], completed.as_str()].concat().into_bytes(),
         ];
         // `held` bytes wait for the rest of the event: at the limit, not over it.

@@ -79,6 +79,10 @@ async fn a_stream_split_mid_line_with_any_line_ending_decodes_whole() {
         while let Some(event) = stream.next_event().await {
             let event = event.unwrap();
             printed.push_str(stream.take_new_text());
+            assert_eq!(
+                event.output().is_some(),
+                matches!(event, StreamEvent::Output(_))
+            );
             kinds.push(match event {
                 StreamEvent::Created(_) => "created",
                 StreamEvent::InProgress(_) => "in progress",
@@ -212,6 +216,11 @@ async fn a_stream_cut_mid_event_is_an_incomplete_error_with_what_arrived() {
             (SseEnd::Cut, StreamErrorKind::Cut(_)) | (SseEnd::Finish, StreamErrorKind::Closed) => {}
             (end, kind) => panic!("{end:?} ended as {kind:?}"),
         }
+        // The transport's error is the source of a cut; a close has none.
+        assert_eq!(
+            std::error::Error::source(&error).is_some(),
+            end == SseEnd::Cut
+        );
         assert_eq!(stream_error.response_id(), Some("resp_1"));
         assert_eq!(stream_error.conversation_id(), "conv_1");
         assert_eq!(stream_error.events(), 2);

@@ -8,6 +8,8 @@
 //! - [`mock_api::MockApi`]: the whole Conversations API mocked with the
 //!   generated typed httpmock helpers, answering the example bodies of
 //!   [`mock_api::examples`].
+//! - [`StreamFront`]: serves the mock's stream operation in small chunks
+//!   split mid-line, with pauses, as a real stream arrives.
 //! - [`sse`]: response-stream bodies (Server-Sent Events) like the API's.
 //! - [`resources`]: resident memory and open file descriptors of this
 //!   process.
@@ -18,8 +20,10 @@ mod page_server;
 pub mod resources;
 mod scripted;
 pub mod sse;
+mod stream_front;
 
 pub use load_server::{Counts, Failures, LoadServer};
 pub use mock_api::MockApi;
 pub use page_server::PageServer;
 pub use scripted::{FEEDBACK_PATH, Received, SUBMITTED, ScriptedServer, SseEnd, Step, error_body};
+pub use stream_front::{StreamFront, StreamPlan};
