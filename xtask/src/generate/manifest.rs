@@ -53,7 +53,7 @@ impl Dependencies {
         match self {
             Dependencies::Workspace => {
                 "version.workspace = true\nedition.workspace = true\nrust-version.workspace = true\n\
-                 license.workspace = true\nrepository.workspace = true\n"
+                 license.workspace = true\n"
             }
             Dependencies::Standalone(_) => {
                 "version = \"0.1.0\"\nedition = \"2024\"\npublish = false\n"
