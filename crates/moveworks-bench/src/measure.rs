@@ -58,10 +58,19 @@ impl Summary {
 /// User plus system CPU time this process has used so far, from
 /// `getrusage` (microsecond resolution; `/proc`'s ticks are 10 ms).
 pub fn cpu_time() -> Duration {
+    rusage_cpu(libc::RUSAGE_SELF)
+}
+
+/// Like [`cpu_time`], for the calling thread only.
+pub fn thread_cpu_time() -> Duration {
+    rusage_cpu(libc::RUSAGE_THREAD)
+}
+
+fn rusage_cpu(who: libc::c_int) -> Duration {
     // SAFETY: `getrusage` only writes the `rusage` it is given.
     let usage = unsafe {
         let mut usage = std::mem::zeroed::<libc::rusage>();
-        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+        if libc::getrusage(who, &mut usage) != 0 {
             return Duration::ZERO;
         }
         usage

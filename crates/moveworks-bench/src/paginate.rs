@@ -112,22 +112,12 @@ async fn walk_raw(client: &reqwest::Client, base_url: &str, pages: usize) -> Res
 async fn timed<F: std::future::Future<Output = Result<usize, String>>>(
     walk: F,
 ) -> Result<(Duration, Duration), String> {
-    let (cpu, wall) = (thread_cpu(), Instant::now());
+    let (cpu, wall) = (crate::measure::thread_cpu_time(), Instant::now());
     walk.await?;
-    Ok((wall.elapsed(), thread_cpu().saturating_sub(cpu)))
-}
-
-/// CPU time of this thread (the client's; the server has its own).
-fn thread_cpu() -> Duration {
-    // SAFETY: `getrusage` only writes the `rusage` it is given.
-    unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        if libc::getrusage(libc::RUSAGE_THREAD, &mut usage) != 0 {
-            return Duration::ZERO;
-        }
-        let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
-        Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime))
-    }
+    Ok((
+        wall.elapsed(),
+        crate::measure::thread_cpu_time().saturating_sub(cpu),
+    ))
 }
 
 fn median(values: &mut [f64]) -> f64 {

@@ -2,22 +2,13 @@
 //! is reachable by its spec description alone, through the same auth and
 //! errors; bad arguments send nothing.
 
+mod support;
+
 use moveworks_api::{OPERATIONS, Operation, ParameterLocation};
 use moveworks_ext::{Client, Error, OperationCall};
-use moveworks_testkit::MockApi;
 use moveworks_testkit::mock_api::examples::{CONVERSATION_ID, MESSAGE_ID, RESPONSE_ID};
 use serde_json::json;
-
-async fn mock() -> (MockApi, Client) {
-    let api = MockApi::start("token-1", "acme").await;
-    let client = Client::builder()
-        .base_url(api.base_url())
-        .assistant_name("acme")
-        .bearer_token("token-1")
-        .build()
-        .unwrap();
-    (api, client)
-}
+use support::mock_api;
 
 /// Sample arguments for any operation, from its table entry only.
 fn sample(operation: &Operation) -> OperationCall {
@@ -45,7 +36,7 @@ fn sample(operation: &Operation) -> OperationCall {
 
 #[tokio::test]
 async fn every_operation_of_the_table_is_reachable() {
-    let (_api, client) = mock().await;
+    let (_api, client) = mock_api().await;
     for operation in OPERATIONS {
         let answer = client
             .call_operation(operation, sample(operation))
@@ -61,7 +52,7 @@ async fn every_operation_of_the_table_is_reachable() {
 
 #[tokio::test]
 async fn query_parameters_and_errors_keep_their_meaning() {
-    let (api, client) = mock().await;
+    let (api, client) = mock_api().await;
     let list = Operation::by_id("list-conversations").unwrap();
     let answer = client
         .call_operation(
@@ -80,7 +71,7 @@ async fn query_parameters_and_errors_keep_their_meaning() {
     let wrong = Client::builder()
         .base_url(api.base_url())
         .assistant_name("other")
-        .bearer_token("token-1")
+        .bearer_token("test-token-123")
         .build()
         .unwrap();
     let error = wrong

@@ -3,30 +3,21 @@
 //! generated httpmock helpers), which refuses requests without the auth
 //! headers and answers the spec-shaped example bodies.
 
+mod support;
+
 use futures_util::TryStreamExt;
 use moveworks_api::types::{ActorType, EventType, ResponseStatus, SubmitFeedbackResponseStatus};
 use moveworks_ext::{
     Client, ConversationUpdate, EventQuery, MessageExt, Rating, ResponseExt, TextFormat,
 };
-use moveworks_testkit::MockApi;
 use moveworks_testkit::mock_api::examples::{
     ANSWER, CONVERSATION_ID, HELPFUL_CALLBACK, MESSAGE_ID, RESPONSE_ID,
 };
-
-async fn mock() -> (MockApi, Client) {
-    let api = MockApi::start("token-1", "acme").await;
-    let client = Client::builder()
-        .base_url(api.base_url())
-        .assistant_name("acme")
-        .bearer_token("token-1")
-        .build()
-        .unwrap();
-    (api, client)
-}
+use support::mock_api;
 
 #[tokio::test]
 async fn conversations_create_get_update_and_list() {
-    let (_api, client) = mock().await;
+    let (_api, client) = mock_api().await;
     let created = client.create_conversation(None).await.unwrap();
     assert_eq!(created.conversation_id, CONVERSATION_ID);
     let titled = client
@@ -55,7 +46,7 @@ async fn conversations_create_get_update_and_list() {
 
 #[tokio::test]
 async fn responses_create_get_wait_and_ask() {
-    let (_api, client) = mock().await;
+    let (_api, client) = mock_api().await;
     let created = client
         .create_response(CONVERSATION_ID, "How do I reset my password?")
         .await
@@ -90,7 +81,7 @@ async fn responses_create_get_wait_and_ask() {
 
 #[tokio::test]
 async fn messages_events_and_feedback() {
-    let (_api, client) = mock().await;
+    let (_api, client) = mock_api().await;
     let messages = client.messages(CONVERSATION_ID).all().await.unwrap();
     assert_eq!(messages.len(), 2);
     assert_eq!(messages[0].actor, ActorType::Assistant);
@@ -141,7 +132,7 @@ async fn messages_events_and_feedback() {
 
 #[tokio::test]
 async fn the_stream_operation_is_reachable_with_its_accept_header() {
-    let (_api, client) = mock().await;
+    let (_api, client) = mock_api().await;
     let body = moveworks_api::types::CreateResponseStreamRequest {
         input: moveworks_api::types::UserInput {
             text: "How do I reset my password?".into(),
@@ -156,10 +147,10 @@ async fn the_stream_operation_is_reachable_with_its_accept_header() {
 
 #[tokio::test]
 async fn without_the_auth_headers_the_mock_refuses() {
-    let (api, _) = mock().await;
+    let (api, _) = mock_api().await;
     let wrong = Client::builder()
         .base_url(api.base_url())
-        .assistant_name("acme")
+        .assistant_name("acme-assistant")
         .bearer_token("another-token")
         .build()
         .unwrap();

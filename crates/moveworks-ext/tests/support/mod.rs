@@ -18,6 +18,14 @@ pub fn client_for(base_url: &str) -> ClientBuilder {
         .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
 }
 
+/// The mock of the whole API, and a client carrying the auth headers it
+/// requires.
+pub async fn mock_api() -> (MockApi, Client) {
+    let api = MockApi::start("test-token-123", "acme-assistant").await;
+    let client = client_for(&api.base_url()).build().unwrap();
+    (api, client)
+}
+
 /// A client using OAuth client credentials against `token_url`.
 pub fn oauth_builder(base_url: &str, token_url: &str, client_secret: &str) -> ClientBuilder {
     Client::builder()
