@@ -112,6 +112,7 @@ pub use ids::check_id;
 pub use oauth::ClientCredentials;
 pub use operation_call::{OperationAnswer, OperationCall};
 pub use pagination::{Page, PaginationError, Paginator};
+pub use responses::check_text;
 pub use retry::RetryPolicy;
 pub use stream::{
     DEFAULT_STREAM_IDLE_TIMEOUT, ResponseStream, StreamError, StreamErrorKind, StreamEvent,

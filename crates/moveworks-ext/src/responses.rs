@@ -9,8 +9,11 @@ use crate::error::Error;
 use crate::ids::check_id;
 use crate::wait::{Check, WaitPolicy, poll_until};
 
-/// Refuses text the assistant cannot answer, before anything is sent.
-pub(crate) fn check_text(text: &str) -> Result<(), Error> {
+/// Refuses question text the assistant cannot answer (empty or only
+/// whitespace), as [`Client::ask`] and the other calls that send text do
+/// before anything is sent. For callers that must check before doing
+/// other work, such as creating a conversation for the question.
+pub fn check_text(text: &str) -> Result<(), Error> {
     if text.trim().is_empty() {
         return Err(Error::invalid_input(
             "text",

@@ -19,9 +19,7 @@ pub async fn ask(
     no_stream: bool,
 ) -> Result<(), Failure> {
     // Before a conversation is created for it.
-    if question.trim().is_empty() {
-        return Err(Failure::Usage("the question is empty".to_owned()));
-    }
+    moveworks_ext::check_text(question)?;
     let conversation_id = conversation_or_new(client, conversation).await?;
     let answer = answer(client, out, &conversation_id, question, !no_stream).await?;
     print_answer(out, &answer.response, answer.text_printed)
