@@ -294,5 +294,13 @@ fn print_summary(spec_name: &str, plan: &Plan, changes: &Changes) {
             "  warning: enum `{name}` could not be opened; unknown values will fail to decode"
         );
     }
+    if let Some(reason) = &plan.code.builders_missing {
+        let _ = writeln!(
+            out,
+            "  warning: the types have no builders (progenitor's builder-style run failed: {}); \
+             structs are built with `new` or deserialized",
+            reason.lines().next().unwrap_or_default()
+        );
+    }
     print!("{out}");
 }

@@ -240,7 +240,9 @@ fn generate_one(
                 format!("`{}` ({what}): {}", u.pointer, first_line(&u.reason))
             })
             .collect(),
-        warnings: plan.report.warnings().count() + plan.code.closed_enums.len(),
+        warnings: plan.report.warnings().count()
+            + plan.code.closed_enums.len()
+            + usize::from(plan.code.builders_missing.is_some()),
         seconds: clock.elapsed().as_secs_f64(),
     })
 }

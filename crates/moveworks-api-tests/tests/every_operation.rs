@@ -39,7 +39,7 @@ async fn every_operation_answers_its_documented_type() {
     called.push("list-conversations");
 
     let created = client
-        .create_conversation(&CreateConversationRequest { title: None })
+        .create_conversation(&CreateConversationRequest::new())
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
@@ -53,10 +53,10 @@ async fn every_operation_answers_its_documented_type() {
     let updated = client
         .update_conversation(
             CONVERSATION_ID,
-            &UpdateConversationRequest {
-                archived: Some(true),
-                title: None,
-            },
+            &UpdateConversationRequest::builder()
+                .archived(Some(true))
+                .build()
+                .unwrap(),
         )
         .await
         .unwrap();
@@ -70,16 +70,9 @@ async fn every_operation_answers_its_documented_type() {
     assert_eq!(events.events.len(), 1);
     called.push("list-events");
 
-    let input = UserInput {
-        text: "How do I reset my password?".into(),
-    };
+    let input = UserInput::new("How do I reset my password?");
     let response = client
-        .create_response(
-            CONVERSATION_ID,
-            &CreateResponseRequest {
-                input: input.clone(),
-            },
-        )
+        .create_response(CONVERSATION_ID, &CreateResponseRequest::new(input.clone()))
         .await
         .unwrap();
     assert_eq!(response.status(), 202);
@@ -87,7 +80,7 @@ async fn every_operation_answers_its_documented_type() {
     called.push("create-response");
 
     let stream = client
-        .create_response_stream(CONVERSATION_ID, &CreateResponseStreamRequest { input })
+        .create_response_stream(CONVERSATION_ID, &CreateResponseStreamRequest::new(input))
         .await
         .unwrap();
     assert_eq!(
@@ -123,10 +116,7 @@ async fn every_operation_answers_its_documented_type() {
             CONVERSATION_ID,
             RESPONSE_ID,
             MESSAGE_ID,
-            &SubmitFeedbackRequest {
-                callback_id: HELPFUL_CALLBACK.into(),
-                additional_feedback: None,
-            },
+            &SubmitFeedbackRequest::new(HELPFUL_CALLBACK),
         )
         .await
         .unwrap();
@@ -155,7 +145,7 @@ async fn a_success_status_other_than_the_documented_one_is_still_a_success() {
         .await;
     let client = Client::new(&server.base_url(), Hooks::none()).unwrap();
     let created = client
-        .create_conversation(&CreateConversationRequest { title: None })
+        .create_conversation(&CreateConversationRequest::new())
         .await
         .unwrap();
     assert_eq!(created.status(), 200);

@@ -32,10 +32,13 @@ fn authed_client(server: &MockServer) -> Client {
 }
 
 fn feedback_body() -> SubmitFeedbackRequest {
-    SubmitFeedbackRequest {
-        callback_id: "eyJhY3Rpb24iOiJoZWxwZnVsIi4uLn0".to_owned(),
-        additional_feedback: Some("The response answered my question clearly.".to_owned()),
-    }
+    SubmitFeedbackRequest::builder()
+        .callback_id("eyJhY3Rpb24iOiJoZWxwZnVsIi4uLn0")
+        .additional_feedback(Some(
+            "The response answered my question clearly.".to_owned(),
+        ))
+        .build()
+        .expect("every required field is set")
 }
 
 async fn submit(client: &Client) -> Result<SubmitFeedbackResponse, Error<ErrorResponse>> {
@@ -139,9 +142,10 @@ async fn unknown_error_codes_and_status_values_still_decode() {
         })
         .await;
     let client = authed_client(&server);
-    let body = |comment: &str| SubmitFeedbackRequest {
-        callback_id: "cb".to_owned(),
-        additional_feedback: Some(comment.to_owned()),
+    let body = |comment: &str| {
+        let mut body = SubmitFeedbackRequest::new("cb");
+        body.additional_feedback = Some(comment.to_owned());
+        body
     };
 
     let error = client
@@ -317,9 +321,10 @@ async fn generated_httpmock_helpers_speak_the_spec_types() {
     let server = MockServer::start_async().await;
     let mock = server.submit_feedback(|when, then| {
         when.conversation_id("conv_1").body(&feedback_body());
-        then.ok(&SubmitFeedbackResponse {
-            status: SubmitFeedbackResponseStatus::Submitted,
-        });
+        then.ok(&SubmitFeedbackResponse::builder()
+            .status(SubmitFeedbackResponseStatus::Submitted)
+            .build()
+            .unwrap());
     });
 
     let response = submit(&authed_client(&server)).await.unwrap();

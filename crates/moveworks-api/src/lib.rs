@@ -351,6 +351,7 @@ pub mod types {
     /// This enum is open: a value this client does not know decodes as
     /// [`ActorType::Unknown`] instead of failing the call.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ActorType {
         ///`USER`
         User,
@@ -443,6 +444,7 @@ pub mod types {
 
     /// Key-value pair for citation display metadata. This is an opaque structure that contains rendering hints specific to each citation. Clients should not make assumptions about the keys or values present, as they may vary based on citation type and context.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct Attribute {
         /// Attribute name
         pub key: ::std::string::String,
@@ -450,10 +452,17 @@ pub mod types {
         pub value: ::std::string::String,
     }
 
+    impl Attribute {
+        pub fn builder() -> builder::Attribute {
+            Default::default()
+        }
+    }
+
     /// `Citation`
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub struct Citation {
         /// Unique citation identifier (format: `cite_<base62>`). Use this to join with `content_references` on the Message object.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -468,8 +477,15 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
 
+    impl Citation {
+        pub fn builder() -> builder::Citation {
+            Default::default()
+        }
+    }
+
     /// `CitationContentReference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct CitationContentReference {
         /// References `Citation.citation_id` to link this position to a citation entity.
         pub citation_id: ::std::string::String,
@@ -477,21 +493,41 @@ pub mod types {
         pub offset: i64,
     }
 
+    impl CitationContentReference {
+        pub fn builder() -> builder::CitationContentReference {
+            Default::default()
+        }
+    }
+
     /// **Deprecated:** Use `Message.content_references` for positional data instead. This field will no longer be populated starting May 12, 2026 for both new and existing messages.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub struct CitationLocation {
         /// Zero-based character position in the assistant message where the citation should be inserted
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub offset: ::std::option::Option<i64>,
     }
 
+    impl CitationLocation {
+        pub fn builder() -> builder::CitationLocation {
+            Default::default()
+        }
+    }
+
     /// `CommonmarkTextContent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct CommonmarkTextContent {
         /// Commonmark-formatted text content
         pub text: ::std::string::String,
+    }
+
+    impl CommonmarkTextContent {
+        pub fn builder() -> builder::CommonmarkTextContent {
+            Default::default()
+        }
     }
 
     /// Content type discriminator
@@ -508,6 +544,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub enum CommonmarkTextContentItemType {
         #[serde(rename = "COMMONMARK_TEXT")]
         CommonmarkText,
@@ -550,6 +587,7 @@ pub mod types {
     /// Message content with type discriminator
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum Content {
         PlainText {
             plain_text: PlainTextContent,
@@ -573,6 +611,7 @@ pub mod types {
 
     /// `Conversation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct Conversation {
         /// User-controlled flag to mark conversation as archived
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -586,6 +625,12 @@ pub mod types {
         pub title: ::std::option::Option<::std::string::String>,
         /// Last update timestamp (ISO 8601)
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+
+    impl Conversation {
+        pub fn builder() -> builder::Conversation {
+            Default::default()
+        }
     }
 
     /// `ConversationsConversationIdResponsesStreamPostParametersAccept`
@@ -602,6 +647,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub enum ConversationsConversationIdResponsesStreamPostParametersAccept {
         #[serde(rename = "text/event-stream")]
         TextEventStream,
@@ -649,30 +695,52 @@ pub mod types {
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub struct CreateConversationRequest {
         /// Optional user-defined title
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
     }
 
+    impl CreateConversationRequest {
+        pub fn builder() -> builder::CreateConversationRequest {
+            Default::default()
+        }
+    }
+
     /// `CreateResponseRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct CreateResponseRequest {
         /// User input message
         pub input: UserInput,
     }
 
+    impl CreateResponseRequest {
+        pub fn builder() -> builder::CreateResponseRequest {
+            Default::default()
+        }
+    }
+
     /// `CreateResponseStreamRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct CreateResponseStreamRequest {
         /// User input message
         pub input: UserInput,
+    }
+
+    impl CreateResponseStreamRequest {
+        pub fn builder() -> builder::CreateResponseStreamRequest {
+            Default::default()
+        }
     }
 
     /// `Display`
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub struct Display {
         /// Opaque key-value metadata for citation display. These attributes contain implementation-specific rendering hints and should be treated as a black-box by clients. The structure and values may vary between citations and should not be relied upon for business logic.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -685,8 +753,15 @@ pub mod types {
         pub title: ::std::option::Option<Content>,
     }
 
+    impl Display {
+        pub fn builder() -> builder::Display {
+            Default::default()
+        }
+    }
+
     /// `Error`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct Error {
         /// Machine-readable error code
         pub code: ::std::string::String,
@@ -694,17 +769,37 @@ pub mod types {
         pub message: ::std::string::String,
     }
 
+    impl Error {
+        pub fn builder() -> builder::Error {
+            Default::default()
+        }
+    }
+
     /// The body of an error response (any non-2xx status the API documents). `error.code` keeps codes this client does not know yet.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         pub error: ErrorResponseError,
     }
 
+    impl ErrorResponse {
+        pub fn builder() -> builder::ErrorResponse {
+            Default::default()
+        }
+    }
+
     /// `ErrorResponseError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ErrorResponseError {
         pub code: ErrorResponseErrorCode,
         pub message: ::std::string::String,
+    }
+
+    impl ErrorResponseError {
+        pub fn builder() -> builder::ErrorResponseError {
+            Default::default()
+        }
     }
 
     /// `ErrorResponseErrorCode`
@@ -712,6 +807,7 @@ pub mod types {
     /// This enum is open: a value this client does not know decodes as
     /// [`ErrorResponseErrorCode::Unknown`] instead of failing the call.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ErrorResponseErrorCode {
         ///`INVALID_CURSOR`
         InvalidCursor,
@@ -843,6 +939,7 @@ pub mod types {
 
     /// `Event`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct Event {
         /// Parent conversation identifier
         pub conversation_id: ::std::string::String,
@@ -851,8 +948,15 @@ pub mod types {
         pub event_payload: EventPayload,
     }
 
+    impl Event {
+        pub fn builder() -> builder::Event {
+            Default::default()
+        }
+    }
+
     /// Event payload. Currently only message events are supported.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct EventPayload {
         /// Present when the event type is MESSAGE_EVENT
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -861,11 +965,18 @@ pub mod types {
         pub type_: EventType,
     }
 
+    impl EventPayload {
+        pub fn builder() -> builder::EventPayload {
+            Default::default()
+        }
+    }
+
     /// Event type discriminator for event payloads.
     ///
     /// This enum is open: a value this client does not know decodes as
     /// [`EventType::Unknown`] instead of failing the call.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum EventType {
         ///`MESSAGE_EVENT`
         MessageEvent,
@@ -954,13 +1065,21 @@ pub mod types {
 
     /// `FeedbackOption`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct FeedbackOption {
         /// Opaque callback identifier. Pass this value to the feedback endpoint to submit this rating.
         pub callback_id: ::std::string::String,
     }
 
+    impl FeedbackOption {
+        pub fn builder() -> builder::FeedbackOption {
+            Default::default()
+        }
+    }
+
     /// `ListConversationMessagesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ListConversationMessagesResponse {
         /// Array of messages
         pub messages: ::std::vec::Vec<Message>,
@@ -969,8 +1088,15 @@ pub mod types {
         pub metadata: ::std::option::Option<Metadata>,
     }
 
+    impl ListConversationMessagesResponse {
+        pub fn builder() -> builder::ListConversationMessagesResponse {
+            Default::default()
+        }
+    }
+
     /// `ListConversationsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ListConversationsResponse {
         /// Array of conversations
         pub conversations: ::std::vec::Vec<Conversation>,
@@ -979,26 +1105,53 @@ pub mod types {
         pub metadata: ::std::option::Option<Metadata>,
     }
 
+    impl ListConversationsResponse {
+        pub fn builder() -> builder::ListConversationsResponse {
+            Default::default()
+        }
+    }
+
     /// `ListEventsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ListEventsResponse {
         /// Array of event objects, ordered chronologically
         pub events: ::std::vec::Vec<Event>,
         pub metadata: Metadata,
     }
 
+    impl ListEventsResponse {
+        pub fn builder() -> builder::ListEventsResponse {
+            Default::default()
+        }
+    }
+
     /// `ListResponseMessagesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ListResponseMessagesResponse {
         /// Array of messages for this response
         pub messages: ::std::vec::Vec<Message>,
     }
 
+    impl ListResponseMessagesResponse {
+        pub fn builder() -> builder::ListResponseMessagesResponse {
+            Default::default()
+        }
+    }
+
     /// `MarkdownTextContent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct MarkdownTextContent {
         /// Raw markdown text content. Used when Minerva's chat response `is_commonmark` is not set.
         pub text: ::std::string::String,
+    }
+
+    impl MarkdownTextContent {
+        pub fn builder() -> builder::MarkdownTextContent {
+            Default::default()
+        }
     }
 
     /// Content type discriminator
@@ -1015,6 +1168,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub enum MarkdownTextContentItemType {
         #[serde(rename = "MARKDOWN_TEXT")]
         MarkdownText,
@@ -1056,6 +1210,7 @@ pub mod types {
 
     /// `Message`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct Message {
         pub actor: ActorType,
         /// Unique citation references in the assistant message. Use `content_references` to determine where in the message text each citation is referenced.
@@ -1078,10 +1233,17 @@ pub mod types {
         pub response_id: ::std::string::String,
     }
 
+    impl Message {
+        pub fn builder() -> builder::Message {
+            Default::default()
+        }
+    }
+
     /// Feedback options available on an assistant message. When present, this message supports feedback and the callback IDs can be used to submit a rating.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub struct MessageFeedback {
         /// Positive feedback option. Use this callback_id to rate the response as helpful.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1089,6 +1251,12 @@ pub mod types {
         /// Negative feedback option. Use this callback_id to rate the response as unhelpful.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unhelpful: ::std::option::Option<FeedbackOption>,
+    }
+
+    impl MessageFeedback {
+        pub fn builder() -> builder::MessageFeedback {
+            Default::default()
+        }
     }
 
     /// Output item type discriminator
@@ -1105,6 +1273,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub enum MessageOutputItemType {
         #[serde(rename = "MESSAGE")]
         Message,
@@ -1148,15 +1317,23 @@ pub mod types {
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub struct Metadata {
         /// Opaque cursor for next page (null if no more results)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
 
+    impl Metadata {
+        pub fn builder() -> builder::Metadata {
+            Default::default()
+        }
+    }
+
     /// Output item wrapper with type discriminator
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum OutputItem {
         Message {
             message: Message,
@@ -1174,9 +1351,16 @@ pub mod types {
 
     /// `PlainTextContent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct PlainTextContent {
         /// Plain text content
         pub text: ::std::string::String,
+    }
+
+    impl PlainTextContent {
+        pub fn builder() -> builder::PlainTextContent {
+            Default::default()
+        }
     }
 
     /// Content type discriminator
@@ -1193,6 +1377,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub enum PlainTextContentItemType {
         #[serde(rename = "PLAIN_TEXT")]
         PlainText,
@@ -1234,6 +1419,7 @@ pub mod types {
 
     /// `ReasoningMessage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ReasoningMessage {
         pub content: Content,
         /// A base-62 identifier prefixed by a short resource type
@@ -1244,6 +1430,12 @@ pub mod types {
         pub reasoning_message_id: ::std::string::String,
         /// A base-62 identifier prefixed by a short resource type
         pub response_id: ::std::string::String,
+    }
+
+    impl ReasoningMessage {
+        pub fn builder() -> builder::ReasoningMessage {
+            Default::default()
+        }
     }
 
     /// Output item type discriminator
@@ -1260,6 +1452,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub enum ReasoningMessageOutputItemType {
         #[serde(rename = "REASONING_MESSAGE")]
         ReasoningMessage,
@@ -1301,6 +1494,7 @@ pub mod types {
 
     /// `Response`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct Response {
         /// Completion timestamp (ISO 8601), null if not completed
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1317,8 +1511,15 @@ pub mod types {
         pub status: ResponseStatus,
     }
 
+    impl Response {
+        pub fn builder() -> builder::Response {
+            Default::default()
+        }
+    }
+
     /// Data for RESPONSE_COMPLETED event - response successfully completed
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ResponseCompletedData {
         pub event_type: StreamEventType,
         /// Final response object with COMPLETED status and all outputs
@@ -1327,8 +1528,15 @@ pub mod types {
         pub sequence_number: i64,
     }
 
+    impl ResponseCompletedData {
+        pub fn builder() -> builder::ResponseCompletedData {
+            Default::default()
+        }
+    }
+
     /// Data for RESPONSE_CREATED event - response initially created
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ResponseCreatedData {
         pub event_type: StreamEventType,
         /// Newly created response object with CREATED status
@@ -1337,8 +1545,15 @@ pub mod types {
         pub sequence_number: i64,
     }
 
+    impl ResponseCreatedData {
+        pub fn builder() -> builder::ResponseCreatedData {
+            Default::default()
+        }
+    }
+
     /// Data for RESPONSE_FAILED event - response processing failed
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ResponseFailedData {
         pub event_type: StreamEventType,
         /// Response object with FAILED status and error details
@@ -1347,8 +1562,15 @@ pub mod types {
         pub sequence_number: i64,
     }
 
+    impl ResponseFailedData {
+        pub fn builder() -> builder::ResponseFailedData {
+            Default::default()
+        }
+    }
+
     /// Data for RESPONSE_IN_PROGRESS event - response processing update
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ResponseInProgressData {
         pub event_type: StreamEventType,
         /// Response object with IN_PROGRESS status
@@ -1357,8 +1579,15 @@ pub mod types {
         pub sequence_number: i64,
     }
 
+    impl ResponseInProgressData {
+        pub fn builder() -> builder::ResponseInProgressData {
+            Default::default()
+        }
+    }
+
     /// Data for RESPONSE_OUTPUT_DELTA event - new output item generated
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ResponseOutputDeltaData {
         pub event_type: StreamEventType,
         /// Output item delta (message or reasoning message)
@@ -1367,11 +1596,18 @@ pub mod types {
         pub sequence_number: i64,
     }
 
+    impl ResponseOutputDeltaData {
+        pub fn builder() -> builder::ResponseOutputDeltaData {
+            Default::default()
+        }
+    }
+
     /// Response processing status
     ///
     /// This enum is open: a value this client does not know decodes as
     /// [`ResponseStatus::Unknown`] instead of failing the call.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ResponseStatus {
         ///`CREATED`
         Created,
@@ -1475,6 +1711,7 @@ pub mod types {
     /// Event data payload (structure depends on event type)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum ResponseStreamData {
         ResponseCreatedData(ResponseCreatedData),
         ResponseInProgressData(ResponseInProgressData),
@@ -1522,9 +1759,16 @@ pub mod types {
 
     /// A server-sent event containing response update content
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct ResponseStreamEvent {
         pub data: ResponseStreamData,
         pub event: StreamEventType,
+    }
+
+    impl ResponseStreamEvent {
+        pub fn builder() -> builder::ResponseStreamEvent {
+            Default::default()
+        }
     }
 
     /// Response streaming event type
@@ -1532,6 +1776,7 @@ pub mod types {
     /// This enum is open: a value this client does not know decodes as
     /// [`StreamEventType::Unknown`] instead of failing the call.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum StreamEventType {
         ///`RESPONSE_CREATED`
         ResponseCreated,
@@ -1651,13 +1896,21 @@ pub mod types {
 
     /// Data for ERROR event - error that occurs mid-stream
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct StreamingErrorData {
         /// Error details
         pub error: Error,
     }
 
+    impl StreamingErrorData {
+        pub fn builder() -> builder::StreamingErrorData {
+            Default::default()
+        }
+    }
+
     /// `SubmitFeedbackRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct SubmitFeedbackRequest {
         /// Optional free-text feedback from the user. Use this to capture additional context about why the user rated the response this way.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1666,11 +1919,24 @@ pub mod types {
         pub callback_id: ::std::string::String,
     }
 
+    impl SubmitFeedbackRequest {
+        pub fn builder() -> builder::SubmitFeedbackRequest {
+            Default::default()
+        }
+    }
+
     /// `SubmitFeedbackResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct SubmitFeedbackResponse {
         /// Feedback submission status
         pub status: SubmitFeedbackResponseStatus,
+    }
+
+    impl SubmitFeedbackResponse {
+        pub fn builder() -> builder::SubmitFeedbackResponse {
+            Default::default()
+        }
     }
 
     /// Feedback submission status
@@ -1678,6 +1944,7 @@ pub mod types {
     /// This enum is open: a value this client does not know decodes as
     /// [`SubmitFeedbackResponseStatus::Unknown`] instead of failing the call.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum SubmitFeedbackResponseStatus {
         ///`SUBMITTED`
         Submitted,
@@ -1767,6 +2034,7 @@ pub mod types {
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
     )]
+    #[non_exhaustive]
     pub struct UpdateConversationRequest {
         /// New archive status (optional)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1776,11 +2044,3086 @@ pub mod types {
         pub title: ::std::option::Option<::std::string::String>,
     }
 
+    impl UpdateConversationRequest {
+        pub fn builder() -> builder::UpdateConversationRequest {
+            Default::default()
+        }
+    }
+
     /// `UserInput`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[non_exhaustive]
     pub struct UserInput {
         /// User message text
         pub text: ::std::string::String,
+    }
+
+    impl UserInput {
+        pub fn builder() -> builder::UserInput {
+            Default::default()
+        }
+    }
+
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct Attribute {
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for Attribute {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+
+        impl Attribute {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for key: {e}"));
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Attribute> for super::Attribute {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Attribute,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Attribute> for Attribute {
+            fn from(value: super::Attribute) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    value: Ok(value.value),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct Citation {
+            citation_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display:
+                ::std::result::Result<::std::option::Option<super::Display>, ::std::string::String>,
+            location: ::std::result::Result<
+                ::std::option::Option<super::CitationLocation>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for Citation {
+            fn default() -> Self {
+                Self {
+                    citation_id: Ok(Default::default()),
+                    display: Ok(Default::default()),
+                    location: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl Citation {
+            pub fn citation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.citation_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for citation_id: {e}"));
+                self
+            }
+            pub fn display<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Display>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for display: {e}"));
+                self
+            }
+            pub fn location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CitationLocation>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.location = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for location: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Citation> for super::Citation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Citation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    citation_id: value.citation_id?,
+                    display: value.display?,
+                    location: value.location?,
+                    url: value.url?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Citation> for Citation {
+            fn from(value: super::Citation) -> Self {
+                Self {
+                    citation_id: Ok(value.citation_id),
+                    display: Ok(value.display),
+                    location: Ok(value.location),
+                    url: Ok(value.url),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct CitationContentReference {
+            citation_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            offset: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for CitationContentReference {
+            fn default() -> Self {
+                Self {
+                    citation_id: Err("no value supplied for citation_id".to_string()),
+                    offset: Err("no value supplied for offset".to_string()),
+                }
+            }
+        }
+
+        impl CitationContentReference {
+            pub fn citation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.citation_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for citation_id: {e}"));
+                self
+            }
+            pub fn offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for offset: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<CitationContentReference> for super::CitationContentReference {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationContentReference,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    citation_id: value.citation_id?,
+                    offset: value.offset?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::CitationContentReference> for CitationContentReference {
+            fn from(value: super::CitationContentReference) -> Self {
+                Self {
+                    citation_id: Ok(value.citation_id),
+                    offset: Ok(value.offset),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct CitationLocation {
+            offset: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for CitationLocation {
+            fn default() -> Self {
+                Self {
+                    offset: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl CitationLocation {
+            pub fn offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for offset: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<CitationLocation> for super::CitationLocation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CitationLocation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    offset: value.offset?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::CitationLocation> for CitationLocation {
+            fn from(value: super::CitationLocation) -> Self {
+                Self {
+                    offset: Ok(value.offset),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct CommonmarkTextContent {
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for CommonmarkTextContent {
+            fn default() -> Self {
+                Self {
+                    text: Err("no value supplied for text".to_string()),
+                }
+            }
+        }
+
+        impl CommonmarkTextContent {
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for text: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<CommonmarkTextContent> for super::CommonmarkTextContent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommonmarkTextContent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { text: value.text? })
+            }
+        }
+
+        impl ::std::convert::From<super::CommonmarkTextContent> for CommonmarkTextContent {
+            fn from(value: super::CommonmarkTextContent) -> Self {
+                Self {
+                    text: Ok(value.text),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct Conversation {
+            archived: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            conversation_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for Conversation {
+            fn default() -> Self {
+                Self {
+                    archived: Ok(Default::default()),
+                    conversation_id: Err("no value supplied for conversation_id".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    title: Ok(Default::default()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+
+        impl Conversation {
+            pub fn archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.archived = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for archived: {e}"));
+                self
+            }
+            pub fn conversation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conversation_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for conversation_id: {e}")
+                });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Conversation> for super::Conversation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Conversation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    archived: value.archived?,
+                    conversation_id: value.conversation_id?,
+                    created_at: value.created_at?,
+                    title: value.title?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Conversation> for Conversation {
+            fn from(value: super::Conversation) -> Self {
+                Self {
+                    archived: Ok(value.archived),
+                    conversation_id: Ok(value.conversation_id),
+                    created_at: Ok(value.created_at),
+                    title: Ok(value.title),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct CreateConversationRequest {
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for CreateConversationRequest {
+            fn default() -> Self {
+                Self {
+                    title: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl CreateConversationRequest {
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<CreateConversationRequest> for super::CreateConversationRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateConversationRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    title: value.title?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::CreateConversationRequest> for CreateConversationRequest {
+            fn from(value: super::CreateConversationRequest) -> Self {
+                Self {
+                    title: Ok(value.title),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct CreateResponseRequest {
+            input: ::std::result::Result<super::UserInput, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for CreateResponseRequest {
+            fn default() -> Self {
+                Self {
+                    input: Err("no value supplied for input".to_string()),
+                }
+            }
+        }
+
+        impl CreateResponseRequest {
+            pub fn input<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UserInput>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for input: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<CreateResponseRequest> for super::CreateResponseRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateResponseRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    input: value.input?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::CreateResponseRequest> for CreateResponseRequest {
+            fn from(value: super::CreateResponseRequest) -> Self {
+                Self {
+                    input: Ok(value.input),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct CreateResponseStreamRequest {
+            input: ::std::result::Result<super::UserInput, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for CreateResponseStreamRequest {
+            fn default() -> Self {
+                Self {
+                    input: Err("no value supplied for input".to_string()),
+                }
+            }
+        }
+
+        impl CreateResponseStreamRequest {
+            pub fn input<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UserInput>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for input: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<CreateResponseStreamRequest> for super::CreateResponseStreamRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateResponseStreamRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    input: value.input?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::CreateResponseStreamRequest> for CreateResponseStreamRequest {
+            fn from(value: super::CreateResponseStreamRequest) -> Self {
+                Self {
+                    input: Ok(value.input),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct Display {
+            attributes:
+                ::std::result::Result<::std::vec::Vec<super::Attribute>, ::std::string::String>,
+            body:
+                ::std::result::Result<::std::option::Option<super::Content>, ::std::string::String>,
+            title:
+                ::std::result::Result<::std::option::Option<super::Content>, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for Display {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    body: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl Display {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Attribute>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                self
+            }
+            pub fn body<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Content>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for body: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Content>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Display> for super::Display {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Display,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    body: value.body?,
+                    title: value.title?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Display> for Display {
+            fn from(value: super::Display) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    body: Ok(value.body),
+                    title: Ok(value.title),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct Error {
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for Error {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+
+        impl Error {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for code: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Error> for super::Error {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Error,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    message: value.message?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Error> for Error {
+            fn from(value: super::Error) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    message: Ok(value.message),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ErrorResponse {
+            error: ::std::result::Result<super::ErrorResponseError, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ErrorResponse {
+            fn default() -> Self {
+                Self {
+                    error: Err("no value supplied for error".to_string()),
+                }
+            }
+        }
+
+        impl ErrorResponse {
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ErrorResponseError>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for error: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ErrorResponse> for super::ErrorResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error: value.error?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ErrorResponse> for ErrorResponse {
+            fn from(value: super::ErrorResponse) -> Self {
+                Self {
+                    error: Ok(value.error),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ErrorResponseError {
+            code: ::std::result::Result<super::ErrorResponseErrorCode, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ErrorResponseError {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+
+        impl ErrorResponseError {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ErrorResponseErrorCode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for code: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ErrorResponseError> for super::ErrorResponseError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorResponseError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    message: value.message?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ErrorResponseError> for ErrorResponseError {
+            fn from(value: super::ErrorResponseError) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    message: Ok(value.message),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct Event {
+            conversation_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            event_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            event_payload: ::std::result::Result<super::EventPayload, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for Event {
+            fn default() -> Self {
+                Self {
+                    conversation_id: Err("no value supplied for conversation_id".to_string()),
+                    event_id: Err("no value supplied for event_id".to_string()),
+                    event_payload: Err("no value supplied for event_payload".to_string()),
+                }
+            }
+        }
+
+        impl Event {
+            pub fn conversation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conversation_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for conversation_id: {e}")
+                });
+                self
+            }
+            pub fn event_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for event_id: {e}"));
+                self
+            }
+            pub fn event_payload<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EventPayload>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_payload = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for event_payload: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Event> for super::Event {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Event,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    conversation_id: value.conversation_id?,
+                    event_id: value.event_id?,
+                    event_payload: value.event_payload?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Event> for Event {
+            fn from(value: super::Event) -> Self {
+                Self {
+                    conversation_id: Ok(value.conversation_id),
+                    event_id: Ok(value.event_id),
+                    event_payload: Ok(value.event_payload),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct EventPayload {
+            message:
+                ::std::result::Result<::std::option::Option<super::Message>, ::std::string::String>,
+            type_: ::std::result::Result<super::EventType, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for EventPayload {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+
+        impl EventPayload {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Message>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<EventPayload> for super::EventPayload {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EventPayload,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    type_: value.type_?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::EventPayload> for EventPayload {
+            fn from(value: super::EventPayload) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct FeedbackOption {
+            callback_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for FeedbackOption {
+            fn default() -> Self {
+                Self {
+                    callback_id: Err("no value supplied for callback_id".to_string()),
+                }
+            }
+        }
+
+        impl FeedbackOption {
+            pub fn callback_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for callback_id: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<FeedbackOption> for super::FeedbackOption {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FeedbackOption,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    callback_id: value.callback_id?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::FeedbackOption> for FeedbackOption {
+            fn from(value: super::FeedbackOption) -> Self {
+                Self {
+                    callback_id: Ok(value.callback_id),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ListConversationMessagesResponse {
+            messages: ::std::result::Result<::std::vec::Vec<super::Message>, ::std::string::String>,
+            metadata: ::std::result::Result<
+                ::std::option::Option<super::Metadata>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for ListConversationMessagesResponse {
+            fn default() -> Self {
+                Self {
+                    messages: Err("no value supplied for messages".to_string()),
+                    metadata: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl ListConversationMessagesResponse {
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Message>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for messages: {e}"));
+                self
+            }
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Metadata>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ListConversationMessagesResponse>
+            for super::ListConversationMessagesResponse
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListConversationMessagesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    messages: value.messages?,
+                    metadata: value.metadata?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ListConversationMessagesResponse>
+            for ListConversationMessagesResponse
+        {
+            fn from(value: super::ListConversationMessagesResponse) -> Self {
+                Self {
+                    messages: Ok(value.messages),
+                    metadata: Ok(value.metadata),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ListConversationsResponse {
+            conversations:
+                ::std::result::Result<::std::vec::Vec<super::Conversation>, ::std::string::String>,
+            metadata: ::std::result::Result<
+                ::std::option::Option<super::Metadata>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for ListConversationsResponse {
+            fn default() -> Self {
+                Self {
+                    conversations: Err("no value supplied for conversations".to_string()),
+                    metadata: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl ListConversationsResponse {
+            pub fn conversations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Conversation>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conversations = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for conversations: {e}"));
+                self
+            }
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Metadata>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ListConversationsResponse> for super::ListConversationsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListConversationsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    conversations: value.conversations?,
+                    metadata: value.metadata?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ListConversationsResponse> for ListConversationsResponse {
+            fn from(value: super::ListConversationsResponse) -> Self {
+                Self {
+                    conversations: Ok(value.conversations),
+                    metadata: Ok(value.metadata),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ListEventsResponse {
+            events: ::std::result::Result<::std::vec::Vec<super::Event>, ::std::string::String>,
+            metadata: ::std::result::Result<super::Metadata, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ListEventsResponse {
+            fn default() -> Self {
+                Self {
+                    events: Err("no value supplied for events".to_string()),
+                    metadata: Err("no value supplied for metadata".to_string()),
+                }
+            }
+        }
+
+        impl ListEventsResponse {
+            pub fn events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Event>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for events: {e}"));
+                self
+            }
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Metadata>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ListEventsResponse> for super::ListEventsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListEventsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    events: value.events?,
+                    metadata: value.metadata?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ListEventsResponse> for ListEventsResponse {
+            fn from(value: super::ListEventsResponse) -> Self {
+                Self {
+                    events: Ok(value.events),
+                    metadata: Ok(value.metadata),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ListResponseMessagesResponse {
+            messages: ::std::result::Result<::std::vec::Vec<super::Message>, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ListResponseMessagesResponse {
+            fn default() -> Self {
+                Self {
+                    messages: Err("no value supplied for messages".to_string()),
+                }
+            }
+        }
+
+        impl ListResponseMessagesResponse {
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Message>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for messages: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ListResponseMessagesResponse> for super::ListResponseMessagesResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListResponseMessagesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    messages: value.messages?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ListResponseMessagesResponse> for ListResponseMessagesResponse {
+            fn from(value: super::ListResponseMessagesResponse) -> Self {
+                Self {
+                    messages: Ok(value.messages),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct MarkdownTextContent {
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for MarkdownTextContent {
+            fn default() -> Self {
+                Self {
+                    text: Err("no value supplied for text".to_string()),
+                }
+            }
+        }
+
+        impl MarkdownTextContent {
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for text: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<MarkdownTextContent> for super::MarkdownTextContent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MarkdownTextContent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { text: value.text? })
+            }
+        }
+
+        impl ::std::convert::From<super::MarkdownTextContent> for MarkdownTextContent {
+            fn from(value: super::MarkdownTextContent) -> Self {
+                Self {
+                    text: Ok(value.text),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct Message {
+            actor: ::std::result::Result<super::ActorType, ::std::string::String>,
+            citations: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Citation>>,
+                ::std::string::String,
+            >,
+            content: ::std::result::Result<super::Content, ::std::string::String>,
+            content_references: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CitationContentReference>>,
+                ::std::string::String,
+            >,
+            conversation_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            feedback: ::std::result::Result<
+                ::std::option::Option<super::MessageFeedback>,
+                ::std::string::String,
+            >,
+            message_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            response_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for Message {
+            fn default() -> Self {
+                Self {
+                    actor: Err("no value supplied for actor".to_string()),
+                    citations: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
+                    content_references: Ok(Default::default()),
+                    conversation_id: Err("no value supplied for conversation_id".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    feedback: Ok(Default::default()),
+                    message_id: Err("no value supplied for message_id".to_string()),
+                    response_id: Err("no value supplied for response_id".to_string()),
+                }
+            }
+        }
+
+        impl Message {
+            pub fn actor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ActorType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for actor: {e}"));
+                self
+            }
+            pub fn citations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Citation>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.citations = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for citations: {e}"));
+                self
+            }
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Content>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for content: {e}"));
+                self
+            }
+            pub fn content_references<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::std::vec::Vec<super::CitationContentReference>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_references = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for content_references: {e}")
+                });
+                self
+            }
+            pub fn conversation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conversation_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for conversation_id: {e}")
+                });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn feedback<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::MessageFeedback>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feedback = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for feedback: {e}"));
+                self
+            }
+            pub fn message_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message_id: {e}"));
+                self
+            }
+            pub fn response_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for response_id: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Message> for super::Message {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Message,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    actor: value.actor?,
+                    citations: value.citations?,
+                    content: value.content?,
+                    content_references: value.content_references?,
+                    conversation_id: value.conversation_id?,
+                    created_at: value.created_at?,
+                    feedback: value.feedback?,
+                    message_id: value.message_id?,
+                    response_id: value.response_id?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Message> for Message {
+            fn from(value: super::Message) -> Self {
+                Self {
+                    actor: Ok(value.actor),
+                    citations: Ok(value.citations),
+                    content: Ok(value.content),
+                    content_references: Ok(value.content_references),
+                    conversation_id: Ok(value.conversation_id),
+                    created_at: Ok(value.created_at),
+                    feedback: Ok(value.feedback),
+                    message_id: Ok(value.message_id),
+                    response_id: Ok(value.response_id),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct MessageFeedback {
+            helpful: ::std::result::Result<
+                ::std::option::Option<super::FeedbackOption>,
+                ::std::string::String,
+            >,
+            unhelpful: ::std::result::Result<
+                ::std::option::Option<super::FeedbackOption>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for MessageFeedback {
+            fn default() -> Self {
+                Self {
+                    helpful: Ok(Default::default()),
+                    unhelpful: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl MessageFeedback {
+            pub fn helpful<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::FeedbackOption>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.helpful = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for helpful: {e}"));
+                self
+            }
+            pub fn unhelpful<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::FeedbackOption>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unhelpful = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for unhelpful: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<MessageFeedback> for super::MessageFeedback {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageFeedback,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    helpful: value.helpful?,
+                    unhelpful: value.unhelpful?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::MessageFeedback> for MessageFeedback {
+            fn from(value: super::MessageFeedback) -> Self {
+                Self {
+                    helpful: Ok(value.helpful),
+                    unhelpful: Ok(value.unhelpful),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct Metadata {
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for Metadata {
+            fn default() -> Self {
+                Self {
+                    next_cursor: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl Metadata {
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Metadata> for super::Metadata {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Metadata,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next_cursor: value.next_cursor?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Metadata> for Metadata {
+            fn from(value: super::Metadata) -> Self {
+                Self {
+                    next_cursor: Ok(value.next_cursor),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct PlainTextContent {
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for PlainTextContent {
+            fn default() -> Self {
+                Self {
+                    text: Err("no value supplied for text".to_string()),
+                }
+            }
+        }
+
+        impl PlainTextContent {
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for text: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<PlainTextContent> for super::PlainTextContent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlainTextContent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { text: value.text? })
+            }
+        }
+
+        impl ::std::convert::From<super::PlainTextContent> for PlainTextContent {
+            fn from(value: super::PlainTextContent) -> Self {
+                Self {
+                    text: Ok(value.text),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ReasoningMessage {
+            content: ::std::result::Result<super::Content, ::std::string::String>,
+            conversation_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            reasoning_message_id:
+                ::std::result::Result<::std::string::String, ::std::string::String>,
+            response_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ReasoningMessage {
+            fn default() -> Self {
+                Self {
+                    content: Err("no value supplied for content".to_string()),
+                    conversation_id: Err("no value supplied for conversation_id".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    reasoning_message_id: Err(
+                        "no value supplied for reasoning_message_id".to_string()
+                    ),
+                    response_id: Err("no value supplied for response_id".to_string()),
+                }
+            }
+        }
+
+        impl ReasoningMessage {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Content>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for content: {e}"));
+                self
+            }
+            pub fn conversation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conversation_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for conversation_id: {e}")
+                });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn reasoning_message_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reasoning_message_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for reasoning_message_id: {e}")
+                });
+                self
+            }
+            pub fn response_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for response_id: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ReasoningMessage> for super::ReasoningMessage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReasoningMessage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    conversation_id: value.conversation_id?,
+                    created_at: value.created_at?,
+                    reasoning_message_id: value.reasoning_message_id?,
+                    response_id: value.response_id?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ReasoningMessage> for ReasoningMessage {
+            fn from(value: super::ReasoningMessage) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    conversation_id: Ok(value.conversation_id),
+                    created_at: Ok(value.created_at),
+                    reasoning_message_id: Ok(value.reasoning_message_id),
+                    response_id: Ok(value.response_id),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct Response {
+            completed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            conversation_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            outputs:
+                ::std::result::Result<::std::vec::Vec<super::OutputItem>, ::std::string::String>,
+            response_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            status: ::std::result::Result<super::ResponseStatus, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for Response {
+            fn default() -> Self {
+                Self {
+                    completed_at: Ok(Default::default()),
+                    conversation_id: Err("no value supplied for conversation_id".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    outputs: Ok(Default::default()),
+                    response_id: Err("no value supplied for response_id".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+
+        impl Response {
+            pub fn completed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.completed_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for completed_at: {e}"));
+                self
+            }
+            pub fn conversation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conversation_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for conversation_id: {e}")
+                });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn outputs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::OutputItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.outputs = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for outputs: {e}"));
+                self
+            }
+            pub fn response_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for response_id: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResponseStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Response> for super::Response {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Response,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    completed_at: value.completed_at?,
+                    conversation_id: value.conversation_id?,
+                    created_at: value.created_at?,
+                    outputs: value.outputs?,
+                    response_id: value.response_id?,
+                    status: value.status?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Response> for Response {
+            fn from(value: super::Response) -> Self {
+                Self {
+                    completed_at: Ok(value.completed_at),
+                    conversation_id: Ok(value.conversation_id),
+                    created_at: Ok(value.created_at),
+                    outputs: Ok(value.outputs),
+                    response_id: Ok(value.response_id),
+                    status: Ok(value.status),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ResponseCompletedData {
+            event_type: ::std::result::Result<super::StreamEventType, ::std::string::String>,
+            response: ::std::result::Result<super::Response, ::std::string::String>,
+            sequence_number: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ResponseCompletedData {
+            fn default() -> Self {
+                Self {
+                    event_type: Err("no value supplied for event_type".to_string()),
+                    response: Err("no value supplied for response".to_string()),
+                    sequence_number: Err("no value supplied for sequence_number".to_string()),
+                }
+            }
+        }
+
+        impl ResponseCompletedData {
+            pub fn event_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::StreamEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_type = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for event_type: {e}"));
+                self
+            }
+            pub fn response<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Response>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for response: {e}"));
+                self
+            }
+            pub fn sequence_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_number = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for sequence_number: {e}")
+                });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ResponseCompletedData> for super::ResponseCompletedData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResponseCompletedData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    event_type: value.event_type?,
+                    response: value.response?,
+                    sequence_number: value.sequence_number?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ResponseCompletedData> for ResponseCompletedData {
+            fn from(value: super::ResponseCompletedData) -> Self {
+                Self {
+                    event_type: Ok(value.event_type),
+                    response: Ok(value.response),
+                    sequence_number: Ok(value.sequence_number),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ResponseCreatedData {
+            event_type: ::std::result::Result<super::StreamEventType, ::std::string::String>,
+            response: ::std::result::Result<super::Response, ::std::string::String>,
+            sequence_number: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ResponseCreatedData {
+            fn default() -> Self {
+                Self {
+                    event_type: Err("no value supplied for event_type".to_string()),
+                    response: Err("no value supplied for response".to_string()),
+                    sequence_number: Err("no value supplied for sequence_number".to_string()),
+                }
+            }
+        }
+
+        impl ResponseCreatedData {
+            pub fn event_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::StreamEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_type = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for event_type: {e}"));
+                self
+            }
+            pub fn response<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Response>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for response: {e}"));
+                self
+            }
+            pub fn sequence_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_number = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for sequence_number: {e}")
+                });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ResponseCreatedData> for super::ResponseCreatedData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResponseCreatedData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    event_type: value.event_type?,
+                    response: value.response?,
+                    sequence_number: value.sequence_number?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ResponseCreatedData> for ResponseCreatedData {
+            fn from(value: super::ResponseCreatedData) -> Self {
+                Self {
+                    event_type: Ok(value.event_type),
+                    response: Ok(value.response),
+                    sequence_number: Ok(value.sequence_number),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ResponseFailedData {
+            event_type: ::std::result::Result<super::StreamEventType, ::std::string::String>,
+            response: ::std::result::Result<super::Response, ::std::string::String>,
+            sequence_number: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ResponseFailedData {
+            fn default() -> Self {
+                Self {
+                    event_type: Err("no value supplied for event_type".to_string()),
+                    response: Err("no value supplied for response".to_string()),
+                    sequence_number: Err("no value supplied for sequence_number".to_string()),
+                }
+            }
+        }
+
+        impl ResponseFailedData {
+            pub fn event_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::StreamEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_type = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for event_type: {e}"));
+                self
+            }
+            pub fn response<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Response>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for response: {e}"));
+                self
+            }
+            pub fn sequence_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_number = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for sequence_number: {e}")
+                });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ResponseFailedData> for super::ResponseFailedData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResponseFailedData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    event_type: value.event_type?,
+                    response: value.response?,
+                    sequence_number: value.sequence_number?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ResponseFailedData> for ResponseFailedData {
+            fn from(value: super::ResponseFailedData) -> Self {
+                Self {
+                    event_type: Ok(value.event_type),
+                    response: Ok(value.response),
+                    sequence_number: Ok(value.sequence_number),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ResponseInProgressData {
+            event_type: ::std::result::Result<super::StreamEventType, ::std::string::String>,
+            response: ::std::result::Result<super::Response, ::std::string::String>,
+            sequence_number: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ResponseInProgressData {
+            fn default() -> Self {
+                Self {
+                    event_type: Err("no value supplied for event_type".to_string()),
+                    response: Err("no value supplied for response".to_string()),
+                    sequence_number: Err("no value supplied for sequence_number".to_string()),
+                }
+            }
+        }
+
+        impl ResponseInProgressData {
+            pub fn event_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::StreamEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_type = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for event_type: {e}"));
+                self
+            }
+            pub fn response<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Response>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for response: {e}"));
+                self
+            }
+            pub fn sequence_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_number = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for sequence_number: {e}")
+                });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ResponseInProgressData> for super::ResponseInProgressData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResponseInProgressData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    event_type: value.event_type?,
+                    response: value.response?,
+                    sequence_number: value.sequence_number?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ResponseInProgressData> for ResponseInProgressData {
+            fn from(value: super::ResponseInProgressData) -> Self {
+                Self {
+                    event_type: Ok(value.event_type),
+                    response: Ok(value.response),
+                    sequence_number: Ok(value.sequence_number),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ResponseOutputDeltaData {
+            event_type: ::std::result::Result<super::StreamEventType, ::std::string::String>,
+            output: ::std::result::Result<super::OutputItem, ::std::string::String>,
+            sequence_number: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ResponseOutputDeltaData {
+            fn default() -> Self {
+                Self {
+                    event_type: Err("no value supplied for event_type".to_string()),
+                    output: Err("no value supplied for output".to_string()),
+                    sequence_number: Err("no value supplied for sequence_number".to_string()),
+                }
+            }
+        }
+
+        impl ResponseOutputDeltaData {
+            pub fn event_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::StreamEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_type = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for event_type: {e}"));
+                self
+            }
+            pub fn output<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::OutputItem>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for output: {e}"));
+                self
+            }
+            pub fn sequence_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_number = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for sequence_number: {e}")
+                });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ResponseOutputDeltaData> for super::ResponseOutputDeltaData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResponseOutputDeltaData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    event_type: value.event_type?,
+                    output: value.output?,
+                    sequence_number: value.sequence_number?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ResponseOutputDeltaData> for ResponseOutputDeltaData {
+            fn from(value: super::ResponseOutputDeltaData) -> Self {
+                Self {
+                    event_type: Ok(value.event_type),
+                    output: Ok(value.output),
+                    sequence_number: Ok(value.sequence_number),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ResponseStreamEvent {
+            data: ::std::result::Result<super::ResponseStreamData, ::std::string::String>,
+            event: ::std::result::Result<super::StreamEventType, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ResponseStreamEvent {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    event: Err("no value supplied for event".to_string()),
+                }
+            }
+        }
+
+        impl ResponseStreamEvent {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ResponseStreamData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                self
+            }
+            pub fn event<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::StreamEventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for event: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ResponseStreamEvent> for super::ResponseStreamEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResponseStreamEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    event: value.event?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ResponseStreamEvent> for ResponseStreamEvent {
+            fn from(value: super::ResponseStreamEvent) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    event: Ok(value.event),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct StreamingErrorData {
+            error: ::std::result::Result<super::Error, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for StreamingErrorData {
+            fn default() -> Self {
+                Self {
+                    error: Err("no value supplied for error".to_string()),
+                }
+            }
+        }
+
+        impl StreamingErrorData {
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Error>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for error: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<StreamingErrorData> for super::StreamingErrorData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StreamingErrorData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error: value.error?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::StreamingErrorData> for StreamingErrorData {
+            fn from(value: super::StreamingErrorData) -> Self {
+                Self {
+                    error: Ok(value.error),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct SubmitFeedbackRequest {
+            additional_feedback: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            callback_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for SubmitFeedbackRequest {
+            fn default() -> Self {
+                Self {
+                    additional_feedback: Ok(Default::default()),
+                    callback_id: Err("no value supplied for callback_id".to_string()),
+                }
+            }
+        }
+
+        impl SubmitFeedbackRequest {
+            pub fn additional_feedback<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.additional_feedback = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for additional_feedback: {e}")
+                });
+                self
+            }
+            pub fn callback_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for callback_id: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<SubmitFeedbackRequest> for super::SubmitFeedbackRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubmitFeedbackRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    additional_feedback: value.additional_feedback?,
+                    callback_id: value.callback_id?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::SubmitFeedbackRequest> for SubmitFeedbackRequest {
+            fn from(value: super::SubmitFeedbackRequest) -> Self {
+                Self {
+                    additional_feedback: Ok(value.additional_feedback),
+                    callback_id: Ok(value.callback_id),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct SubmitFeedbackResponse {
+            status:
+                ::std::result::Result<super::SubmitFeedbackResponseStatus, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for SubmitFeedbackResponse {
+            fn default() -> Self {
+                Self {
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+
+        impl SubmitFeedbackResponse {
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SubmitFeedbackResponseStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<SubmitFeedbackResponse> for super::SubmitFeedbackResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubmitFeedbackResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    status: value.status?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::SubmitFeedbackResponse> for SubmitFeedbackResponse {
+            fn from(value: super::SubmitFeedbackResponse) -> Self {
+                Self {
+                    status: Ok(value.status),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct UpdateConversationRequest {
+            archived: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for UpdateConversationRequest {
+            fn default() -> Self {
+                Self {
+                    archived: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl UpdateConversationRequest {
+            pub fn archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.archived = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for archived: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<UpdateConversationRequest> for super::UpdateConversationRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateConversationRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    archived: value.archived?,
+                    title: value.title?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::UpdateConversationRequest> for UpdateConversationRequest {
+            fn from(value: super::UpdateConversationRequest) -> Self {
+                Self {
+                    archived: Ok(value.archived),
+                    title: Ok(value.title),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct UserInput {
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for UserInput {
+            fn default() -> Self {
+                Self {
+                    text: Err("no value supplied for text".to_string()),
+                }
+            }
+        }
+
+        impl UserInput {
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for text: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<UserInput> for super::UserInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { text: value.text? })
+            }
+        }
+
+        impl ::std::convert::From<super::UserInput> for UserInput {
+            fn from(value: super::UserInput) -> Self {
+                Self {
+                    text: Ok(value.text),
+                }
+            }
+        }
+
+        impl Attribute {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::Attribute, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl Citation {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::Citation, super::error::ConversionError> {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl CitationContentReference {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::CitationContentReference, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl CitationLocation {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::CitationLocation, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl CommonmarkTextContent {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::CommonmarkTextContent, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl Conversation {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::Conversation, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl CreateConversationRequest {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<
+                super::CreateConversationRequest,
+                super::error::ConversionError,
+            > {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl CreateResponseRequest {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::CreateResponseRequest, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl CreateResponseStreamRequest {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<
+                super::CreateResponseStreamRequest,
+                super::error::ConversionError,
+            > {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl Display {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::Display, super::error::ConversionError> {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl Error {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::Error, super::error::ConversionError> {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ErrorResponse {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::ErrorResponse, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ErrorResponseError {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::ErrorResponseError, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl Event {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::Event, super::error::ConversionError> {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl EventPayload {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::EventPayload, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl FeedbackOption {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::FeedbackOption, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ListConversationMessagesResponse {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<
+                super::ListConversationMessagesResponse,
+                super::error::ConversionError,
+            > {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ListConversationsResponse {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<
+                super::ListConversationsResponse,
+                super::error::ConversionError,
+            > {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ListEventsResponse {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::ListEventsResponse, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ListResponseMessagesResponse {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<
+                super::ListResponseMessagesResponse,
+                super::error::ConversionError,
+            > {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl MarkdownTextContent {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::MarkdownTextContent, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl Message {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::Message, super::error::ConversionError> {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl MessageFeedback {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::MessageFeedback, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl Metadata {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::Metadata, super::error::ConversionError> {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl PlainTextContent {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::PlainTextContent, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ReasoningMessage {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::ReasoningMessage, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl Response {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::Response, super::error::ConversionError> {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ResponseCompletedData {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::ResponseCompletedData, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ResponseCreatedData {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::ResponseCreatedData, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ResponseFailedData {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::ResponseFailedData, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ResponseInProgressData {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::ResponseInProgressData, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ResponseOutputDeltaData {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::ResponseOutputDeltaData, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl ResponseStreamEvent {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::ResponseStreamEvent, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl StreamingErrorData {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::StreamingErrorData, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl SubmitFeedbackRequest {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::SubmitFeedbackRequest, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl SubmitFeedbackResponse {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::SubmitFeedbackResponse, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl UpdateConversationRequest {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<
+                super::UpdateConversationRequest,
+                super::error::ConversionError,
+            > {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
+
+        impl UserInput {
+            /// Builds the value.
+            ///
+            /// # Errors
+            ///
+            /// When a required field was not set, or a value given to a
+            /// setter did not convert.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<super::UserInput, super::error::ConversionError>
+            {
+                ::std::convert::TryFrom::try_from(self)
+            }
+        }
     }
 
     /// Error types.
@@ -1810,6 +5153,72 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+
+    impl CreateConversationRequest {
+        /// A `CreateConversationRequest` from its required fields; the optional ones start unset.
+        ///
+        /// Set those on the value, or build it with \[`CreateConversationRequest::builder`]. A field the spec makes required becomes a parameter here.
+        pub fn new() -> Self {
+            Self {
+                title: ::std::default::Default::default(),
+            }
+        }
+    }
+
+    impl CreateResponseRequest {
+        /// A `CreateResponseRequest` from its required fields; the optional ones start unset.
+        ///
+        /// Set those on the value, or build it with \[`CreateResponseRequest::builder`]. A field the spec makes required becomes a parameter here.
+        pub fn new(input: impl ::std::convert::Into<UserInput>) -> Self {
+            Self {
+                input: input.into(),
+            }
+        }
+    }
+
+    impl CreateResponseStreamRequest {
+        /// A `CreateResponseStreamRequest` from its required fields; the optional ones start unset.
+        ///
+        /// Set those on the value, or build it with \[`CreateResponseStreamRequest::builder`]. A field the spec makes required becomes a parameter here.
+        pub fn new(input: impl ::std::convert::Into<UserInput>) -> Self {
+            Self {
+                input: input.into(),
+            }
+        }
+    }
+
+    impl SubmitFeedbackRequest {
+        /// A `SubmitFeedbackRequest` from its required fields; the optional ones start unset.
+        ///
+        /// Set those on the value, or build it with \[`SubmitFeedbackRequest::builder`]. A field the spec makes required becomes a parameter here.
+        pub fn new(callback_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                additional_feedback: ::std::default::Default::default(),
+                callback_id: callback_id.into(),
+            }
+        }
+    }
+
+    impl UpdateConversationRequest {
+        /// A `UpdateConversationRequest` from its required fields; the optional ones start unset.
+        ///
+        /// Set those on the value, or build it with \[`UpdateConversationRequest::builder`]. A field the spec makes required becomes a parameter here.
+        pub fn new() -> Self {
+            Self {
+                archived: ::std::default::Default::default(),
+                title: ::std::default::Default::default(),
+            }
+        }
+    }
+
+    impl UserInput {
+        /// A `UserInput` from its required fields; the optional ones start unset.
+        ///
+        /// Set those on the value, or build it with \[`UserInput::builder`]. A field the spec makes required becomes a parameter here.
+        pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self { text: text.into() }
         }
     }
 }

@@ -114,9 +114,11 @@ impl Caller {
         };
         Caller {
             client,
-            body: SubmitFeedbackRequest {
-                callback_id: "eyJhY3Rpb24iOiJoZWxwZnVsIi4uLn0".into(),
-                additional_feedback: Some("The response answered my question clearly.".into()),
+            body: {
+                let mut body = SubmitFeedbackRequest::new("eyJhY3Rpb24iOiJoZWxwZnVsIi4uLn0");
+                body.additional_feedback =
+                    Some("The response answered my question clearly.".into());
+                body
             },
         }
     }

@@ -19,6 +19,9 @@ pub enum TextFormat {
     Commonmark,
     /// Markdown that is not guaranteed to be CommonMark.
     Markdown,
+    /// A content kind this crate does not know (the spec added it later);
+    /// its text reads as empty.
+    Other,
 }
 
 /// The text of message content, whatever its format.
@@ -37,6 +40,8 @@ impl ContentExt for Content {
                 commonmark_text, ..
             } => &commonmark_text.text,
             Content::MarkdownText { markdown_text, .. } => &markdown_text.text,
+            // A content kind added to the spec after this crate was written.
+            _ => "",
         }
     }
 
@@ -45,6 +50,7 @@ impl ContentExt for Content {
             Content::PlainText { .. } => TextFormat::Plain,
             Content::CommonmarkText { .. } => TextFormat::Commonmark,
             Content::MarkdownText { .. } => TextFormat::Markdown,
+            _ => TextFormat::Other,
         }
     }
 }
@@ -108,7 +114,8 @@ impl ResponseExt for Response {
             .iter()
             .filter_map(|output| match output {
                 OutputItem::Message { message, .. } => Some(message),
-                OutputItem::ReasoningMessage { .. } => None,
+                // Reasoning, and output kinds the spec adds later.
+                _ => None,
             })
             .collect()
     }
@@ -210,15 +217,11 @@ mod tests {
         assert!(!response.is_finished());
         assert_eq!(response.text(), "");
         assert!(response.citations().is_empty());
-        let failed = Response {
-            status: ResponseStatus::Failed,
-            ..response.clone()
-        };
+        let mut failed = response.clone();
+        failed.status = ResponseStatus::Failed;
         assert!(failed.is_finished());
-        let unknown = Response {
-            status: ResponseStatus::Unknown("PAUSED".into()),
-            ..response
-        };
+        let mut unknown = response;
+        unknown.status = ResponseStatus::Unknown("PAUSED".into());
         assert!(!unknown.is_finished());
     }
 }

@@ -122,7 +122,7 @@ impl Client {
     /// # async fn run(client: moveworks_ext::Client) -> Result<(), moveworks_ext::Error> {
     /// use moveworks_api::types::SubmitFeedbackRequest;
     ///
-    /// let body = SubmitFeedbackRequest { callback_id: "cb".into(), additional_feedback: None };
+    /// let body = SubmitFeedbackRequest::new("cb");
     /// let answer = client.call(|api| api.submit_feedback("conv_1", "resp_1", "msg_1", &body)).await?;
     /// # let _ = answer;
     /// # Ok(())

@@ -52,10 +52,10 @@ impl ConversationUpdate {
         if let Some(title) = &self.title {
             check_title(title)?;
         }
-        Ok(UpdateConversationRequest {
-            title: self.title,
-            archived: self.archived,
-        })
+        let mut request = UpdateConversationRequest::new();
+        request.title = self.title;
+        request.archived = self.archived;
+        Ok(request)
     }
 }
 
@@ -79,9 +79,8 @@ impl Client {
         if let Some(title) = title {
             check_title(title)?;
         }
-        let body = CreateConversationRequest {
-            title: title.map(str::to_owned),
-        };
+        let mut body = CreateConversationRequest::new();
+        body.title = title.map(str::to_owned);
         self.call(|api| api.create_conversation(&body)).await
     }
 

@@ -113,10 +113,9 @@ impl Feedback {
                 ));
             }
         }
-        Ok(SubmitFeedbackRequest {
-            callback_id: self.callback_id,
-            additional_feedback: self.comment,
-        })
+        let mut request = SubmitFeedbackRequest::new(self.callback_id);
+        request.additional_feedback = self.comment;
+        Ok(request)
     }
 }
 

@@ -56,7 +56,7 @@
 //! }
 //!
 //! // Any operation of the generated client, with the same auth, retries and errors:
-//! let body = moveworks_api::types::SubmitFeedbackRequest { callback_id: "cb".into(), additional_feedback: None };
+//! let body = moveworks_api::types::SubmitFeedbackRequest::new("cb");
 //! client.call(|api| api.submit_feedback("conv_1", "resp_1", "msg_1", &body)).await?;
 //! # Ok(())
 //! # }

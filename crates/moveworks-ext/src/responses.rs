@@ -38,11 +38,7 @@ impl Client {
     ) -> Result<Response, Error> {
         check_id("conversation_id", conversation_id)?;
         check_text(text)?;
-        let body = CreateResponseRequest {
-            input: UserInput {
-                text: text.to_owned(),
-            },
-        };
+        let body = CreateResponseRequest::new(UserInput::new(text));
         self.call(|api| api.create_response(conversation_id, &body))
             .await
     }

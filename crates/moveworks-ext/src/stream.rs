@@ -294,11 +294,7 @@ impl Client {
     ) -> Result<ResponseStream, Error> {
         check_id("conversation_id", conversation_id)?;
         check_text(text)?;
-        let body = CreateResponseStreamRequest {
-            input: UserInput {
-                text: text.to_owned(),
-            },
-        };
+        let body = CreateResponseStreamRequest::new(UserInput::new(text));
         let answer = self
             .call_with_metadata(|api| api.create_response_stream(conversation_id, &body))
             .await?;
@@ -526,11 +522,11 @@ impl ResponseStream {
                 }
                 OutputItem::ReasoningMessage {
                     reasoning_message, ..
-                } => {
-                    if self.response_id.is_none() {
-                        self.response_id = Some(reasoning_message.response_id.clone());
-                    }
+                } if self.response_id.is_none() => {
+                    self.response_id = Some(reasoning_message.response_id.clone());
                 }
+                // Output kinds the spec adds later carry nothing known.
+                _ => {}
             },
             StreamEvent::Completed(data) => {
                 self.response_id = Some(data.response.response_id.clone());

@@ -257,10 +257,7 @@ async fn per_call_options_override_retries_and_add_headers() {
 async fn any_generated_operation_goes_through_call() {
     let server = ScriptedServer::start(vec![Step::json(200, SUBMITTED)]).await;
     let client = server.client().build().unwrap();
-    let body = moveworks_api::types::SubmitFeedbackRequest {
-        callback_id: "raw".into(),
-        additional_feedback: None,
-    };
+    let body = moveworks_api::types::SubmitFeedbackRequest::new("raw");
 
     let answer = client
         .call(|api| api.submit_feedback("c", "r", "m", &body))

@@ -87,10 +87,7 @@ async fn bad_ids_and_long_comments_never_reach_the_server() {
     }
 
     // The generic path is guarded too, by the generated client's path check.
-    let body = moveworks_api::types::SubmitFeedbackRequest {
-        callback_id: "cb".into(),
-        additional_feedback: None,
-    };
+    let body = moveworks_api::types::SubmitFeedbackRequest::new("cb");
     let error = client
         .call(|api| api.submit_feedback("..", "resp_1", "msg_1", &body))
         .await

@@ -26,10 +26,7 @@ struct Tally {
 }
 
 async fn batch(client: &Client, gate: &Arc<Semaphore>, calls: usize) -> Tally {
-    let body = moveworks_api::types::SubmitFeedbackRequest {
-        callback_id: "cb".into(),
-        additional_feedback: None,
-    };
+    let body = moveworks_api::types::SubmitFeedbackRequest::new("cb");
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..calls {
         let permit = gate.clone().acquire_owned().await.expect("semaphore open");

@@ -133,11 +133,9 @@ async fn messages_events_and_feedback() {
 #[tokio::test]
 async fn the_stream_operation_is_reachable_with_its_accept_header() {
     let (_api, client) = mock_api().await;
-    let body = moveworks_api::types::CreateResponseStreamRequest {
-        input: moveworks_api::types::UserInput {
-            text: "How do I reset my password?".into(),
-        },
-    };
+    let body = moveworks_api::types::CreateResponseStreamRequest::new(
+        moveworks_api::types::UserInput::new("How do I reset my password?"),
+    );
     let answer = client
         .call_with_metadata(|api| api.create_response_stream(CONVERSATION_ID, &body))
         .await

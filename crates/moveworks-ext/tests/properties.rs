@@ -83,7 +83,7 @@ proptest! {
         let before = server.count();
         runtime.block_on(async {
             let result = if through_call {
-                let body = moveworks_api::types::SubmitFeedbackRequest { callback_id: "cb".into(), additional_feedback: None };
+                let body = moveworks_api::types::SubmitFeedbackRequest::new("cb");
                 client.call(|api| api.submit_feedback(&id, "resp_1", "msg_1", &body)).await.map(|_| ())
             } else {
                 client

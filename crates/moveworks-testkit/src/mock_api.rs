@@ -15,7 +15,6 @@
 //! - the stream operation serves a real Server-Sent Events body.
 
 use httpmock::MockServer;
-use moveworks_api::types;
 use moveworks_api_httpmock::MockServerExt;
 use serde_json::{Value, json};
 
@@ -262,9 +261,7 @@ impl MockApi {
         });
         server.submit_feedback(|when, then| {
             let _ = auth(when.into_inner());
-            then.ok(&types::SubmitFeedbackResponse {
-                status: types::SubmitFeedbackResponseStatus::Submitted,
-            });
+            then.ok(&typed(json!({"status": "SUBMITTED"})));
         });
     }
 }

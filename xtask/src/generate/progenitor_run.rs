@@ -33,6 +33,10 @@ pub struct ProgenitorOutput {
     /// Component schemas typify could not convert, generated as
     /// `serde_json::Value`.
     pub untyped: Vec<UntypedSchema>,
+    /// The same document generated in progenitor's builder style, whose
+    /// `types` module carries typify's struct builders (see the
+    /// `type_builders` rewrite), or why that generation failed.
+    pub builder_style: Result<TokenStream, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,9 +57,15 @@ pub struct SkippedOperation {
 
 /// The generator settings every crate is generated with.
 fn settings() -> GenerationSettings {
+    settings_with(InterfaceStyle::Positional)
+}
+
+/// typify generates struct builders only when progenitor's interface is the
+/// builder style, so the types are generated a second time in that style.
+fn settings_with(interface: InterfaceStyle) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
-        .with_interface(InterfaceStyle::Positional)
+        .with_interface(interface)
         .with_tag(TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
         .with_inner_type(quote!(crate::middleware::Hooks))
@@ -84,6 +94,7 @@ pub fn generate(document: &Value, client_crate_path: &str) -> Result<ProgenitorO
                 httpmock,
                 skipped,
                 untyped,
+                builder_style: attempt_builder_style(&document),
             });
         }
         Err(whole_failure) => {
@@ -102,6 +113,7 @@ pub fn generate(document: &Value, client_crate_path: &str) -> Result<ProgenitorO
         httpmock,
         skipped,
         untyped,
+        builder_style: attempt_builder_style(&document),
     })
 }
 
@@ -397,6 +409,19 @@ fn attempt_client(document: &Value) -> Result<TokenStream, String> {
             .map_err(|e| e.to_string())
     });
     trace("client", document, started, &result);
+    result
+}
+
+/// The client in progenitor's builder style, for its `types` module.
+fn attempt_builder_style(document: &Value) -> Result<TokenStream, String> {
+    let started = std::time::Instant::now();
+    let spec: OpenAPI = parse(document)?;
+    let result = quietly(|| {
+        Generator::new(&settings_with(InterfaceStyle::Builder))
+            .generate_tokens(&spec)
+            .map_err(|e| e.to_string())
+    });
+    trace("builder-style client", document, started, &result);
     result
 }
 

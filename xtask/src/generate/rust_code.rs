@@ -9,8 +9,9 @@ use syn::visit::Visit;
 
 use super::progenitor_run::{self, SkippedOperation, UntypedSchema};
 use super::rewrite::{
-    api_version_header, doc_comments, fallible_constructor, httpmock_paths, open_enums,
-    path_encoding, reserved_idents, schemars_impls,
+    api_version_header, doc_comments, fallible_constructor, httpmock_paths, non_exhaustive,
+    open_enums, path_encoding, request_constructors, reserved_idents, schemars_impls,
+    type_builders,
 };
 use super::{crate_docs, format};
 use crate::normalize::OPEN_ENUM_EXTENSION;
@@ -31,6 +32,8 @@ pub struct RustCode {
     pub untyped: Vec<UntypedSchema>,
     /// Enums the normalization marked open that could not be opened.
     pub closed_enums: Vec<String>,
+    /// Why the types have no builders, when the builder-style run failed.
+    pub builders_missing: Option<String>,
     pub operation_count: usize,
     pub type_count: usize,
 }
@@ -61,6 +64,15 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
 
     let mut client: syn::File =
         syn::parse2(output.client).map_err(|e| format!("progenitor output does not parse: {e}"))?;
+    let builders = output
+        .builder_style
+        .and_then(|tokens| syn::parse2(tokens).map_err(|e| e.to_string()))
+        .and_then(|builder_style| {
+            type_builders::adopt(&mut client, builder_style)
+                .then_some(())
+                .ok_or_else(|| "its output has no `types::builder` module".to_owned())
+        });
+    request_constructors::add(&mut client, builders.is_ok());
     schemars_impls::to_schemars_1(&mut client);
     reserved_idents::make_raw(&mut client);
     api_version_header::remove(&mut client);
@@ -70,6 +82,8 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
     // own, whose intra-doc links must survive.
     doc_comments::sanitize(&mut client);
     let closed_enums = open_enums::open(&mut client, &open_enum_names(normalized));
+    // After the open-enum rewrite, which replaces the enums it opens.
+    non_exhaustive::mark(&mut client);
 
     let operations = operation_table(normalized, &output.skipped);
     check_operation_names(&client, &operations)?;
@@ -104,6 +118,7 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
         skipped: output.skipped,
         untyped: output.untyped,
         closed_enums,
+        builders_missing: builders.err(),
         operation_count: operations.len(),
         type_count,
     })

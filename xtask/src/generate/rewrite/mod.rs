@@ -5,7 +5,20 @@ pub mod api_version_header;
 pub mod doc_comments;
 pub mod fallible_constructor;
 pub mod httpmock_paths;
+pub mod non_exhaustive;
 pub mod open_enums;
 pub mod path_encoding;
+pub mod request_constructors;
 pub mod reserved_idents;
 pub mod schemars_impls;
+pub mod type_builders;
+
+/// The items of the generated `types` module, where the schemas' types are.
+fn types_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => {
+            module.content.as_mut().map(|c| &mut c.1)
+        }
+        _ => None,
+    })
+}

@@ -1,0 +1,119 @@
+//! Builders for every generated struct, as the AWS SDK for Rust has them.
+//!
+//! The generated structs are `#[non_exhaustive]` (see [`super::non_exhaustive`])
+//! so that a field the spec adds is not a breaking change; code outside the
+//! crate then needs another way to build them. typify generates builders
+//! (`Type::builder()`, a setter per field, `TryFrom<builder::Type>`) only
+//! when progenitor runs in its builder interface style, so the `types`
+//! module of a builder-style run replaces the positional run's, which is
+//! the same module without builders. Each builder also gets a `build()`
+//! method, because `try_into()` with a target type is awkward to call.
+
+use syn::{Item, ItemMod};
+
+/// Replaces `client`'s `types` module by the one of `builder_style` and adds
+/// `build()` to each builder. Returns whether it did (both files must have a
+/// `types` module with a `builder` module inside).
+pub fn adopt(client: &mut syn::File, builder_style: syn::File) -> bool {
+    let Some(mut types) = builder_style.items.into_iter().find_map(|item| match item {
+        Item::Mod(module) if module.ident == "types" => Some(module),
+        _ => None,
+    }) else {
+        return false;
+    };
+    let Some(builder) = submodule(&mut types, "builder") else {
+        return false;
+    };
+    add_build_methods(builder);
+    let Some(slot) = client.items.iter_mut().find_map(|item| match item {
+        Item::Mod(module) if module.ident == "types" => Some(module),
+        _ => None,
+    }) else {
+        return false;
+    };
+    *slot = types;
+    true
+}
+
+fn submodule<'a>(module: &'a mut ItemMod, name: &str) -> Option<&'a mut ItemMod> {
+    module
+        .content
+        .as_mut()?
+        .1
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(inner) if inner.ident == name => Some(inner),
+            _ => None,
+        })
+}
+
+fn add_build_methods(builder: &mut ItemMod) {
+    let Some((_, items)) = builder.content.as_mut() else {
+        return;
+    };
+    let names: Vec<syn::Ident> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.clone()),
+            _ => None,
+        })
+        .collect();
+    for name in names {
+        items.push(syn::parse_quote! {
+            impl #name {
+                /// Builds the value.
+                ///
+                /// # Errors
+                ///
+                /// When a required field was not set, or a value given to a
+                /// setter did not convert.
+                pub fn build(self) -> ::std::result::Result<super::#name, super::error::ConversionError> {
+                    ::std::convert::TryFrom::try_from(self)
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    fn file(tokens: proc_macro2::TokenStream) -> syn::File {
+        syn::parse2(tokens).expect("test input parses")
+    }
+
+    #[test]
+    fn the_builder_style_types_module_replaces_the_positional_one() {
+        let mut client = file(quote::quote! {
+            pub mod types { pub struct A { pub x: i64 } }
+            pub struct Client;
+        });
+        let builder_style = file(quote::quote! {
+            pub mod types {
+                pub struct A { pub x: i64 }
+                pub mod builder { pub struct A { x: Result<i64, String> } }
+            }
+            pub struct Client;
+            pub mod builder { pub struct ClientOnly; }
+        });
+        assert!(adopt(&mut client, builder_style));
+        let text = client.to_token_stream().to_string();
+        assert!(text.contains("pub mod builder"), "{text}");
+        assert!(text.contains("pub fn build (self)"), "{text}");
+        assert!(text.contains("super :: A"), "{text}");
+        // Only the types module is taken: the client stays positional.
+        assert!(!text.contains("ClientOnly"), "{text}");
+        assert_eq!(client.items.len(), 2);
+    }
+
+    #[test]
+    fn nothing_changes_without_a_types_builder_module() {
+        let original = quote::quote! { pub mod types { pub struct A; } };
+        let mut client = file(original.clone());
+        let builder_style = file(quote::quote! { pub mod types { pub struct A; } });
+        assert!(!adopt(&mut client, builder_style));
+        assert_eq!(client.to_token_stream().to_string(), original.to_string());
+    }
+}
