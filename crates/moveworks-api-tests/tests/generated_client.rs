@@ -382,3 +382,29 @@ async fn backslashes_stay_inside_their_segment() {
 
     assert_eq!(mock.calls_async().await, 1);
 }
+
+#[test]
+fn open_enums_compare_and_order_by_their_wire_value() {
+    use moveworks_api::types::ResponseStatus;
+    // The same wire value is the same value, whichever variant holds it.
+    assert_eq!(
+        ResponseStatus::Unknown("COMPLETED".to_owned()),
+        ResponseStatus::Completed
+    );
+    let mut statuses = vec![
+        ResponseStatus::InProgress,
+        ResponseStatus::Unknown("CANCELLED".to_owned()),
+        ResponseStatus::Failed,
+        ResponseStatus::Completed,
+    ];
+    statuses.sort();
+    let wire: Vec<&str> = statuses.iter().map(ResponseStatus::as_str).collect();
+    assert_eq!(wire, ["CANCELLED", "COMPLETED", "FAILED", "IN_PROGRESS"]);
+    let set: std::collections::HashSet<ResponseStatus> = [
+        ResponseStatus::Failed,
+        ResponseStatus::Unknown("FAILED".to_owned()),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(set.len(), 1);
+}

@@ -350,7 +350,10 @@ pub mod types {
     ///
     /// This enum is open: a value this client does not know decodes as
     /// [`ActorType::Unknown`] instead of failing the call.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///
+    /// Values compare, order and hash by their wire value, whatever the
+    /// variant: a value the spec adds later moves no other in the order.
+    #[derive(Clone, Debug)]
     #[non_exhaustive]
     pub enum ActorType {
         ///`USER`
@@ -374,6 +377,31 @@ pub mod types {
         /// Whether this is a value the spec did not document.
         pub fn is_unknown(&self) -> bool {
             matches!(self, Self::Unknown(_))
+        }
+    }
+
+    impl ::std::cmp::PartialEq for ActorType {
+        fn eq(&self, other: &Self) -> bool {
+            self.as_str() == other.as_str()
+        }
+    }
+
+    impl ::std::cmp::Eq for ActorType {}
+    impl ::std::cmp::PartialOrd for ActorType {
+        fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+            ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+        }
+    }
+
+    impl ::std::cmp::Ord for ActorType {
+        fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+            self.as_str().cmp(other.as_str())
+        }
+    }
+
+    impl ::std::hash::Hash for ActorType {
+        fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+            ::std::hash::Hash::hash(self.as_str(), state);
         }
     }
 
@@ -806,7 +834,10 @@ pub mod types {
     ///
     /// This enum is open: a value this client does not know decodes as
     /// [`ErrorResponseErrorCode::Unknown`] instead of failing the call.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///
+    /// Values compare, order and hash by their wire value, whatever the
+    /// variant: a value the spec adds later moves no other in the order.
+    #[derive(Clone, Debug)]
     #[non_exhaustive]
     pub enum ErrorResponseErrorCode {
         ///`INVALID_CURSOR`
@@ -848,6 +879,31 @@ pub mod types {
         /// Whether this is a value the spec did not document.
         pub fn is_unknown(&self) -> bool {
             matches!(self, Self::Unknown(_))
+        }
+    }
+
+    impl ::std::cmp::PartialEq for ErrorResponseErrorCode {
+        fn eq(&self, other: &Self) -> bool {
+            self.as_str() == other.as_str()
+        }
+    }
+
+    impl ::std::cmp::Eq for ErrorResponseErrorCode {}
+    impl ::std::cmp::PartialOrd for ErrorResponseErrorCode {
+        fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+            ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+        }
+    }
+
+    impl ::std::cmp::Ord for ErrorResponseErrorCode {
+        fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+            self.as_str().cmp(other.as_str())
+        }
+    }
+
+    impl ::std::hash::Hash for ErrorResponseErrorCode {
+        fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+            ::std::hash::Hash::hash(self.as_str(), state);
         }
     }
 
@@ -975,7 +1031,10 @@ pub mod types {
     ///
     /// This enum is open: a value this client does not know decodes as
     /// [`EventType::Unknown`] instead of failing the call.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///
+    /// Values compare, order and hash by their wire value, whatever the
+    /// variant: a value the spec adds later moves no other in the order.
+    #[derive(Clone, Debug)]
     #[non_exhaustive]
     pub enum EventType {
         ///`MESSAGE_EVENT`
@@ -996,6 +1055,31 @@ pub mod types {
         /// Whether this is a value the spec did not document.
         pub fn is_unknown(&self) -> bool {
             matches!(self, Self::Unknown(_))
+        }
+    }
+
+    impl ::std::cmp::PartialEq for EventType {
+        fn eq(&self, other: &Self) -> bool {
+            self.as_str() == other.as_str()
+        }
+    }
+
+    impl ::std::cmp::Eq for EventType {}
+    impl ::std::cmp::PartialOrd for EventType {
+        fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+            ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+        }
+    }
+
+    impl ::std::cmp::Ord for EventType {
+        fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+            self.as_str().cmp(other.as_str())
+        }
+    }
+
+    impl ::std::hash::Hash for EventType {
+        fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+            ::std::hash::Hash::hash(self.as_str(), state);
         }
     }
 
@@ -1606,7 +1690,10 @@ pub mod types {
     ///
     /// This enum is open: a value this client does not know decodes as
     /// [`ResponseStatus::Unknown`] instead of failing the call.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///
+    /// Values compare, order and hash by their wire value, whatever the
+    /// variant: a value the spec adds later moves no other in the order.
+    #[derive(Clone, Debug)]
     #[non_exhaustive]
     pub enum ResponseStatus {
         ///`CREATED`
@@ -1636,6 +1723,31 @@ pub mod types {
         /// Whether this is a value the spec did not document.
         pub fn is_unknown(&self) -> bool {
             matches!(self, Self::Unknown(_))
+        }
+    }
+
+    impl ::std::cmp::PartialEq for ResponseStatus {
+        fn eq(&self, other: &Self) -> bool {
+            self.as_str() == other.as_str()
+        }
+    }
+
+    impl ::std::cmp::Eq for ResponseStatus {}
+    impl ::std::cmp::PartialOrd for ResponseStatus {
+        fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+            ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+        }
+    }
+
+    impl ::std::cmp::Ord for ResponseStatus {
+        fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+            self.as_str().cmp(other.as_str())
+        }
+    }
+
+    impl ::std::hash::Hash for ResponseStatus {
+        fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+            ::std::hash::Hash::hash(self.as_str(), state);
         }
     }
 
@@ -1775,7 +1887,10 @@ pub mod types {
     ///
     /// This enum is open: a value this client does not know decodes as
     /// [`StreamEventType::Unknown`] instead of failing the call.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///
+    /// Values compare, order and hash by their wire value, whatever the
+    /// variant: a value the spec adds later moves no other in the order.
+    #[derive(Clone, Debug)]
     #[non_exhaustive]
     pub enum StreamEventType {
         ///`RESPONSE_CREATED`
@@ -1811,6 +1926,31 @@ pub mod types {
         /// Whether this is a value the spec did not document.
         pub fn is_unknown(&self) -> bool {
             matches!(self, Self::Unknown(_))
+        }
+    }
+
+    impl ::std::cmp::PartialEq for StreamEventType {
+        fn eq(&self, other: &Self) -> bool {
+            self.as_str() == other.as_str()
+        }
+    }
+
+    impl ::std::cmp::Eq for StreamEventType {}
+    impl ::std::cmp::PartialOrd for StreamEventType {
+        fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+            ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+        }
+    }
+
+    impl ::std::cmp::Ord for StreamEventType {
+        fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+            self.as_str().cmp(other.as_str())
+        }
+    }
+
+    impl ::std::hash::Hash for StreamEventType {
+        fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+            ::std::hash::Hash::hash(self.as_str(), state);
         }
     }
 
@@ -1943,7 +2083,10 @@ pub mod types {
     ///
     /// This enum is open: a value this client does not know decodes as
     /// [`SubmitFeedbackResponseStatus::Unknown`] instead of failing the call.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    ///
+    /// Values compare, order and hash by their wire value, whatever the
+    /// variant: a value the spec adds later moves no other in the order.
+    #[derive(Clone, Debug)]
     #[non_exhaustive]
     pub enum SubmitFeedbackResponseStatus {
         ///`SUBMITTED`
@@ -1964,6 +2107,31 @@ pub mod types {
         /// Whether this is a value the spec did not document.
         pub fn is_unknown(&self) -> bool {
             matches!(self, Self::Unknown(_))
+        }
+    }
+
+    impl ::std::cmp::PartialEq for SubmitFeedbackResponseStatus {
+        fn eq(&self, other: &Self) -> bool {
+            self.as_str() == other.as_str()
+        }
+    }
+
+    impl ::std::cmp::Eq for SubmitFeedbackResponseStatus {}
+    impl ::std::cmp::PartialOrd for SubmitFeedbackResponseStatus {
+        fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+            ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+        }
+    }
+
+    impl ::std::cmp::Ord for SubmitFeedbackResponseStatus {
+        fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+            self.as_str().cmp(other.as_str())
+        }
+    }
+
+    impl ::std::hash::Hash for SubmitFeedbackResponseStatus {
+        fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+            ::std::hash::Hash::hash(self.as_str(), state);
         }
     }
 

@@ -161,7 +161,10 @@ fn open_enum(closed: &ItemEnum, variants: &[(syn::Ident, String)]) -> Vec<Item> 
         ///
         /// This enum is open: a value this client does not know decodes as
         #[doc = #unknown_doc]
-        #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+        ///
+        /// Values compare, order and hash by their wire value, whatever the
+        /// variant: a value the spec adds later moves no other in the order.
+        #[derive(Clone, Debug)]
         pub enum #name {
             #(
                 #[doc = #variant_docs]
@@ -183,6 +186,32 @@ fn open_enum(closed: &ItemEnum, variants: &[(syn::Ident, String)]) -> Vec<Item> 
             /// Whether this is a value the spec did not document.
             pub fn is_unknown(&self) -> bool {
                 matches!(self, Self::#unknown(_))
+            }
+        }
+
+        impl ::std::cmp::PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl ::std::cmp::Eq for #name {}
+
+        impl ::std::cmp::PartialOrd for #name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+            }
+        }
+
+        impl ::std::cmp::Ord for #name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
+        impl ::std::hash::Hash for #name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                ::std::hash::Hash::hash(self.as_str(), state);
             }
         }
 
@@ -308,6 +337,21 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Self :: Plain => \"Plain\""), "{text}");
+        // Equality, order and hash follow the wire value, not the variant
+        // order, which changes when the spec adds a value.
+        assert!(!text.contains("PartialOrd ,"), "{text}");
+        assert!(
+            text.contains("self . as_str () . cmp (other . as_str ())"),
+            "{text}"
+        );
+        assert!(
+            text.contains("self . as_str () == other . as_str ()"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Hash :: hash (self . as_str () , state)"),
+            "{text}"
+        );
         assert!(
             !text.contains("TryFrom"),
             "typify's fallible conversions are gone"
