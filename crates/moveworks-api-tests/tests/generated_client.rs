@@ -391,7 +391,7 @@ fn open_enums_compare_and_order_by_their_wire_value() {
         ResponseStatus::Unknown("COMPLETED".to_owned()),
         ResponseStatus::Completed
     );
-    let mut statuses = vec![
+    let mut statuses = [
         ResponseStatus::InProgress,
         ResponseStatus::Unknown("CANCELLED".to_owned()),
         ResponseStatus::Failed,
