@@ -170,6 +170,9 @@ pub struct Options {
     pub spec: PathBuf,
     pub target: Target,
     pub check: bool,
+    /// After writing the workspace crates, judge the change with
+    /// cargo-semver-checks and record it in CHANGELOG.md.
+    pub semver: bool,
 }
 
 /// Runs one generation and prints what it did. `Ok(false)` means `--check`
@@ -210,7 +213,69 @@ pub fn run(options: &Options) -> Result<bool, String> {
         count(&drift, false),
         count(&drift, true)
     );
+    if let Target::Workspace { root } = &options.target
+        && options.semver
+    {
+        record_regeneration(root, &spec_name, &plan)?;
+    }
     Ok(true)
+}
+
+/// After a regeneration that changed the client crate against the last
+/// commit: the semver verdict, printed and recorded in CHANGELOG.md.
+fn record_regeneration(root: &Path, spec_name: &str, plan: &Plan) -> Result<(), String> {
+    use crate::semver::workspace;
+    const REV: &str = "HEAD";
+    let client_dir = format!("crates/{CLIENT_CRATE}");
+    match workspace::changed_since(root, REV, &client_dir) {
+        Ok(false) => {
+            println!("semver: {CLIENT_CRATE} is unchanged against {REV}; nothing to judge");
+            return Ok(());
+        }
+        Ok(true) => {}
+        Err(why) => {
+            println!("semver: not judged ({why})");
+            return Ok(());
+        }
+    }
+    let from_blob = workspace::blob(root, REV, spec_name)?;
+    let committed = workspace::show(root, REV, &format!("{client_dir}/openapi/normalized.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok());
+    let changes = Changes::between(committed.as_ref(), &plan.normalized);
+    println!(
+        "semver: judging the change against {REV} with cargo-semver-checks (it documents both \
+         versions: minutes the first time, seconds after)"
+    );
+    let verdicts = workspace::judge_all(root, REV);
+    match &verdicts {
+        Ok(verdicts) => verdicts.iter().for_each(|v| print!("{v}")),
+        Err(why) => println!("semver: not judged: {why}"),
+    }
+    let path = root.join("CHANGELOG.md");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Changelog\n".to_owned());
+    let why_not = verdicts.as_ref().err().map(|why| {
+        why.lines()
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('.')
+            .to_owned()
+    });
+    let entry = crate::changelog::Entry {
+        crate_name: CLIENT_CRATE,
+        spec_file: spec_name,
+        from_blob: &from_blob,
+        changes: &changes,
+        verdicts: match (&verdicts, &why_not) {
+            (Ok(verdicts), _) => Ok(verdicts.as_slice()),
+            (Err(_), Some(why)) => Err(why.as_str()),
+            (Err(_), None) => Err("unknown"),
+        },
+    };
+    std::fs::write(&path, crate::changelog::record(&text, &entry))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("semver: recorded under [Unreleased] in CHANGELOG.md; review it before committing");
+    Ok(())
 }
 
 fn count(drift: &[Drift], stale: bool) -> usize {

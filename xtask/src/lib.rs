@@ -3,10 +3,12 @@
 
 pub mod bench;
 pub mod change_summary;
+pub mod changelog;
 pub mod codegen;
 pub mod corpus;
 pub mod freshness;
 pub mod generate;
 pub mod json_pointer;
 pub mod normalize;
+pub mod semver;
 pub mod spec_yaml;

@@ -9,12 +9,23 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  codegen [--check] [--spec PATH] [--out DIR [--name NAME]]
+  codegen [--check] [--no-semver] [--spec PATH] [--out DIR [--name NAME]]
       Regenerate crates/moveworks-api and crates/moveworks-api-httpmock from
-      openapi.yaml. --check compares instead of writing and fails when the
-      committed output is stale. --spec reads another spec; --out writes one
+      openapi.yaml. When the client crate changed against the last commit,
+      judge the change with cargo-semver-checks (as `semver` does) and
+      record it under [Unreleased] in CHANGELOG.md; --no-semver skips that.
+      --check compares instead of writing and fails when the committed
+      output is stale. --spec reads another spec; --out writes one
       standalone, buildable client crate into DIR (named after DIR unless
       --name is given) instead of touching the workspace.
+  semver [--baseline REV] [--require-changelog]
+      The semver verdict on moveworks-api and moveworks-ext against REV
+      (default HEAD): breaking, minor or none, the version to release, and
+      each breaking item. --require-changelog fails a breaking verdict that
+      CHANGELOG.md's [Unreleased] section does not record. Needs the pinned
+      cargo-semver-checks; prints how to install it when missing.
+  semver install
+      Install the pinned cargo-semver-checks unless it is already there.
   corpus [--out DIR] [--no-check] [NAME...]
       Generate a crate from every OpenAPI spec of the public test corpus and
       `cargo check` them all with one target dir. The corpus is read from
@@ -58,44 +69,40 @@ fn main() -> ExitCode {
 }
 
 fn command(args: &[String]) -> ExitCode {
-    match args.first().map(String::as_str) {
-        Some("codegen") => match parse_codegen(&args[1..]) {
-            Ok(options) => match codegen::run(&options) {
-                Ok(true) => ExitCode::SUCCESS,
-                Ok(false) => ExitCode::FAILURE,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    ExitCode::FAILURE
-                }
-            },
-            Err(message) => usage_error(&message),
-        },
-        Some("bench") => match parse_bench(&args[1..]) {
-            Ok(options) => match xtask::bench::run(&options) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    ExitCode::FAILURE
-                }
-            },
-            Err(message) => usage_error(&message),
-        },
-        Some("corpus") => match parse_corpus(&args[1..]) {
-            Ok(options) => match xtask::corpus::run(&options) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    ExitCode::FAILURE
-                }
-            },
-            Err(message) => usage_error(&message),
-        },
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => parse_codegen(&args[1..]).map(|options| codegen::run(&options)),
+        Some("bench") => {
+            parse_bench(&args[1..]).map(|options| xtask::bench::run(&options).map(|()| true))
+        }
+        Some("corpus") => {
+            parse_corpus(&args[1..]).map(|options| xtask::corpus::run(&options).map(|()| true))
+        }
+        Some("semver") => parse_semver(&args[1..]).map(|command| match command {
+            SemverCommand::Install => xtask::semver::tool::install().map(|()| true),
+            SemverCommand::Judge {
+                baseline,
+                require_changelog,
+            } => xtask::semver::workspace::run(
+                &codegen::workspace_root(),
+                &baseline,
+                require_changelog,
+            ),
+        }),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
-            ExitCode::SUCCESS
+            return ExitCode::SUCCESS;
         }
-        Some(other) => usage_error(&format!("unknown command `{other}`")),
-        None => usage_error("no command given"),
+        Some(other) => Err(format!("unknown command `{other}`")),
+        None => Err("no command given".to_owned()),
+    };
+    match result {
+        Err(usage) => usage_error(&usage),
+        Ok(Ok(true)) => ExitCode::SUCCESS,
+        Ok(Ok(false)) => ExitCode::FAILURE,
+        Ok(Err(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -110,6 +117,7 @@ fn parse_codegen(args: &[String]) -> Result<Options, String> {
     let mut out: Option<PathBuf> = None;
     let mut name: Option<String> = None;
     let mut check = false;
+    let mut semver = true;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| {
@@ -119,6 +127,7 @@ fn parse_codegen(args: &[String]) -> Result<Options, String> {
         };
         match arg.as_str() {
             "--check" => check = true,
+            "--no-semver" => semver = false,
             "--spec" => spec = PathBuf::from(value("--spec")?),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--name" => name = Some(value("--name")?),
@@ -140,6 +149,38 @@ fn parse_codegen(args: &[String]) -> Result<Options, String> {
         spec,
         target,
         check,
+        semver,
+    })
+}
+
+enum SemverCommand {
+    Install,
+    Judge {
+        baseline: String,
+        require_changelog: bool,
+    },
+}
+
+fn parse_semver(args: &[String]) -> Result<SemverCommand, String> {
+    if args.first().map(String::as_str) == Some("install") {
+        return match args.get(1) {
+            None => Ok(SemverCommand::Install),
+            Some(extra) => Err(format!("unknown semver install argument `{extra}`")),
+        };
+    }
+    let mut baseline = "HEAD".to_owned();
+    let mut require_changelog = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--baseline" => baseline = args.next().ok_or("--baseline needs a value")?.clone(),
+            "--require-changelog" => require_changelog = true,
+            other => return Err(format!("unknown semver argument `{other}`")),
+        }
+    }
+    Ok(SemverCommand::Judge {
+        baseline,
+        require_changelog,
     })
 }
 

@@ -16,6 +16,7 @@
 //! Regenerate with `cargo xtask codegen`; never edit by hand.
 
 #![allow(clippy::all, clippy::pedantic)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod operations {
     //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
     //! wrappers for each operation. Each can be converted to

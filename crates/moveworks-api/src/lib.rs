@@ -70,6 +70,7 @@
 //! one by default; the API does not define it).
 
 #![allow(clippy::all, clippy::pedantic)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod middleware;
 pub use middleware::{Hooks, Middleware, Operation, Parameter, ParameterLocation};
 /// The OpenAPI document this crate was generated from, exactly as

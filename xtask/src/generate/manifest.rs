@@ -160,13 +160,41 @@ rustls = [\"reqwest/rustls\"]
 
 [dependencies]
 {deps}
-{workspace_table}",
+{metadata}{workspace_table}",
         marker = toml_comment(marker),
         name = toml_string(name),
         description = toml_string(description),
         package = deps.package_fields(),
         deps = lines.join("\n"),
+        metadata = package_metadata(),
     ))
+}
+
+/// The lints cargo-semver-checks reports as additions (a minor update).
+/// They are off by default; `cargo xtask semver` turns them on so that its
+/// verdict names what was added, not only what broke.
+pub const ADDITION_LINTS: &[&str] = &[
+    "inherent_method_added",
+    "inherent_associated_pub_const_added",
+    "non_exhaustive_struct_added",
+    "exhaustive_struct_added",
+    "non_exhaustive_enum_added",
+    "exhaustive_enum_added",
+    "pub_const_added",
+    "pub_static_added",
+];
+
+/// docs.rs settings (every feature, with the badges that say which one an
+/// item needs) and the semver lints.
+fn package_metadata() -> String {
+    let mut out = String::from(
+        "\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n\n\
+         [package.metadata.cargo-semver-checks.lints]\n",
+    );
+    for lint in ADDITION_LINTS {
+        let _ = writeln!(out, "{lint} = \"deny\"");
+    }
+    out
 }
 
 /// The httpmock helper crate's manifest (workspace only).
@@ -183,12 +211,17 @@ name = \"{name}\"
 description = \"Typed httpmock helpers for {client_name}, generated from the same spec.\"
 {package}readme = \"README.md\"
 categories = [\"api-bindings\", \"development-tools::testing\"]
+keywords = [\"moveworks\", \"httpmock\", \"mock\", \"testing\"]
 
 [dependencies]
 {client}
 {httpmock}
 {regex}
 {serde_json}
+
+[package.metadata.docs.rs]
+all-features = true
+rustdoc-args = [\"--cfg\", \"docsrs\"]
 ",
         marker = toml_comment(marker),
         package = deps.package_fields(),

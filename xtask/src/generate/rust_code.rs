@@ -154,6 +154,8 @@ fn with_header(context: &CodeContext<'_>, docs: &str, code: &str) -> String {
 fn crate_attributes() -> Vec<syn::Attribute> {
     syn::parse_quote! {
         #![allow(clippy::all, clippy::pedantic)]
+        // On docs.rs, items that need a feature say which.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
     }
 }
 

@@ -1,0 +1,288 @@
+//! The generated crate's entry in CHANGELOG.md: what a regeneration changed
+//! and the semver verdict, under `## [Unreleased]`.
+//!
+//! An entry is keyed by the git blob of the spec it regenerated from (the
+//! committed `openapi.yaml`), so running `cargo xtask codegen` again before
+//! committing replaces the entry instead of adding a second one, and the
+//! entries of earlier commits stay as they are.
+
+use std::fmt::Write as _;
+
+use crate::change_summary::Changes;
+use crate::semver::{Bump, Verdict};
+
+/// What one regeneration records.
+pub struct Entry<'a> {
+    /// The crate regenerated, e.g. `moveworks-api`.
+    pub crate_name: &'a str,
+    /// The spec file's name.
+    pub spec_file: &'a str,
+    /// The git blob id of the spec regenerated from (the last commit's).
+    pub from_blob: &'a str,
+    pub changes: &'a Changes,
+    /// The verdicts, or why there are none.
+    pub verdicts: Result<&'a [Verdict], &'a str>,
+}
+
+const UNRELEASED: &str = "## [Unreleased]";
+const SECTION: &str = "### Changed";
+
+impl Entry<'_> {
+    fn marker(&self) -> String {
+        format!("<!-- codegen: {} {} -->", self.spec_file, self.from_blob)
+    }
+
+    /// The bullet, with its sub-bullets.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let bump = match self.verdicts {
+            Ok(verdicts) => verdicts.iter().map(|v| v.bump).max().unwrap_or(Bump::None),
+            Err(_) => Bump::None,
+        };
+        let verdict = match self.verdicts {
+            Ok(verdicts) => {
+                let release = verdicts
+                    .iter()
+                    .find(|v| v.package == self.crate_name)
+                    .and_then(Verdict::next_version)
+                    .map(|v| format!("; release {v}"))
+                    .unwrap_or_default();
+                format!("semver: **{}**{release}", bump.label())
+            }
+            Err(why) => format!("semver: not judged ({why})"),
+        };
+        let _ = writeln!(
+            out,
+            "- `{}` regenerated from a new `{}` ({verdict}). {}",
+            self.crate_name,
+            self.spec_file,
+            self.marker()
+        );
+        let _ = writeln!(out, "  - Spec changes: {}.", self.changes);
+        if let Ok(verdicts) = self.verdicts {
+            for verdict in verdicts {
+                for finding in verdict.breaking() {
+                    let items: Vec<String> = finding
+                        .items
+                        .iter()
+                        .map(|item| format!("`{}`", crate::semver::report::item_name(item)))
+                        .collect();
+                    let _ = writeln!(
+                        out,
+                        "  - Breaking in `{}`: {} ({}){}{}.",
+                        verdict.package,
+                        finding.title,
+                        finding.lint,
+                        if items.is_empty() { "" } else { ": " },
+                        items.join(", ")
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `changelog` with `entry` recorded under Unreleased, replacing an entry
+/// for the same spec blob. A changelog without an Unreleased section gets
+/// one after its title.
+pub fn record(changelog: &str, entry: &Entry<'_>) -> String {
+    let marker = entry.marker();
+    let mut lines: Vec<String> = changelog.lines().map(str::to_owned).collect();
+    // Drop the previous entry for this blob: its bullet line and the
+    // indented lines under it.
+    if let Some(start) = lines.iter().position(|l| l.contains(&marker)) {
+        let mut end = start + 1;
+        while end < lines.len() && lines[end].starts_with("  ") {
+            end += 1;
+        }
+        lines.drain(start..end);
+    }
+    let unreleased = match lines.iter().position(|l| l.trim() == UNRELEASED) {
+        Some(i) => i,
+        None => {
+            let at = lines
+                .iter()
+                .position(|l| l.starts_with("## "))
+                .unwrap_or(lines.len());
+            lines.splice(at..at, [UNRELEASED.to_owned(), String::new()]);
+            at
+        }
+    };
+    let section_end = lines[unreleased + 1..]
+        .iter()
+        .position(|l| l.starts_with("## "))
+        .map_or(lines.len(), |i| unreleased + 1 + i);
+    let insert_at = match lines[unreleased + 1..section_end]
+        .iter()
+        .position(|l| l.trim() == SECTION)
+    {
+        Some(i) => unreleased + 1 + i + 1,
+        None => {
+            let at = unreleased + 1;
+            lines.splice(at..at, [String::new(), SECTION.to_owned(), String::new()]);
+            at + 2
+        }
+    };
+    // Keep one blank line between the heading and the first bullet.
+    let insert_at = if lines.get(insert_at).is_some_and(|l| l.is_empty()) {
+        insert_at + 1
+    } else {
+        lines.insert(insert_at, String::new());
+        insert_at + 1
+    };
+    let rendered: Vec<String> = entry.render().lines().map(str::to_owned).collect();
+    lines.splice(insert_at..insert_at, rendered);
+    let mut out = lines.join("\n");
+    out.push('\n');
+    collapse_blank_runs(&out)
+}
+
+fn collapse_blank_runs(text: &str) -> String {
+    let mut out = String::new();
+    let mut blank = 0;
+    for line in text.lines() {
+        blank = if line.trim().is_empty() { blank + 1 } else { 0 };
+        if blank <= 1 {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The text of the Unreleased section (empty when there is none).
+pub fn unreleased(changelog: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in changelog.lines() {
+        if line.starts_with("## ") {
+            inside = line.trim() == UNRELEASED;
+            continue;
+        }
+        if inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Whether the Unreleased section records a breaking change (an entry the
+/// codegen wrote, or one written by hand with `**breaking**`).
+pub fn records_breaking_change(changelog: &str) -> bool {
+    unreleased(changelog).contains("**breaking**")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::change_summary::NameChanges;
+    use crate::semver::report::{Finding, Report};
+
+    fn changes() -> Changes {
+        Changes {
+            first_run: false,
+            operations: NameChanges {
+                added: vec![],
+                removed: vec!["submit-feedback".to_owned()],
+                changed: vec![],
+            },
+            types: NameChanges::default(),
+        }
+    }
+
+    fn breaking_verdict() -> Verdict {
+        Verdict::new(
+            "moveworks-api",
+            "HEAD",
+            Report {
+                baseline_version: Some("0.1.0".to_owned()),
+                findings: vec![Finding {
+                    lint: "inherent_method_missing".to_owned(),
+                    title: "pub method removed or renamed".to_owned(),
+                    required: Bump::Major,
+                    warning: false,
+                    items: vec![
+                        "Client::submit_feedback, previously in file /w/src/lib.rs:5949".to_owned(),
+                    ],
+                }],
+            },
+            true,
+        )
+    }
+
+    const CHANGELOG: &str = "# Changelog\n\nIntro.\n\n## [Unreleased]\n\n### Added\n\n- A thing.\n\n## [0.1.0] - 2026-11-01\n\n- First.\n";
+
+    #[test]
+    fn an_entry_lands_under_unreleased_changed_and_names_breaking_items() {
+        let verdicts = [breaking_verdict()];
+        let changes = changes();
+        let entry = Entry {
+            crate_name: "moveworks-api",
+            spec_file: "openapi.yaml",
+            from_blob: "abc123",
+            changes: &changes,
+            verdicts: Ok(&verdicts),
+        };
+        let out = record(CHANGELOG, &entry);
+        let unreleased = unreleased(&out);
+        assert!(
+            unreleased.contains("### Changed\n\n- `moveworks-api` regenerated"),
+            "{out}"
+        );
+        assert!(
+            unreleased.contains("semver: **breaking**; release 0.2.0"),
+            "{out}"
+        );
+        assert!(
+            unreleased.contains("Breaking in `moveworks-api`: pub method removed or renamed (inherent_method_missing): `Client::submit_feedback`."),
+            "{out}"
+        );
+        assert!(
+            unreleased.contains("operations -1 (submit-feedback)"),
+            "{out}"
+        );
+        assert!(unreleased.contains("- A thing."), "{out}");
+        assert!(records_breaking_change(&out));
+        assert!(!records_breaking_change(CHANGELOG));
+        // The released section is untouched.
+        assert!(
+            out.ends_with("## [0.1.0] - 2026-11-01\n\n- First.\n"),
+            "{out}"
+        );
+
+        // Recording again for the same blob replaces the entry.
+        let again = record(&out, &entry);
+        assert_eq!(again.matches("regenerated from").count(), 1, "{again}");
+        assert_eq!(again, out);
+        // Another blob (a later regeneration) adds one.
+        let later = Entry {
+            from_blob: "def456",
+            verdicts: Err("cargo-semver-checks is not installed"),
+            ..entry
+        };
+        let both = record(&out, &later);
+        assert_eq!(both.matches("regenerated from").count(), 2, "{both}");
+        assert!(both.contains("semver: not judged (cargo-semver-checks is not installed)"));
+    }
+
+    #[test]
+    fn a_changelog_without_unreleased_gets_one_before_the_first_release() {
+        let changes = changes();
+        let entry = Entry {
+            crate_name: "moveworks-api",
+            spec_file: "openapi.yaml",
+            from_blob: "abc",
+            changes: &changes,
+            verdicts: Ok(&[]),
+        };
+        let out = record("# Changelog\n\n## [0.1.0]\n\n- First.\n", &entry);
+        assert!(
+            out.starts_with("# Changelog\n\n## [Unreleased]\n\n### Changed\n\n- `moveworks-api`"),
+            "{out}"
+        );
+        assert!(out.contains("semver: **none**"), "{out}");
+        assert!(out.ends_with("## [0.1.0]\n\n- First.\n"), "{out}");
+    }
+}
