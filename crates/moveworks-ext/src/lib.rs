@@ -73,6 +73,9 @@
 //!
 //! To use rustls: `moveworks-ext = { version = "0.1", default-features = false, features = ["rustls-aws-lc"] }`.
 
+// On docs.rs, items that need a feature say which.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod answer;
 mod api_error_body;
 mod auth;
