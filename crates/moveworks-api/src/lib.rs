@@ -49,6 +49,12 @@
 //! body into `E` ([`Error::ErrorResponse`]); a status the spec does not list is returned whole as
 //! [`Error::UnexpectedResponse`], status, headers and body intact.
 //!
+//! # Building values
+//!
+//! Every struct and enum in [`types`] is `#[non_exhaustive]`, so a field or an enum value the API
+//! adds later is not a breaking change of this crate. Build a struct with `Type::builder()`, its setters and `build()`, which fails naming a required field left unset. A type sent in a request also has `Type::new`, taking exactly its required fields; optional fields of a value can be
+//! set directly. A `match` on a generated enum needs a wildcard arm.
+//!
 //! # Forward compatibility
 //!
 //! Enums that appear in responses are open: a value added to the API after this client was generated

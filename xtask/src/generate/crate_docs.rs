@@ -13,6 +13,7 @@ pub fn client(
     normalized: &Value,
     context: &CodeContext<'_>,
     operations: &[OperationRow],
+    with_builders: bool,
 ) -> String {
     let info = normalized.get("info");
     let title = info
@@ -107,6 +108,24 @@ let client = Client::new_with_client({base_url}, http, Hooks::none());
 Every method returns `Result<ResponseValue<T>, Error<E>>`. A documented error status decodes its
 body into `E` ([`Error::ErrorResponse`]); a status the spec does not list is returned whole as
 [`Error::UnexpectedResponse`], status, headers and body intact.
+"
+    );
+
+    let building = if with_builders {
+        "Build a struct with `Type::builder()`, its setters and `build()`, which fails naming \
+         a required field left unset. A type sent in a request also has `Type::new`, taking \
+         exactly its required fields"
+    } else {
+        "A type sent in a request has `Type::new`, taking exactly its required fields"
+    };
+    let _ = write!(
+        out,
+        "
+# Building values
+
+Every struct and enum in [`types`] is `#[non_exhaustive]`, so a field or an enum value the API
+adds later is not a breaking change of this crate. {building}; optional fields of a value can be
+set directly. A `match` on a generated enum needs a wildcard arm.
 "
     );
 

@@ -92,7 +92,7 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
     let mut lib = support_items(normalized, &operations);
     lib.items.append(&mut client.items);
     lib.attrs = crate_attributes();
-    let docs = crate_docs::client(normalized, context, &operations);
+    let docs = crate_docs::client(normalized, context, &operations, builders.is_ok());
     let client_lib = with_header(context, &docs, &format::rust_file(&lib)?);
 
     let mut httpmock: syn::File = syn::parse2(output.httpmock)
