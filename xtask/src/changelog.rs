@@ -267,6 +267,56 @@ mod tests {
         assert!(both.contains("semver: not judged (cargo-semver-checks is not installed)"));
     }
 
+    fn entry<'a>(changes: &'a Changes, blob: &'a str) -> Entry<'a> {
+        Entry {
+            crate_name: "moveworks-api",
+            spec_file: "openapi.yaml",
+            from_blob: blob,
+            changes,
+            verdicts: Ok(&[]),
+        }
+    }
+
+    #[test]
+    fn an_entry_at_the_end_of_the_file_is_replaced_too() {
+        let changes = changes();
+        let once = record("# Changelog\n\n## [Unreleased]\n", &entry(&changes, "abc"));
+        assert!(
+            once.ends_with("(submit-feedback); types unchanged.\n"),
+            "{once}"
+        );
+        assert_eq!(record(&once, &entry(&changes, "abc")), once);
+    }
+
+    #[test]
+    fn an_empty_changed_heading_right_before_a_release_is_reused() {
+        let changes = changes();
+        let out = record(
+            "# Changelog\n\n## [Unreleased]\n\n### Changed\n## [0.1.0]\n\n- First.\n",
+            &entry(&changes, "abc"),
+        );
+        let expected = format!(
+            "# Changelog\n\n## [Unreleased]\n\n### Changed\n\n{}## [0.1.0]\n\n- First.\n",
+            entry(&changes, "abc").render()
+        );
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn runs_of_blank_lines_become_one() {
+        let changes = changes();
+        let out = record(
+            "# Changelog\n\n\n\n## [Unreleased]\n\n\n### Added\n\n- A.\n",
+            &entry(&changes, "abc"),
+        );
+        assert!(!out.contains("\n\n\n"), "{out}");
+        assert!(
+            out.starts_with("# Changelog\n\n## [Unreleased]\n\n### Changed\n\n- `moveworks-api`"),
+            "{out}"
+        );
+        assert!(out.ends_with("### Added\n\n- A.\n"), "{out}");
+    }
+
     #[test]
     fn a_changelog_without_unreleased_gets_one_before_the_first_release() {
         let changes = changes();

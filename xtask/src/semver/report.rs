@@ -174,6 +174,7 @@ Failed in:
 
     const STDERR: &str = "
     Checking serde v1.0.228
+    Checking moveworks-api v0.0.9 (/w/a)
     Checking moveworks-api v0.1.0 -> v0.1.0 (assume patch change)
     Starting 229 checks, 31 unnecessary on 2 threads
         PASS [   0.001s]       major        enum_missing
