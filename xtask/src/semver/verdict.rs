@@ -195,6 +195,36 @@ mod tests {
     }
 
     #[test]
+    fn the_report_says_only_what_applies() {
+        let quiet = "the sources changed with no lint firing";
+        let none = Verdict::new("p", "HEAD", report(vec![]), false).to_string();
+        assert!(!none.contains("release"), "{none}");
+        assert!(!none.contains(quiet), "{none}");
+        let minor = Verdict::new("p", "HEAD", report(vec![]), true).to_string();
+        assert!(minor.contains(quiet), "{minor}");
+        let mut likely = finding("partial_ord_enum_variants_reordered", Bump::Major);
+        likely.warning = true;
+        let major = Verdict::new("p", "HEAD", report(vec![likely]), true).to_string();
+        assert!(
+            major.contains("\n  likely breaking: t (partial_ord"),
+            "{major}"
+        );
+        assert!(!major.contains(quiet), "{major}");
+        let added = Verdict::new(
+            "p",
+            "HEAD",
+            report(vec![finding("inherent_method_added", Bump::Minor)]),
+            true,
+        )
+        .to_string();
+        assert!(
+            added.contains("\n  addition: t (inherent_method_added)"),
+            "{added}"
+        );
+        assert!(!added.contains(quiet), "{added}");
+    }
+
+    #[test]
     fn versions_bump_the_cargo_way() {
         assert_eq!(next_version("0.1.0", Bump::Major).as_deref(), Some("0.2.0"));
         assert_eq!(next_version("0.3.4", Bump::Minor).as_deref(), Some("0.3.5"));
