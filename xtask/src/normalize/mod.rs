@@ -24,6 +24,7 @@ mod openapi_version;
 mod operation_ids;
 mod path_nullability;
 mod path_parameters;
+mod path_unions;
 mod reachability;
 mod ref_siblings;
 mod references;
@@ -143,6 +144,10 @@ const PASSES: &[Pass] = &[
     Pass {
         name: "path-nullability",
         run: path_nullability::not_nullable,
+    },
+    Pass {
+        name: "path-unions",
+        run: path_unions::to_text,
     },
     Pass {
         name: "media-schemas",
