@@ -13,6 +13,7 @@ mod deep_references;
 mod enum_values;
 mod error_responses;
 mod exclusive_bounds;
+mod inline_titles;
 mod json_schema_keywords;
 mod media_schemas;
 mod media_types;
@@ -176,6 +177,10 @@ const PASSES: &[Pass] = &[
     Pass {
         name: "response-enums",
         run: response_enums::open,
+    },
+    Pass {
+        name: "inline-titles",
+        run: inline_titles::drop_colliding,
     },
 ];
 
