@@ -23,6 +23,7 @@ mod nullable_types;
 mod openapi31_keys;
 mod openapi_version;
 mod operation_ids;
+mod parameter_content;
 mod path_nullability;
 mod path_parameters;
 mod path_unions;
@@ -149,6 +150,10 @@ const PASSES: &[Pass] = &[
     Pass {
         name: "path-unions",
         run: path_unions::to_text,
+    },
+    Pass {
+        name: "parameter-content",
+        run: parameter_content::to_text,
     },
     Pass {
         name: "media-schemas",
