@@ -9,6 +9,7 @@
 mod accept_header;
 mod ambient_headers;
 mod const_keyword;
+mod deep_object_parameters;
 mod deep_references;
 mod enum_values;
 mod error_responses;
@@ -154,6 +155,10 @@ const PASSES: &[Pass] = &[
     Pass {
         name: "parameter-content",
         run: parameter_content::to_text,
+    },
+    Pass {
+        name: "deep-object-parameters",
+        run: deep_object_parameters::to_form,
     },
     Pass {
         name: "media-schemas",
