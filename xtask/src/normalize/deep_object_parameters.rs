@@ -162,6 +162,7 @@ mod tests {
                 "get": {"parameters": [
                     deep("time", true, range.clone()),
                     {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "form", "in": "query", "schema": range.clone()},
                     deep("group", false, map.clone()),
                     deep("needed", true, map),
                     deep("nested", false, json!({"properties": {"a": {"type": "object"}}}))
@@ -194,6 +195,7 @@ mod tests {
                 own("time[start]", true),
                 own("time[end]", false),
                 own("limit", false),
+                own("form", false),
                 own("needed", true),
                 own("nested", false)
             ]
@@ -224,7 +226,7 @@ mod tests {
                 (super::super::Severity::Note, "/paths/~1m/get/parameters/0"),
                 (
                     super::super::Severity::Warning,
-                    "/paths/~1m/get/parameters/2"
+                    "/paths/~1m/get/parameters/3"
                 ),
             ]
         );

@@ -197,6 +197,35 @@ mod tests {
     }
 
     #[test]
+    fn names_of_hoisted_targets_are_distinct_identifiers() {
+        let target = |schema: &str| json!({"$ref": format!("#/components/schemas/{schema}/properties/x/properties/id")});
+        let mut doc = json!({"components": {"schemas": {
+            "A": {"properties": {"x": {"properties": {"id": {"type": "string"}}}}},
+            "B": {"properties": {"x": {"properties": {"id": {"type": "integer"}}}}},
+            "C": {"properties": {"x": {"properties": {"id": {"type": "boolean"}}}}},
+            "1a": {"properties": {"2b": {"type": "number"}}},
+            "Uses": {"properties": {
+                "a": target("A"), "b": target("B"), "c": target("C"),
+                "d": {"$ref": "#/components/schemas/1a/properties/2b"}
+            }}
+        }}});
+        hoist(&mut doc, &mut Report::default()).unwrap();
+        let uses = &doc["components"]["schemas"]["Uses"]["properties"];
+        let names: Vec<_> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|p| {
+                uses[p]["$ref"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(names, ["XId", "XId2", "XId3", "Schema1a2b"]);
+    }
+
+    #[test]
     fn a_target_inside_another_is_copied_once() {
         let mut doc = json!({"components": {"schemas": {
             "A": {"properties": {"outer": {"properties": {"inner": {"type": "string"}}}}},

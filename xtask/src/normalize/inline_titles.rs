@@ -82,11 +82,10 @@ fn is_branch(pointer: &str) -> bool {
     matches!(tokens.next(), Some("anyOf" | "oneOf"))
 }
 
-/// The Rust type name typify makes of `text`, for comparison only.
+/// The Rust type name typify makes of `text`, for comparison only (heck
+/// already splits words at what typify turns into `-`).
 fn type_name(text: &str) -> String {
-    text.replace('\'', "")
-        .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-")
-        .to_pascal_case()
+    text.replace('\'', "").to_pascal_case()
 }
 
 #[cfg(test)]
@@ -150,6 +149,7 @@ mod tests {
         assert_eq!(type_name("Event Type"), "EventType");
         assert_eq!(type_name("event_type"), "EventType");
         assert_eq!(type_name("API key's details"), "ApiKeysDetails");
+        assert_eq!(type_name("v1.Tool (beta)"), "V1ToolBeta");
         assert!(is_component("/components/schemas/A~1B"));
         assert!(!is_component("/components/schemas/A/properties/b"));
         assert!(!is_component("/paths/~1a/get/parameters/0/schema"));

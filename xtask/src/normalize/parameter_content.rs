@@ -49,7 +49,7 @@ mod tests {
                  "content": {"application/json": {"schema": {"type": "object"}}}},
                 {"name": "page", "in": "query", "schema": {"type": "integer"}}
             ]}}},
-            "components": {"parameters": {"Q": {"name": "q", "in": "query",
+            "components": {"parameters": {"Q": {"name": "q", "in": "query", "description": " ",
                 "content": {"text/plain": {"schema": {"type": "string"}}}}}}
         });
         let mut report = Report::default();
