@@ -26,11 +26,13 @@ commands:
       cargo-semver-checks; prints how to install it when missing.
   semver install
       Install the pinned cargo-semver-checks unless it is already there.
-  corpus [--out DIR] [--no-check] [NAME...]
+  corpus [--out DIR] [--no-check | --doctest] [NAME...]
       Generate a crate from every OpenAPI spec of the public test corpus and
       `cargo check` them all with one target dir. The corpus is read from
       ../shared/specs/corpus beside the workspace, or from
       $MOVEWORKS_CORPUS_DIR. NAME keeps only specs whose name contains it.
+      --doctest builds each crate and runs its doctests instead of checking
+      it (slower: a full build).
   bench [--smoke] [--build] [--output FILE]
       Measure client overhead (raw reqwest vs the generated client vs
       moveworks-ext): instructions per call under callgrind (skipped, with
@@ -207,6 +209,7 @@ fn parse_corpus(args: &[String]) -> Result<xtask::corpus::Options, String> {
         match arg.as_str() {
             "--out" => options.out = Some(PathBuf::from(args.next().ok_or("--out needs a value")?)),
             "--no-check" => options.no_check = true,
+            "--doctest" => options.doctest = true,
             flag if flag.starts_with("--") => {
                 return Err(format!("unknown corpus argument `{flag}`"));
             }

@@ -98,8 +98,9 @@ pub fn generate(document: &Value, client_crate_path: &str) -> Result<ProgenitorO
             });
         }
         Err(whole_failure) => {
-            skipped = skip_failing_operations(&mut document, client_crate_path);
-            if skipped.is_empty() {
+            let kept_before = untyped.len();
+            skipped = skip_failing_operations(&mut document, client_crate_path, &mut untyped);
+            if skipped.is_empty() && untyped.len() == kept_before {
                 return Err(format!(
                     "progenitor failed on the document as a whole: {whole_failure}"
                 ));
@@ -121,8 +122,14 @@ pub fn generate(document: &Value, client_crate_path: &str) -> Result<ProgenitorO
 /// `document`. As for schemas, trying each alone costs a progenitor run per
 /// operation (minutes on a spec with hundreds), so the shortest failing
 /// prefix of the operations is found by bisection, and its last operation
-/// is the culprit.
-fn skip_failing_operations(document: &mut Value, client_crate_path: &str) -> Vec<SkippedOperation> {
+/// is the culprit. As for schemas, an operation whose only fault is a
+/// `default` typify cannot check is kept without its defaults (recorded in
+/// `untyped`).
+fn skip_failing_operations(
+    document: &mut Value,
+    client_crate_path: &str,
+    untyped: &mut Vec<UntypedSchema>,
+) -> Vec<SkippedOperation> {
     let operations = operation_pointers(document);
     let fails = |document: &Value, count: usize| {
         attempt(
@@ -145,6 +152,20 @@ fn skip_failing_operations(document: &mut Value, client_crate_path: &str) -> Vec
             break;
         }
         let (pointer, operation_id) = operations[failing - 1].clone();
+        if let Some(operation) = document.pointer_mut(&pointer) {
+            let original = operation.clone();
+            if drop_defaults(operation) && fails(document, failing).is_none() {
+                untyped.push(UntypedSchema {
+                    pointer,
+                    reason,
+                    kept_type: true,
+                });
+                continue;
+            }
+            if let Some(operation) = document.pointer_mut(&pointer) {
+                *operation = original;
+            }
+        }
         remove_operation(document, &pointer);
         skipped.push(SkippedOperation {
             operation_id,
@@ -676,6 +697,23 @@ mod tests {
         for id in ["a", "c", "d", "f"] {
             assert!(client.contains(&format!("pub async fn {id}")), "{id}");
         }
+    }
+
+    #[test]
+    fn an_operation_failing_only_for_a_default_keeps_its_type() {
+        // typify makes this `anyOf` a struct of optional branches, which a
+        // string default cannot be.
+        let mut op = operation("get-a", json!({"type": "string"}));
+        op["post"]["parameters"] = json!([{"name": "team", "in": "query", "schema": {
+            "anyOf": [{"type": "string", "format": "uuid"}, {"type": "string", "enum": ["auto"]}],
+            "default": "auto"
+        }}]);
+        let output = generate(&document(json!({"/a": op})), "api").unwrap();
+        assert!(output.skipped.is_empty(), "{:?}", output.skipped);
+        assert_eq!(output.untyped.len(), 1, "{:?}", output.untyped);
+        assert_eq!(output.untyped[0].pointer, "/paths/~1a/post");
+        assert!(output.untyped[0].kept_type);
+        assert!(output.client.to_string().contains("pub async fn get_a"));
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //! (`#/paths/~1companies~1%7BcompanyId%7D/...`, percent-encoded as the URI
 //! fragment it is). Each such target is copied into `components/schemas`
 //! once, under a name made from its pointer, and every schema reference to
-//! it is pointed there.
+//! it is pointed there. The target itself becomes a reference to the copy:
+//! left inline, typify would name it after its place too
+//! (`ApiKeyDetails/properties/name` is `ApiKeyDetailsName` either way) and
+//! define the type twice.
 
 use std::collections::BTreeMap;
 
@@ -56,11 +59,17 @@ pub fn hoist(document: &mut Value, report: &mut Report) -> Result<(), NormalizeE
         if found.is_empty() {
             return Ok(());
         }
+        // Deepest first, so a target inside another is a reference by the
+        // time the outer one is copied.
+        found.sort_by_key(|(target, _)| std::cmp::Reverse(target.matches('/').count()));
         for (target, name) in found {
             // Read after rewriting, so the copy carries the rewritten refs.
-            if let Some(schema) = document.pointer(&target).cloned() {
-                insert_schema(document, &name, schema);
-            }
+            let Some(place) = document.pointer_mut(&target) else {
+                continue;
+            };
+            let reference = serde_json::json!({"$ref": schema_ref(&name)});
+            let schema = std::mem::replace(place, reference);
+            insert_schema(document, &name, schema);
         }
     }
     Err(NormalizeError::new(
@@ -154,6 +163,17 @@ mod tests {
             json!({"$ref": "#/components/schemas/DetailsName"})
         );
         assert_eq!(schemas["DetailsName"], json!({"type": "string"}));
+        assert_eq!(
+            schemas["Details"]["properties"]["name"],
+            json!({"$ref": "#/components/schemas/DetailsName"}),
+            "the target is a reference to its copy, not a second type"
+        );
+        let body =
+            "/paths/~1companies~1{companyId}/post/requestBody/content/application~1json/schema";
+        assert_eq!(
+            doc.pointer(&format!("{body}/properties/companyId")),
+            Some(&json!({"$ref": "#/components/schemas/CompanyId"}))
+        );
         assert_eq!(report.entries.len(), 3);
     }
 
@@ -170,5 +190,56 @@ mod tests {
             schemas["TreeNode"]["properties"]["children"]["items"],
             json!({"$ref": "#/components/schemas/TreeNode"})
         );
+        assert_eq!(
+            schemas["Tree"]["properties"]["node"],
+            json!({"$ref": "#/components/schemas/TreeNode"})
+        );
+    }
+
+    #[test]
+    fn names_of_hoisted_targets_are_distinct_identifiers() {
+        let target = |schema: &str| json!({"$ref": format!("#/components/schemas/{schema}/properties/x/properties/id")});
+        let mut doc = json!({"components": {"schemas": {
+            "A": {"properties": {"x": {"properties": {"id": {"type": "string"}}}}},
+            "B": {"properties": {"x": {"properties": {"id": {"type": "integer"}}}}},
+            "C": {"properties": {"x": {"properties": {"id": {"type": "boolean"}}}}},
+            "1a": {"properties": {"2b": {"type": "number"}}},
+            "Uses": {"properties": {
+                "a": target("A"), "b": target("B"), "c": target("C"),
+                "d": {"$ref": "#/components/schemas/1a/properties/2b"}
+            }}
+        }}});
+        hoist(&mut doc, &mut Report::default()).unwrap();
+        let uses = &doc["components"]["schemas"]["Uses"]["properties"];
+        let names: Vec<_> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|p| {
+                uses[p]["$ref"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(names, ["XId", "XId2", "XId3", "Schema1a2b"]);
+    }
+
+    #[test]
+    fn a_target_inside_another_is_copied_once() {
+        let mut doc = json!({"components": {"schemas": {
+            "A": {"properties": {"outer": {"properties": {"inner": {"type": "string"}}}}},
+            "B": {"properties": {
+                "o": {"$ref": "#/components/schemas/A/properties/outer"},
+                "i": {"$ref": "#/components/schemas/A/properties/outer/properties/inner"}
+            }}
+        }}});
+        hoist(&mut doc, &mut Report::default()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["AOuter"]["properties"]["inner"],
+            json!({"$ref": "#/components/schemas/OuterInner"})
+        );
+        assert_eq!(schemas["OuterInner"], json!({"type": "string"}));
     }
 }

@@ -9,10 +9,12 @@
 mod accept_header;
 mod ambient_headers;
 mod const_keyword;
+mod deep_object_parameters;
 mod deep_references;
 mod enum_values;
 mod error_responses;
 mod exclusive_bounds;
+mod inline_titles;
 mod json_schema_keywords;
 mod media_schemas;
 mod media_types;
@@ -22,8 +24,10 @@ mod nullable_types;
 mod openapi31_keys;
 mod openapi_version;
 mod operation_ids;
+mod parameter_content;
 mod path_nullability;
 mod path_parameters;
+mod path_unions;
 mod reachability;
 mod ref_siblings;
 mod references;
@@ -145,6 +149,18 @@ const PASSES: &[Pass] = &[
         run: path_nullability::not_nullable,
     },
     Pass {
+        name: "path-unions",
+        run: path_unions::to_text,
+    },
+    Pass {
+        name: "parameter-content",
+        run: parameter_content::to_text,
+    },
+    Pass {
+        name: "deep-object-parameters",
+        run: deep_object_parameters::to_form,
+    },
+    Pass {
         name: "media-schemas",
         run: media_schemas::fill_missing,
     },
@@ -171,6 +187,10 @@ const PASSES: &[Pass] = &[
     Pass {
         name: "response-enums",
         run: response_enums::open,
+    },
+    Pass {
+        name: "inline-titles",
+        run: inline_titles::drop_colliding,
     },
 ];
 

@@ -10,41 +10,12 @@
 
 use serde_json::{Map, Value};
 
-use super::walk::METHODS;
+use super::walk::parameters_mut;
 use super::{NormalizeError, Report};
 use crate::json_pointer::join;
 
 pub fn not_nullable(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
-    let mut parameters: Vec<(String, &mut Value)> = Vec::new();
-    let root = document.as_object_mut();
-    for (key, section) in root.into_iter().flatten() {
-        match key.as_str() {
-            "paths" => {
-                for (path, item) in section.as_object_mut().into_iter().flatten() {
-                    let item_pointer = join("/paths", path);
-                    for (key, value) in item.as_object_mut().into_iter().flatten() {
-                        if key == "parameters" {
-                            list(&join(&item_pointer, key), value, &mut parameters);
-                        } else if METHODS.contains(&key.as_str())
-                            && let Some(list_value) = value.get_mut("parameters")
-                        {
-                            let pointer = join(&join(&item_pointer, key), "parameters");
-                            list(&pointer, list_value, &mut parameters);
-                        }
-                    }
-                }
-            }
-            "components" => {
-                if let Some(Value::Object(shared)) = section.get_mut("parameters") {
-                    for (name, parameter) in shared.iter_mut() {
-                        parameters.push((join("/components/parameters", name), parameter));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    for (pointer, parameter) in parameters {
+    for (pointer, parameter) in parameters_mut(document) {
         let location = parameter.get("in").and_then(Value::as_str);
         if !matches!(location, Some("path" | "header")) {
             continue;
@@ -59,12 +30,6 @@ pub fn not_nullable(document: &mut Value, report: &mut Report) -> Result<(), Nor
         }
     }
     Ok(())
-}
-
-fn list<'a>(pointer: &str, value: &'a mut Value, out: &mut Vec<(String, &'a mut Value)>) {
-    for (index, parameter) in value.as_array_mut().into_iter().flatten().enumerate() {
-        out.push((join(pointer, &index.to_string()), parameter));
-    }
 }
 
 fn strip(schema: &mut Map<String, Value>) -> bool {

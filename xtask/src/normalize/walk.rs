@@ -60,6 +60,47 @@ pub fn operations_mut(document: &mut Value) -> Vec<OperationRef<'_>> {
     out
 }
 
+/// Every parameter object defined in the document (of path items, of
+/// operations and under `components/parameters`), with its JSON pointer.
+pub fn parameters_mut(document: &mut Value) -> Vec<(String, &mut Value)> {
+    let mut parameters: Vec<(String, &mut Value)> = Vec::new();
+    let root = document.as_object_mut();
+    for (key, section) in root.into_iter().flatten() {
+        match key.as_str() {
+            "paths" => {
+                for (path, item) in section.as_object_mut().into_iter().flatten() {
+                    let item_pointer = join("/paths", path);
+                    for (key, value) in item.as_object_mut().into_iter().flatten() {
+                        if key == "parameters" {
+                            parameter_list(&join(&item_pointer, key), value, &mut parameters);
+                        } else if METHODS.contains(&key.as_str())
+                            && let Some(list_value) = value.get_mut("parameters")
+                        {
+                            let pointer = join(&join(&item_pointer, key), "parameters");
+                            parameter_list(&pointer, list_value, &mut parameters);
+                        }
+                    }
+                }
+            }
+            "components" => {
+                if let Some(Value::Object(shared)) = section.get_mut("parameters") {
+                    for (name, parameter) in shared.iter_mut() {
+                        parameters.push((join("/components/parameters", name), parameter));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    parameters
+}
+
+fn parameter_list<'a>(pointer: &str, value: &'a mut Value, out: &mut Vec<(String, &'a mut Value)>) {
+    for (index, parameter) in value.as_array_mut().into_iter().flatten().enumerate() {
+        out.push((join(pointer, &index.to_string()), parameter));
+    }
+}
+
 /// Calls `visit` on every schema object in the document (pre-order: a schema
 /// before the schemas inside it), with its JSON pointer. Schemas that `visit`
 /// adds to the one it is given are visited too.
