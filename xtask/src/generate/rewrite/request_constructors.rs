@@ -309,6 +309,23 @@ mod tests {
     }
 
     #[test]
+    fn only_inherent_client_methods_make_request_types_and_only_inherent_new_counts() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Body { pub id: i64 }
+                pub struct ViaTrait { pub id: i64 }
+                pub struct ViaOther { pub id: i64 }
+                impl Named for Body { fn new() -> Self { todo!() } }
+            }
+            impl Client { pub async fn put(&self, body: &types::Body) {} }
+            impl ClientInfo for Client { fn info(&self, x: &types::ViaTrait) {} }
+            impl Other { pub async fn put(&self, body: &types::ViaOther) {} }
+        };
+        // A trait's `new` is not the inherent constructor.
+        assert_eq!(add(&mut file, true), ["Body"]);
+    }
+
+    #[test]
     fn a_required_map_that_is_not_flattened_is_a_parameter() {
         let mut file: syn::File = syn::parse_quote! {
             pub mod types {
