@@ -88,6 +88,7 @@ pub fn plan(
         crate_name: &client_name,
         regenerate_command: &command,
         spec_file: spec_name,
+        wrapped_by_ext: matches!(target, Target::Workspace { .. }),
     };
     let code =
         rust_code::generate(&normalized, &context).map_err(|e| format!("{spec_name}: {e}"))?;

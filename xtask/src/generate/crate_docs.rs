@@ -55,10 +55,12 @@ pub fn client(
         out.push_str(&sanitize_markdown(description));
         out.push('\n');
     }
-    out.push_str(
-        "\nMost applications use `moveworks-ext`, which wraps this client with authentication, \
-         retries, typed errors and tracing; use this crate directly for full control.\n",
-    );
+    if context.wrapped_by_ext {
+        out.push_str(
+            "\nMost applications use `moveworks-ext`, which wraps this client with authentication, \
+             retries, typed errors and tracing; use this crate directly for full control.\n",
+        );
+    }
 
     out.push_str(
         "\n# Operations\n\n| Method | Path | Client method | Summary |\n|---|---|---|---|\n",

@@ -56,6 +56,9 @@ pub struct CodeContext<'a> {
     pub regenerate_command: &'a str,
     /// The spec file's name, as the docs refer to it.
     pub spec_file: &'a str,
+    /// The crate is this workspace's client, which moveworks-ext wraps
+    /// (not a standalone crate generated from another spec).
+    pub wrapped_by_ext: bool,
 }
 
 pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCode, String> {

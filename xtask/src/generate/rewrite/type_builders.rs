@@ -59,6 +59,11 @@ fn add_build_methods(builder: &mut ItemMod) {
         })
         .collect();
     for name in names {
+        // A field named `build` already has a setter of that name: that
+        // builder is finished with `try_into()` alone.
+        if has_method(items, &name, "build") {
+            continue;
+        }
         items.push(syn::parse_quote! {
             impl #name {
                 /// Builds the value.
@@ -73,6 +78,19 @@ fn add_build_methods(builder: &mut ItemMod) {
             }
         });
     }
+}
+
+fn has_method(items: &[Item], type_name: &syn::Ident, method: &str) -> bool {
+    items.iter().any(|item| match item {
+        Item::Impl(imp) if imp.trait_.is_none() => {
+            matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident(type_name))
+                && imp
+                    .items
+                    .iter()
+                    .any(|m| matches!(m, syn::ImplItem::Fn(f) if f.sig.ident == method))
+        }
+        _ => false,
+    })
 }
 
 #[cfg(test)]
@@ -106,6 +124,25 @@ mod tests {
         // Only the types module is taken: the client stays positional.
         assert!(!text.contains("ClientOnly"), "{text}");
         assert_eq!(client.items.len(), 2);
+    }
+
+    #[test]
+    fn a_builder_with_a_build_field_keeps_its_setter_and_gets_no_build() {
+        let mut client = file(quote::quote! { pub mod types {} });
+        let builder_style = file(quote::quote! {
+            pub mod types {
+                pub mod builder {
+                    pub struct Environment { build: Result<Option<String>, String> }
+                    impl Environment { pub fn build<T>(mut self, value: T) -> Self { todo!() } }
+                    impl Other { pub fn build(self) {} }
+                    pub struct Other;
+                }
+            }
+        });
+        assert!(adopt(&mut client, builder_style));
+        let text = client.to_token_stream().to_string();
+        assert_eq!(text.matches("pub fn build").count(), 2, "{text}");
+        assert!(!text.contains("super :: Environment"), "{text}");
     }
 
     #[test]
