@@ -22,3 +22,17 @@ fn types_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
         _ => None,
     })
 }
+
+/// Whether `items` have an inherent `impl TYPE` with a method `method`.
+fn has_inherent_method(items: &[syn::Item], type_name: &str, method: &str) -> bool {
+    items.iter().any(|item| match item {
+        syn::Item::Impl(imp) if imp.trait_.is_none() => {
+            matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident(type_name))
+                && imp
+                    .items
+                    .iter()
+                    .any(|m| matches!(m, syn::ImplItem::Fn(f) if f.sig.ident == method))
+        }
+        _ => false,
+    })
+}

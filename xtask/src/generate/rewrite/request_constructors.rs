@@ -59,7 +59,7 @@ pub fn add(file: &mut syn::File, with_builders: bool) -> Vec<String> {
         let Fields::Named(fields) = &item.fields else {
             continue;
         };
-        if has_method(items, name, "new") {
+        if super::has_inherent_method(items, name, "new") {
             continue;
         }
         constructors.push(constructor(&item.ident, fields, with_builders));
@@ -123,19 +123,6 @@ impl Visit<'_> for TypeNames {
         self.0.insert(segment.ident.to_string());
         syn::visit::visit_path_segment(self, segment);
     }
-}
-
-fn has_method(items: &[Item], type_name: &str, method: &str) -> bool {
-    items.iter().any(|item| match item {
-        Item::Impl(imp) if imp.trait_.is_none() => {
-            matches!(&*imp.self_ty, Type::Path(p) if p.path.is_ident(type_name))
-                && imp
-                    .items
-                    .iter()
-                    .any(|m| matches!(m, ImplItem::Fn(f) if f.sig.ident == method))
-        }
-        _ => false,
-    })
 }
 
 /// How a field the constructor does not take starts out.

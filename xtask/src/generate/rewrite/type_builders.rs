@@ -61,7 +61,7 @@ fn add_build_methods(builder: &mut ItemMod) {
     for name in names {
         // A field named `build` already has a setter of that name: that
         // builder is finished with `try_into()` alone.
-        if has_method(items, &name, "build") {
+        if super::has_inherent_method(items, &name.to_string(), "build") {
             continue;
         }
         items.push(syn::parse_quote! {
@@ -78,19 +78,6 @@ fn add_build_methods(builder: &mut ItemMod) {
             }
         });
     }
-}
-
-fn has_method(items: &[Item], type_name: &syn::Ident, method: &str) -> bool {
-    items.iter().any(|item| match item {
-        Item::Impl(imp) if imp.trait_.is_none() => {
-            matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident(type_name))
-                && imp
-                    .items
-                    .iter()
-                    .any(|m| matches!(m, syn::ImplItem::Fn(f) if f.sig.ident == method))
-        }
-        _ => false,
-    })
 }
 
 #[cfg(test)]
