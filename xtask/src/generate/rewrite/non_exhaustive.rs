@@ -38,6 +38,7 @@ mod tests {
     #[test]
     fn public_structs_and_enums_of_types_are_marked_once() {
         let mut file: syn::File = syn::parse_quote! {
+            pub mod other { pub struct NotAType; }
             pub mod types {
                 pub struct Request { pub a: i64 }
                 pub struct Id(pub String);
@@ -78,6 +79,10 @@ mod tests {
         );
         assert!(
             !text.contains("# [non_exhaustive] struct Private"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("# [non_exhaustive] pub struct NotAType"),
             "{text}"
         );
     }
