@@ -255,7 +255,8 @@ fn record_regeneration(root: &Path, spec_name: &str, plan: &Plan) -> Result<(), 
     }
     let path = root.join("CHANGELOG.md");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Changelog\n".to_owned());
-    let why_not = verdicts.as_ref().err().map(|why| {
+    // The entry says why there is no verdict in one line.
+    let verdicts = verdicts.map_err(|why| {
         why.lines()
             .next()
             .unwrap_or_default()
@@ -267,11 +268,7 @@ fn record_regeneration(root: &Path, spec_name: &str, plan: &Plan) -> Result<(), 
         spec_file: spec_name,
         from_blob: &from_blob,
         changes: &changes,
-        verdicts: match (&verdicts, &why_not) {
-            (Ok(verdicts), _) => Ok(verdicts.as_slice()),
-            (Err(_), Some(why)) => Err(why.as_str()),
-            (Err(_), None) => Err("unknown"),
-        },
+        verdicts: verdicts.as_deref().map_err(String::as_str),
     };
     std::fs::write(&path, crate::changelog::record(&text, &entry))
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;

@@ -422,27 +422,27 @@ fn attempt(
 /// The client half of [`attempt`]: enough to tell whether typify converts
 /// the schemas, at half the cost.
 fn attempt_client(document: &Value) -> Result<TokenStream, String> {
-    let started = std::time::Instant::now();
-    let spec: OpenAPI = parse(document)?;
-    let result = quietly(|| {
-        Generator::new(&settings())
-            .generate_tokens(&spec)
-            .map_err(|e| e.to_string())
-    });
-    trace("client", document, started, &result);
-    result
+    attempt_client_in(document, InterfaceStyle::Positional, "client")
 }
 
 /// The client in progenitor's builder style, for its `types` module.
 fn attempt_builder_style(document: &Value) -> Result<TokenStream, String> {
+    attempt_client_in(document, InterfaceStyle::Builder, "builder-style client")
+}
+
+fn attempt_client_in(
+    document: &Value,
+    interface: InterfaceStyle,
+    what: &str,
+) -> Result<TokenStream, String> {
     let started = std::time::Instant::now();
     let spec: OpenAPI = parse(document)?;
     let result = quietly(|| {
-        Generator::new(&settings_with(InterfaceStyle::Builder))
+        Generator::new(&settings_with(interface))
             .generate_tokens(&spec)
             .map_err(|e| e.to_string())
     });
-    trace("builder-style client", document, started, &result);
+    trace(what, document, started, &result);
     result
 }
 

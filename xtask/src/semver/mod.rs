@@ -109,20 +109,7 @@ pub fn judge(subject: &Subject) -> Result<Verdict, String> {
 fn sources_differ(subject: &Subject) -> Result<bool, String> {
     let src = subject.crate_dir.join("src");
     match &subject.baseline {
-        Baseline::GitRev(rev) => {
-            let status = Command::new("git")
-                .arg("-C")
-                .arg(&subject.crate_dir)
-                .args(["diff", "--quiet", rev, "--"])
-                .arg(&src)
-                .status()
-                .map_err(|e| format!("cannot run git: {e}"))?;
-            match status.code() {
-                Some(0) => Ok(false),
-                Some(1) => Ok(true),
-                _ => Err(format!("git diff {rev} -- {} failed", src.display())),
-            }
-        }
+        Baseline::GitRev(rev) => workspace::changed_since(&subject.crate_dir, rev, "src"),
         Baseline::Dir(dir) => Ok(read_tree(&dir.join("src"))? != read_tree(&src)?),
     }
 }
