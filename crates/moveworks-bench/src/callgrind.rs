@@ -108,10 +108,7 @@ pub fn count_in_this_process(args: &[String]) -> Result<String, String> {
             .map_err(|_| format!("`{text}` is not a number"))
     };
     let (warmup, calls) = (number(warmup)?, number(calls)?);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = crate::current_thread_runtime()?;
     let caller = crate::caller_for(kind, base_url);
     runtime.block_on(calls_in_sequence(&caller, warmup))?;
     counted_section(&runtime, &caller, calls)?;

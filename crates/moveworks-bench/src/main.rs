@@ -143,6 +143,15 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A runtime on this thread only, for the measures that count this
+/// thread's CPU time or instructions.
+fn current_thread_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+}
+
 pub(crate) fn caller_for(kind: Kind, base_url: &str) -> Caller {
     match kind {
         Kind::Ext => install_tracing(false),
@@ -369,6 +378,13 @@ fn serve() -> Result<String, String> {
     loop {
         std::thread::park();
     }
+}
+
+/// The count at `args[index]`, or `default` when it is not given.
+fn count_arg(args: &[String], index: usize, default: usize, name: &str) -> Result<usize, String> {
+    args.get(index)
+        .map_or(Ok(default), |a| a.parse())
+        .map_err(|_| format!("{name} must be a number"))
 }
 
 /// One client making `calls` calls (64 in flight, or one at a time)

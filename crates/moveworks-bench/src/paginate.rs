@@ -17,19 +17,10 @@ use moveworks_testkit::PageServer;
 use reqwest::header::{ACCEPT, AUTHORIZATION};
 
 pub fn run(args: &[String]) -> Result<String, String> {
-    let pages: usize = args
-        .first()
-        .map_or(Ok(200), |a| a.parse())
-        .map_err(|_| "PAGES must be a number")?;
-    let rounds: usize = args
-        .get(1)
-        .map_or(Ok(7), |a| a.parse())
-        .map_err(|_| "ROUNDS must be a number")?;
+    let pages = crate::count_arg(args, 0, 200, "PAGES")?;
+    let rounds = crate::count_arg(args, 1, 7, "ROUNDS")?;
     let server = PageServer::start(pages, 100);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = crate::current_thread_runtime()?;
     runtime.block_on(async move {
         let client = Client::builder()
             .base_url(&server.base_url)

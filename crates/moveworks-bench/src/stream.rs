@@ -34,18 +34,9 @@ const EVENTS_PER_CHUNK: usize = 100;
 const SLOW_EVENTS: usize = 200_000;
 
 pub fn run(args: &[String]) -> Result<String, String> {
-    let events: usize = args
-        .first()
-        .map_or(Ok(10_000), |a| a.parse())
-        .map_err(|_| "EVENTS must be a number")?;
-    let rounds: usize = args
-        .get(1)
-        .map_or(Ok(15), |a| a.parse())
-        .map_err(|_| "ROUNDS must be a number")?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let events = crate::count_arg(args, 0, 10_000, "EVENTS")?;
+    let rounds = crate::count_arg(args, 1, 15, "ROUNDS")?;
+    let runtime = crate::current_thread_runtime()?;
     runtime.block_on(async move {
         let base_url = serve().await?;
         let client = Client::builder()
