@@ -57,9 +57,7 @@ mod tests {
     use super::*;
 
     fn normalized(schema: Value) -> Value {
-        let mut doc = json!({"components": {"schemas": {"S": schema}}});
-        to_boolean_bounds(&mut doc, &mut Report::default()).unwrap();
-        doc["components"]["schemas"]["S"].take()
+        crate::normalize::on_one_schema(to_boolean_bounds, schema).0
     }
 
     #[test]

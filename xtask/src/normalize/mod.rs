@@ -54,6 +54,19 @@ pub use response_enums::OPEN_ENUM_EXTENSION;
 /// call.
 pub const AMBIENT_HEADERS: [&str; 2] = ["Authorization", "Assistant-Name"];
 
+/// For the passes' tests: runs `pass` on a document whose only component
+/// schema is `schema`, and gives back the schema and the report.
+#[cfg(test)]
+fn on_one_schema(
+    pass: fn(&mut Value, &mut Report) -> Result<(), NormalizeError>,
+    schema: Value,
+) -> (Value, Report) {
+    let mut doc = serde_json::json!({"components": {"schemas": {"S": schema}}});
+    let mut report = Report::default();
+    pass(&mut doc, &mut report).expect("the pass succeeds");
+    (doc["components"]["schemas"]["S"].take(), report)
+}
+
 /// One normalization pass.
 struct Pass {
     name: &'static str,

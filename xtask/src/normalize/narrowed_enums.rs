@@ -51,10 +51,7 @@ mod tests {
     use super::*;
 
     fn normalized(schema: Value) -> (Value, Report) {
-        let mut doc = json!({"components": {"schemas": {"S": schema}}});
-        let mut report = Report::default();
-        standalone(&mut doc, &mut report).unwrap();
-        (doc["components"]["schemas"]["S"].take(), report)
+        crate::normalize::on_one_schema(standalone, schema)
     }
 
     #[test]

@@ -171,9 +171,7 @@ mod tests {
     use super::*;
 
     fn normalized(schema: Value) -> Value {
-        let mut doc = json!({"components": {"schemas": {"S": schema}}});
-        to_nullable(&mut doc, &mut Report::default()).unwrap();
-        doc["components"]["schemas"]["S"].take()
+        crate::normalize::on_one_schema(to_nullable, schema).0
     }
 
     #[test]
