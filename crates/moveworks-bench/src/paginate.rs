@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
 use moveworks_api::types::ListConversationsResponse;
-use moveworks_ext::{Client, RetryPolicy};
+use moveworks_ext::{Client, ConversationQuery, RetryPolicy};
 use moveworks_testkit::PageServer;
 use reqwest::header::{ACCEPT, AUTHORIZATION};
 
@@ -57,7 +57,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
 
 async fn walk_ext(client: &Client, pages: usize) -> Result<usize, String> {
     let items = client
-        .conversations()
+        .list_conversations(ConversationQuery::new())
         .page_size(100)
         .max_pages(pages)
         .items()

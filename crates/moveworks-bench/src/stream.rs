@@ -104,7 +104,7 @@ fn conversation(events: usize) -> String {
 
 async fn through_ext(client: &Client, events: usize) -> Result<(), String> {
     let mut stream = client
-        .stream_response(&conversation(events), "bench")
+        .create_response_stream(&conversation(events), "bench")
         .await
         .map_err(|e| e.to_string())?;
     let mut seen = 0;
@@ -165,7 +165,7 @@ fn check(seen: usize, events: usize) -> Result<(), String> {
 /// resident memory every 10,000 events.
 async fn slow_consumer(client: &Client) -> Result<Value, String> {
     let mut stream = client
-        .stream_response(&conversation(SLOW_EVENTS), "bench")
+        .create_response_stream(&conversation(SLOW_EVENTS), "bench")
         .await
         .map_err(|e| e.to_string())?;
     let started = Instant::now();

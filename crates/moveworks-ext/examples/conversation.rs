@@ -9,7 +9,7 @@
 //!
 //! If the stream breaks off, the example does not ask again (that would
 //! send the question twice): it waits for the response by polling
-//! (`Client::finish_streamed`).
+//! (`ConversationHandle::wait_for_streamed_response`).
 //!
 //! Configuration comes from the environment (`Client::from_env`):
 //! `MOVEWORKS_ASSISTANT_NAME` plus `MOVEWORKS_API_TOKEN`, or
@@ -24,7 +24,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use moveworks_ext::types::Response;
-use moveworks_ext::{Client, Error, MessageExt, Rating, ResponseExt, StreamEvent, env};
+use moveworks_ext::{
+    Client, ConversationHandle, Error, Feedback, MessageExt, NewConversation, Rating, ResponseExt,
+    StreamEvent, env,
+};
 use moveworks_testkit::{MockApi, StreamFront, StreamPlan, mock_api::examples};
 
 const USAGE: &str =
@@ -154,21 +157,21 @@ async fn main() -> ExitCode {
 }
 
 async fn converse(client: &Client, args: Args) -> Result<(), Error> {
-    let conversation_id = match args.conversation {
-        Some(id) => id,
+    let conversation = match args.conversation {
+        Some(id) => client.continue_conversation(id)?,
         None => {
-            let conversation = client.create_conversation(None).await?;
-            println!("conversation {}", conversation.conversation_id);
-            conversation.conversation_id
+            let conversation = client.start_conversation(NewConversation::new()).await?;
+            println!("conversation {}", conversation.id());
+            conversation
         }
     };
     println!("> {}\n", args.question);
     let answer = if args.poll {
-        let answer = client.ask(&conversation_id, &args.question).await?;
+        let answer = conversation.ask(&args.question).await?;
         println!("{}\n", answer.text());
         answer
     } else {
-        stream_answer(client, &conversation_id, &args.question).await?
+        stream_answer(&conversation, &args.question).await?
     };
     for (n, citation) in answer.citations().iter().enumerate() {
         let title = citation
@@ -193,7 +196,8 @@ async fn converse(client: &Client, args: Args) -> Result<(), Error> {
         println!("the answer offers no rating");
         return Ok(());
     };
-    let submitted = client.rate_message(message, rating).await?;
+    let feedback = Feedback::for_message(message, rating)?;
+    let submitted = conversation.submit_feedback(feedback).await?;
     println!(
         "rated message {} {rating:?}: {}",
         message.message_id, submitted.status
@@ -203,11 +207,10 @@ async fn converse(client: &Client, args: Args) -> Result<(), Error> {
 
 /// Prints the answer as it arrives and returns the completed response.
 async fn stream_answer(
-    client: &Client,
-    conversation_id: &str,
+    conversation: &ConversationHandle,
     question: &str,
 ) -> Result<Response, Error> {
-    let mut stream = client.stream_response(conversation_id, question).await?;
+    let mut stream = conversation.create_response_stream(question).await?;
     let mut answer = None;
     while let Some(item) = stream.next_event().await {
         match item {
@@ -226,7 +229,7 @@ async fn stream_answer(
             // question twice; the response may still finish: wait for it.
             Err(error) => {
                 eprintln!("\n(the stream broke off: {error}; waiting for the response instead)");
-                let finished = client.finish_streamed(error).await?;
+                let finished = conversation.wait_for_streamed_response(error).await?;
                 println!("{}", finished.text());
                 answer = Some(finished);
             }

@@ -13,7 +13,7 @@
 
 use std::process::ExitCode;
 
-use moveworks_ext::{Client, Feedback, env};
+use moveworks_ext::{Client, Feedback, MessageRef, env};
 
 struct Args {
     conversation: Option<String>,
@@ -134,14 +134,12 @@ async fn main() -> ExitCode {
         }
     };
 
-    let mut feedback = Feedback::with_callback_id(callback_id);
+    let target = MessageRef::new(conversation, response, message);
+    let mut feedback = Feedback::with_callback_id(target, callback_id);
     if let Some(comment) = args.comment {
         feedback = feedback.comment(comment);
     }
-    match client
-        .submit_feedback(&conversation, &response, &message, feedback)
-        .await
-    {
+    match client.submit_feedback(feedback).await {
         Ok(answer) => {
             println!("feedback submitted: status {}", answer.status);
             ExitCode::SUCCESS

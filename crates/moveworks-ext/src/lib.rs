@@ -2,12 +2,12 @@
 //!
 //! [`moveworks_api`] is generated from the Conversations API spec; this crate
 //! wraps it, without per-operation code, with what production use needs,
-//! and adds what each operation needs to be pleasant: [`Client::ask`]
+//! and adds what each operation needs to be pleasant: a
+//! [`ConversationHandle`] to talk in one conversation, [`Client::ask`]
 //! (create a response and wait for it), [`Client::wait_for_response`],
-//! lists as lazy [`Paginator`] streams ([`Client::conversations`],
-//! [`Client::messages`], [`Client::events`]), the answer's text and
-//! citations ([`ResponseExt`], [`MessageExt`]) and rating
-//! ([`Client::rate_message`]).
+//! streaming with [`Client::create_response_stream`], lists as lazy
+//! [`Paginator`] streams, the answer's text and citations ([`ResponseExt`],
+//! [`MessageExt`]) and rating ([`Client::submit_feedback`]).
 //!
 //! - **No duplicates**: requests that create something (a conversation, a
 //!   response) are retried only where they surely were not processed (a
@@ -28,9 +28,9 @@
 //! - **Safety**: ids that would change the request path (`""`, `.`, `..`,
 //!   `a/b`) and over-long comments are refused before sending; response
 //!   bodies over 8 MiB are refused instead of filling memory.
-//! - **Streaming**: [`Client::stream_response`] gives the answer as typed
-//!   Server-Sent Events, in order, with an idle timeout; a stream that ends
-//!   early is an error that names the response, never a quiet end.
+//! - **Streaming**: [`Client::create_response_stream`] gives the answer as
+//!   typed Server-Sent Events, in order, with an idle timeout; a stream that
+//!   ends early is an error that names the response, never a quiet end.
 //! - **Observability**: a DEBUG-level `tracing` span `moveworks.request` per
 //!   call, with operation, attempts, status, request id and elapsed time
 //!   (enable with `moveworks_ext=debug`), and INFO events for retries and
@@ -39,20 +39,23 @@
 //! # Example
 //!
 //! ```no_run
-//! use moveworks_ext::{Client, Feedback, Rating};
-//! use moveworks_ext::types::MessageFeedback;
+//! use moveworks_ext::{Client, Feedback, NewConversation, Rating, ResponseExt};
 //!
-//! # async fn run(options: MessageFeedback) -> Result<(), moveworks_ext::Error> {
+//! # async fn run() -> Result<(), moveworks_ext::Error> {
 //! // MOVEWORKS_ASSISTANT_NAME plus MOVEWORKS_API_TOKEN, or
 //! // MOVEWORKS_CLIENT_ID and MOVEWORKS_CLIENT_SECRET.
 //! let client = Client::from_env()?;
 //!
-//! // `options` is the `feedback` object of an assistant message.
-//! let feedback = Feedback::rate(&options, Rating::Helpful)?.comment("Clear and correct.");
-//! match client.submit_feedback("conv_1", "resp_1", "msg_1", feedback).await {
-//!     Ok(answer) => println!("feedback {}", answer.status),
-//!     Err(error) if error.is_retryable() => eprintln!("try again later: {error}"),
-//!     Err(error) => return Err(error),
+//! let conversation = client.start_conversation(NewConversation::new()).await?;
+//! let answer = conversation.ask("How do I reset my password?").await?;
+//! println!("{}", answer.text());
+//! if let Some(message) = answer.messages().last() {
+//!     let feedback = Feedback::for_message(message, Rating::Helpful)?.comment("Clear and correct.");
+//!     match conversation.submit_feedback(feedback).await {
+//!         Ok(answer) => println!("feedback {}", answer.status),
+//!         Err(error) if error.is_retryable() => eprintln!("try again later: {error}"),
+//!         Err(error) => return Err(error),
+//!     }
 //! }
 //!
 //! // Any operation of the generated client, with the same auth, retries and errors:
@@ -61,6 +64,39 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Names
+//!
+//! A method that performs one operation of the spec is named after its
+//! `operationId` in snake case, as the generated client names it
+//! (`get_conversation`, `list_conversations`, `create_response`,
+//! `create_response_stream`, `list_response_messages`, `submit_feedback`,
+//! ...). A method that combines operations has a verb that says what it
+//! does ([`Client::ask`], [`Client::wait_for_response`],
+//! [`Client::start_conversation`]). Every list is a [`Paginator`].
+//! Requests that may grow take a value ([`NewConversation`],
+//! [`ConversationUpdate`], [`ConversationQuery`], [`EventQuery`],
+//! [`Feedback`]), not positional arguments; path ids are positional, in the
+//! order of the API's paths.
+//!
+//! # Public dependencies
+//!
+//! These crates' types appear in this crate's public API on purpose, so a
+//! breaking release of one of them is a breaking release of this crate:
+//!
+//! | crate | where | why |
+//! |---|---|---|
+//! | [`moveworks_api`] | [`types`], [`Client::api`], [`Client::call`] | the generated client and its types are the API |
+//! | `progenitor-client` | the bound of [`Client::call`] | the generated methods return its `ResponseValue` and `Error` |
+//! | `http` (1.x) | `StatusCode`, `HeaderMap` | statuses and headers, as every Rust HTTP crate shares them |
+//! | `serde_json` (1.x) | [`OperationCall::body`], [`DecodeErrorKind::Json`] | JSON bodies |
+//! | `reqwest` | [`ClientBuilder::http_client`] | to bring your own HTTP client (proxies, custom TLS) |
+//! | `futures-core` | [`Pages`], [`Items`], [`ResponseStream`] implement `Stream` | the standard async stream trait |
+//!
+//! No error type of a pre-1.0 dependency (reqwest, hyper, sse-stream) is
+//! in a public signature or field: the cause of a [`TransportError`] or a
+//! [`TimeoutError`] is their [`source`](std::error::Error::source), and
+//! what callers branch on is a method ([`TransportError::is_connect`], ...).
 //!
 //! # Cargo features
 //!
@@ -72,56 +108,48 @@
 //! | `http2` | HTTP/2 over TLS |
 //!
 //! To use rustls: `moveworks-ext = { version = "0.1", default-features = false, features = ["rustls-aws-lc"] }`.
+//!
+//! # Layout
+//!
+//! The modules are layers, each importing only the ones before it:
+//! `config`, `auth`, `error`, `transport`, `client`, `flows` (pagination,
+//! polling, SSE reading: generic, no `impl Client`), `resources` (the API's
+//! calls). Everything public is re-exported here.
 
 // On docs.rs, items that need a feature say which.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod answer;
-mod api_error_body;
 mod auth;
-mod call_error;
-mod call_record;
 mod client;
 mod config;
-mod conversations;
 mod error;
-mod events;
-mod feedback;
-mod ids;
-mod messages;
-mod middleware;
-mod oauth;
-mod operation_call;
-pub mod pagination;
-mod responses;
-mod retry;
-mod retry_after;
-pub mod stream;
-mod tls;
-mod token_cache;
-pub mod wait;
+mod flows;
+mod resources;
+mod transport;
 
-pub use answer::{ContentExt, MessageExt, ResponseExt, TextFormat};
-pub use auth::{AccessToken, AuthError, AuthErrorKind, BoxFuture, StaticToken, TokenProvider};
+pub use auth::{
+    AccessToken, AuthError, AuthErrorKind, BoxFuture, CachingTokenProvider, ClientCredentials,
+    StaticToken, TokenProvider, TokenSource,
+};
 pub use client::{
-    CallMetadata, CallOptions, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, WithMetadata,
+    CallMetadata, CallOptions, Client, ClientBuilder, OperationAnswer, OperationCall, WithMetadata,
+    input,
 };
-pub use config::{ConfigError, DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, Timeouts, env};
-pub use conversations::ConversationUpdate;
-pub use error::{ApiError, DecodeError, DecodeErrorKind, Error, ErrorCode};
-pub use events::EventQuery;
-pub use feedback::{Feedback, MAX_COMMENT_CHARS, Rating};
-pub use ids::check_id;
-pub use oauth::ClientCredentials;
-pub use operation_call::{OperationAnswer, OperationCall};
-pub use pagination::{Page, PaginationError, Paginator};
-pub use responses::check_text;
-pub use retry::RetryPolicy;
-pub use stream::{
-    DEFAULT_STREAM_IDLE_TIMEOUT, ResponseStream, StreamError, StreamErrorKind, StreamEvent,
+pub use config::{
+    ConfigError, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT,
+    DEFAULT_TOKEN_URL, LAST_POLL_TIME, Timeouts, WaitPolicy, env,
 };
-pub use token_cache::{CachingTokenProvider, TokenSource};
-pub use wait::WaitPolicy;
+pub use error::{
+    ApiError, DecodeError, DecodeErrorKind, Error, ErrorCode, InvalidInputError, PaginationError,
+    StreamError, StreamErrorKind, TimeoutError, TransportError, WaitTimeoutError,
+};
+pub use flows::{DEFAULT_MAX_PAGES, Items, MAX_PAGE_SIZE, Page, Pages, Paginator};
+pub use resources::{
+    ContentExt, ConversationHandle, ConversationQuery, ConversationUpdate, EventQuery, Feedback,
+    MAX_COMMENT_CHARS, MessageExt, MessageRef, NewConversation, Rating, ResponseExt,
+    ResponseStream, StreamEvent, TextFormat,
+};
+pub use transport::RetryPolicy;
 
 /// The generated client this crate wraps.
 pub use moveworks_api;

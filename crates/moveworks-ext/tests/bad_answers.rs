@@ -10,7 +10,9 @@ mod support;
 
 use std::time::Duration;
 
-use moveworks_ext::{Client, DecodeErrorKind, Error, ErrorCode, RetryPolicy};
+use moveworks_ext::{
+    Client, ConversationQuery, DecodeErrorKind, Error, ErrorCode, MessageRef, RetryPolicy,
+};
 use moveworks_testkit::mock_api::examples;
 use support::{ClientFor, SUBMITTED, ScriptedServer, Step, error_body};
 
@@ -66,15 +68,17 @@ impl Operation {
     async fn call(self, client: &Client) -> Result<(), Error> {
         match self {
             Operation::SubmitFeedback => client
-                .submit_feedback(
-                    "conv_1",
-                    "resp_1",
-                    "msg_1",
-                    moveworks_ext::Feedback::with_callback_id("cb"),
-                )
+                .submit_feedback(moveworks_ext::Feedback::with_callback_id(
+                    MessageRef::new("conv_1", "resp_1", "msg_1"),
+                    "cb",
+                ))
                 .await
                 .map(drop),
-            Operation::ListConversations => client.conversations().all().await.map(drop),
+            Operation::ListConversations => client
+                .list_conversations(ConversationQuery::new())
+                .all()
+                .await
+                .map(drop),
             Operation::CreateResponse => client.create_response("conv_1", "hello").await.map(drop),
         }
     }

@@ -6,19 +6,15 @@ mod support;
 use std::time::{Duration, Instant};
 
 use moveworks_api::types::SubmitFeedbackResponseStatus;
-use moveworks_ext::{Error, ErrorCode, Feedback, RetryPolicy};
+use moveworks_ext::{Error, ErrorCode, Feedback, MessageRef, RetryPolicy};
 use support::{ClientFor, FEEDBACK_PATH, SUBMITTED, ScriptedServer, Step, error_body};
 
 async fn submit(
     client: &moveworks_ext::Client,
 ) -> Result<moveworks_api::types::SubmitFeedbackResponse, Error> {
+    let message = MessageRef::new("conv_1", "resp_1", "msg_1");
     client
-        .submit_feedback(
-            "conv_1",
-            "resp_1",
-            "msg_1",
-            Feedback::with_callback_id("cb-1").comment("nice"),
-        )
+        .submit_feedback(Feedback::with_callback_id(message, "cb-1").comment("nice"))
         .await
 }
 

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use moveworks_ext::{Client, Error, Feedback, RetryPolicy, Timeouts};
+use moveworks_ext::{Client, Error, Feedback, MessageRef, RetryPolicy, Timeouts};
 use support::{ScriptedServer, Step, client_for};
 
 const ATTEMPT: Duration = Duration::from_millis(400);
@@ -15,11 +15,15 @@ const TOTAL: Duration = Duration::from_millis(1500);
 const SLACK: Duration = Duration::from_millis(700);
 
 fn timeouts() -> Timeouts {
-    Timeouts {
-        connect: Duration::from_millis(400),
-        attempt: ATTEMPT,
-        total: TOTAL,
-    }
+    limits(Duration::from_millis(400), ATTEMPT, TOTAL)
+}
+
+fn limits(connect: Duration, attempt: Duration, total: Duration) -> Timeouts {
+    let mut timeouts = Timeouts::default();
+    timeouts.connect = connect;
+    timeouts.attempt = attempt;
+    timeouts.total = total;
+    timeouts
 }
 
 fn retrying() -> RetryPolicy {
@@ -34,12 +38,10 @@ async fn run(
 ) {
     let started = Instant::now();
     let result = client
-        .submit_feedback(
-            "conv_1",
-            "resp_1",
-            "msg_1",
-            Feedback::with_callback_id("cb"),
-        )
+        .submit_feedback(Feedback::with_callback_id(
+            MessageRef::new("conv_1", "resp_1", "msg_1"),
+            "cb",
+        ))
         .await;
     (result, started.elapsed())
 }
@@ -65,8 +67,8 @@ async fn check_fault(label: &str, step: Step, expect: Expect, retried_attempts: 
 
         let error = result.expect_err(label);
         let kind = match &error {
-            Error::Transport { .. } => Expect::Transport,
-            Error::Timeout { .. } => Expect::Timeout,
+            Error::Transport(_) => Expect::Transport,
+            Error::Timeout(_) => Expect::Timeout,
             other => panic!("{label}: unexpected error {other:?}"),
         };
         assert_eq!(kind, expect, "{label}: {error}");
@@ -103,7 +105,7 @@ async fn connection_refused_is_a_transport_error_retried_by_policy() {
         let (result, elapsed) = run(&client).await;
         let error = result.unwrap_err();
         assert!(
-            matches!(&error, Error::Transport { source, .. } if source.is_connect()),
+            matches!(&error, Error::Transport(transport) if transport.is_connect()),
             "{error:?}"
         );
         assert_eq!(error.attempts(), attempts);
@@ -183,11 +185,11 @@ async fn trickling_slower_than_a_byte_per_second() {
     };
     for (policy, expected_attempts) in [(retrying(), 2), (RetryPolicy::none(), 1)] {
         let server = ScriptedServer::start(vec![trickle.clone()]).await;
-        let timeouts = Timeouts {
-            connect: Duration::from_secs(1),
-            attempt: Duration::from_secs(2),
-            total: Duration::from_secs(4),
-        };
+        let timeouts = limits(
+            Duration::from_secs(1),
+            Duration::from_secs(2),
+            Duration::from_secs(4),
+        );
         let client = client_for(&server.base_url)
             .timeouts(timeouts)
             .retry_policy(policy)
@@ -197,7 +199,7 @@ async fn trickling_slower_than_a_byte_per_second() {
         let (result, elapsed) = run(&client).await;
 
         let error = result.unwrap_err();
-        assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+        assert!(matches!(error, Error::Timeout(_)), "{error:?}");
         assert_eq!(error.attempts(), expected_attempts);
         assert_eq!(server.count() as u32, expected_attempts);
         assert!(elapsed <= timeouts.total + SLACK, "took {elapsed:?}");

@@ -3,8 +3,8 @@
 
 use httpmock::Method::POST;
 use httpmock::MockServer;
-use moveworks_ext::types::MessageFeedback;
-use moveworks_ext::{Client, Error, Feedback, MAX_COMMENT_CHARS, Rating};
+use moveworks_ext::types::Message;
+use moveworks_ext::{Client, Error, Feedback, MAX_COMMENT_CHARS, MessageRef, Rating};
 use serde_json::json;
 
 fn client(server: &MockServer) -> Client {
@@ -27,19 +27,21 @@ async fn a_rating_sends_the_matching_callback_id_and_comment_verbatim() {
             then.status(200).json_body(json!({"status": "SUBMITTED"}));
         })
         .await;
-    let options: MessageFeedback = serde_json::from_value(json!({
-        "helpful": {"callback_id": "eyJhY3Rpb24iOiJoZWxwZnVsIn0="},
-        "unhelpful": {"callback_id": "eyJhY3Rpb24iOiJ1bmhlbHBmdWwifQ=="}
+    let message: Message = serde_json::from_value(json!({
+        "message_id": "msg_1", "conversation_id": "conv_1", "response_id": "resp_1",
+        "actor": "ASSISTANT", "created_at": "2026-01-01T00:00:00Z",
+        "content": {"type": "PLAIN_TEXT", "plain_text": {"text": "Go to the second floor."}},
+        "feedback": {
+            "helpful": {"callback_id": "eyJhY3Rpb24iOiJoZWxwZnVsIn0="},
+            "unhelpful": {"callback_id": "eyJhY3Rpb24iOiJ1bmhlbHBmdWwifQ=="}
+        }
     }))
     .unwrap();
 
-    let feedback = Feedback::rate(&options, Rating::Unhelpful)
+    let feedback = Feedback::for_message(&message, Rating::Unhelpful)
         .unwrap()
         .comment("Wrong office.");
-    client(&server)
-        .submit_feedback("conv_1", "resp_1", "msg_1", feedback)
-        .await
-        .unwrap();
+    client(&server).submit_feedback(feedback).await.unwrap();
 
     assert_eq!(mock.calls_async().await, 1);
 }
@@ -54,20 +56,14 @@ async fn bad_ids_and_long_comments_never_reach_the_server() {
         })
         .await;
     let client = client(&server);
-    let ok = || Feedback::with_callback_id("cb");
+    let ok = |c, r, m| Feedback::with_callback_id(MessageRef::new(c, r, m), "cb");
 
-    let too_long = ok().comment("x".repeat(MAX_COMMENT_CHARS + 1));
-    let error = client
-        .submit_feedback("conv_1", "resp_1", "msg_1", too_long)
-        .await
-        .unwrap_err();
+    let too_long = ok("conv_1", "resp_1", "msg_1").comment("x".repeat(MAX_COMMENT_CHARS + 1));
+    let error = client.submit_feedback(too_long).await.unwrap_err();
     assert!(
         matches!(
             error,
-            Error::InvalidInput {
-                field: "comment",
-                ..
-            }
+            Error::InvalidInput(ref input) if input.field() == "comment"
         ),
         "{error}"
     );
@@ -78,9 +74,9 @@ async fn bad_ids_and_long_comments_never_reach_the_server() {
         ("conv_1", "resp_1", "", "message_id"),
         ("conv_1", "resp_1", "a/b", "message_id"),
     ] {
-        let error = client.submit_feedback(c, r, m, ok()).await.unwrap_err();
+        let error = client.submit_feedback(ok(c, r, m)).await.unwrap_err();
         assert!(
-            matches!(&error, Error::InvalidInput { field: f, .. } if *f == field),
+            matches!(&error, Error::InvalidInput(input) if input.field() == field),
             "{error}"
         );
         assert_eq!(error.attempts(), 0);
@@ -93,7 +89,7 @@ async fn bad_ids_and_long_comments_never_reach_the_server() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, Error::InvalidInput { field: "path", .. }),
+        matches!(error, Error::InvalidInput(ref input) if input.field() == "path"),
         "{error}"
     );
 

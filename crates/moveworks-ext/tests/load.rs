@@ -10,7 +10,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use moveworks_ext::{Client, Error, RetryPolicy, Timeouts};
+use moveworks_ext::{Client, Error, RetryPolicy};
 use support::{Counts, Failures, LoadServer, client_for, resources};
 use tokio::sync::Semaphore;
 
@@ -44,7 +44,7 @@ async fn batch(client: &Client, gate: &Arc<Semaphore>, calls: usize) -> Tally {
         match joined.expect("no call panics") {
             Ok(answer) => {
                 tally.ok += 1;
-                tally.attempts += u64::from(answer.metadata.attempts);
+                tally.attempts += u64::from(answer.metadata.attempts());
             }
             Err(error) => {
                 assert!(
@@ -64,11 +64,9 @@ async fn ten_thousand_calls_lose_nothing_and_leak_nothing() {
     let server = LoadServer::start_dedicated(Failures::two_in(40), 1);
     let client = client_for(&server.base_url)
         .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(5)))
-        .timeouts(Timeouts {
-            connect: Duration::from_secs(5),
-            attempt: Duration::from_secs(10),
-            total: Duration::from_secs(30),
-        })
+        .connect_timeout(Duration::from_secs(5))
+        .attempt_timeout(Duration::from_secs(10))
+        .total_timeout(Duration::from_secs(30))
         .build()
         .unwrap();
     let gate = Arc::new(Semaphore::new(IN_FLIGHT));

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use moveworks_ext::{Client, Error, RetryPolicy, Timeouts};
+use moveworks_ext::{Client, Error, NewConversation, RetryPolicy};
 use moveworks_testkit::mock_api::examples;
 use support::{ScriptedServer, Step, client_for, error_body};
 
@@ -16,11 +16,9 @@ fn created() -> Step {
 
 fn client(base_url: &str) -> Client {
     client_for(base_url)
-        .timeouts(Timeouts {
-            connect: Duration::from_millis(500),
-            attempt: Duration::from_millis(400),
-            total: Duration::from_secs(5),
-        })
+        .connect_timeout(Duration::from_millis(500))
+        .attempt_timeout(Duration::from_millis(400))
+        .total_timeout(Duration::from_secs(5))
         .build()
         .unwrap()
 }
@@ -56,10 +54,7 @@ async fn a_reset_after_the_request_is_not_resent() {
             .await
             .unwrap_err();
         assert_eq!(server.count(), 1, "{fault:?}");
-        assert!(
-            matches!(error, Error::Transport { .. }),
-            "{fault:?}: {error:?}"
-        );
+        assert!(matches!(error, Error::Transport(_)), "{fault:?}: {error:?}");
         assert!(error.may_have_been_processed(), "{fault:?}");
     }
 }
@@ -70,7 +65,7 @@ async fn a_timeout_is_not_resent() {
     let error = create_response(&client(&server.base_url))
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
     assert!(error.may_have_been_processed());
     assert_eq!(server.count(), 1);
 }
@@ -133,7 +128,10 @@ async fn create_conversation_follows_the_same_rule_and_gets_keep_retrying() {
     ])
     .await;
     let client = client(&server.base_url);
-    let error = client.create_conversation(None).await.unwrap_err();
+    let error = client
+        .create_conversation(NewConversation::new())
+        .await
+        .unwrap_err();
     assert!(error.may_have_been_processed());
     assert_eq!(server.count(), 1);
 
@@ -146,7 +144,7 @@ async fn create_conversation_follows_the_same_rule_and_gets_keep_retrying() {
     let conversation = client_for(&server.base_url)
         .build()
         .unwrap()
-        .conversation("conv_9")
+        .get_conversation("conv_9")
         .await
         .unwrap();
     assert_eq!(conversation.conversation_id, "conv_9");
@@ -160,18 +158,23 @@ async fn bad_input_sends_nothing() {
     for text in ["", "   ", "\n\t"] {
         let error = client.create_response("conv_1", text).await.unwrap_err();
         assert!(
-            matches!(error, Error::InvalidInput { field: "text", .. }),
+            matches!(error, Error::InvalidInput(ref input) if input.field() == "text"),
             "{error:?}"
         );
         assert!(client.ask("conv_1", text).await.is_err());
     }
     for id in ["", ".", "..", "a/b"] {
         assert!(client.create_response(id, "hi").await.is_err());
-        assert!(client.response("conv_1", id).await.is_err());
-        assert!(client.conversation(id).await.is_err());
-        assert!(client.messages(id).all().await.is_err());
+        assert!(client.get_response("conv_1", id).await.is_err());
+        assert!(client.get_conversation(id).await.is_err());
+        assert!(client.list_conversation_messages(id).all().await.is_err());
     }
-    assert!(client.create_conversation(Some("  ")).await.is_err());
+    assert!(
+        client
+            .create_conversation(NewConversation::new().title("  "))
+            .await
+            .is_err()
+    );
     assert!(
         client
             .update_conversation("conv_1", moveworks_ext::ConversationUpdate::new())

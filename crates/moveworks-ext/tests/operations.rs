@@ -8,7 +8,8 @@ mod support;
 use futures_util::TryStreamExt;
 use moveworks_api::types::{ActorType, EventType, ResponseStatus, SubmitFeedbackResponseStatus};
 use moveworks_ext::{
-    Client, ConversationUpdate, EventQuery, MessageExt, Rating, ResponseExt, TextFormat,
+    Client, ConversationQuery, ConversationUpdate, Error, EventQuery, Feedback, MessageExt,
+    MessageRef, NewConversation, Rating, ResponseExt, TextFormat,
 };
 use moveworks_testkit::mock_api::examples::{
     ANSWER, CONVERSATION_ID, HELPFUL_CALLBACK, MESSAGE_ID, RESPONSE_ID,
@@ -18,15 +19,18 @@ use support::mock_api;
 #[tokio::test]
 async fn conversations_create_get_update_and_list() {
     let (_api, client) = mock_api().await;
-    let created = client.create_conversation(None).await.unwrap();
+    let created = client
+        .create_conversation(NewConversation::new())
+        .await
+        .unwrap();
     assert_eq!(created.conversation_id, CONVERSATION_ID);
     let titled = client
-        .create_conversation(Some("Password reset"))
+        .create_conversation(NewConversation::new().title("Password reset"))
         .await
         .unwrap();
     assert_eq!(titled.conversation_id, CONVERSATION_ID);
 
-    let fetched = client.conversation(CONVERSATION_ID).await.unwrap();
+    let fetched = client.get_conversation(CONVERSATION_ID).await.unwrap();
     assert_eq!(fetched.title.as_deref(), Some("Password reset"));
 
     let archived = client
@@ -35,11 +39,21 @@ async fn conversations_create_get_update_and_list() {
         .unwrap();
     assert_eq!(archived.archived, Some(true));
 
-    let all: Vec<_> = client.conversations().items().try_collect().await.unwrap();
+    let all: Vec<_> = client
+        .list_conversations(ConversationQuery::new())
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 2);
     assert_eq!(all[1].title.as_deref(), Some("VPN access"));
     assert_eq!(
-        client.archived_conversations().all().await.unwrap().len(),
+        client
+            .list_conversations(ConversationQuery::new().archived(true))
+            .all()
+            .await
+            .unwrap()
+            .len(),
         2
     );
 }
@@ -54,7 +68,10 @@ async fn responses_create_get_wait_and_ask() {
     assert_eq!(created.status, ResponseStatus::Created);
     assert_eq!(created.response_id, RESPONSE_ID);
 
-    let first = client.response(CONVERSATION_ID, RESPONSE_ID).await.unwrap();
+    let first = client
+        .get_response(CONVERSATION_ID, RESPONSE_ID)
+        .await
+        .unwrap();
     assert_eq!(first.status, ResponseStatus::InProgress);
     assert!(!first.is_finished());
 
@@ -82,21 +99,23 @@ async fn responses_create_get_wait_and_ask() {
 #[tokio::test]
 async fn messages_events_and_feedback() {
     let (_api, client) = mock_api().await;
-    let messages = client.messages(CONVERSATION_ID).all().await.unwrap();
+    let messages = client
+        .list_conversation_messages(CONVERSATION_ID)
+        .all()
+        .await
+        .unwrap();
     assert_eq!(messages.len(), 2);
     assert_eq!(messages[0].actor, ActorType::Assistant);
     assert_eq!(messages[1].actor, ActorType::User);
     assert_eq!(messages[1].text(), "How do I reset my password?");
 
     let of_response = client
-        .response_messages(CONVERSATION_ID, RESPONSE_ID)
+        .list_response_messages(CONVERSATION_ID, RESPONSE_ID)
+        .all()
         .await
         .unwrap();
     assert_eq!(of_response.len(), 2);
-    let rateable = client
-        .rateable_messages(CONVERSATION_ID, RESPONSE_ID)
-        .await
-        .unwrap();
+    let rateable: Vec<_> = of_response.iter().filter(|m| m.is_rateable()).collect();
     assert_eq!(rateable.len(), 1);
     assert_eq!(rateable[0].message_id, MESSAGE_ID);
     assert_eq!(
@@ -107,20 +126,25 @@ async fn messages_events_and_feedback() {
             .map(|o| o.callback_id.as_str()),
         Some(HELPFUL_CALLBACK)
     );
-    let rated = client
-        .rate_message(&rateable[0], Rating::Helpful)
-        .await
-        .unwrap();
+    let feedback = Feedback::for_message(rateable[0], Rating::Helpful).unwrap();
+    assert_eq!(
+        feedback.message(),
+        &MessageRef::new(CONVERSATION_ID, RESPONSE_ID, MESSAGE_ID)
+    );
+    let rated = client.submit_feedback(feedback).await.unwrap();
     assert_eq!(rated.status, SubmitFeedbackResponseStatus::Submitted);
     // The user's message offers no rating: refused before sending.
     let user = &of_response[0];
-    assert!(client.rate_message(user, Rating::Helpful).await.is_err());
+    assert!(matches!(
+        Feedback::for_message(user, Rating::Helpful),
+        Err(Error::InvalidInput(input)) if input.field() == "message"
+    ));
 
     for query in [
         EventQuery::all_conversations(),
         EventQuery::conversation(CONVERSATION_ID).starting_after("evt_1"),
     ] {
-        let events = client.events(query).all().await.unwrap();
+        let events = client.list_events(query).all().await.unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].event_payload.type_, EventType::MessageEvent);
         assert_eq!(
@@ -140,7 +164,74 @@ async fn the_stream_operation_is_reachable_with_its_accept_header() {
         .call_with_metadata(|api| api.create_response_stream(CONVERSATION_ID, &body))
         .await
         .unwrap();
-    assert_eq!(answer.metadata.status, 200);
+    assert_eq!(answer.metadata.status(), 200);
+    assert_eq!(
+        answer.metadata.headers().get("content-type").unwrap(),
+        "text/event-stream"
+    );
+}
+
+#[tokio::test]
+async fn a_conversation_handle_asks_lists_rates_and_archives_without_its_id() {
+    let (_api, client) = mock_api().await;
+    let conversation = client
+        .start_conversation(NewConversation::new().title("Password reset"))
+        .await
+        .unwrap();
+    assert_eq!(conversation.id(), CONVERSATION_ID);
+    assert_eq!(
+        conversation.created().unwrap().conversation_id,
+        CONVERSATION_ID
+    );
+    let answer = conversation
+        .ask("How do I reset my password?")
+        .await
+        .unwrap();
+    assert_eq!(answer.text(), ANSWER);
+    assert_eq!(
+        conversation.get().await.unwrap().conversation_id,
+        CONVERSATION_ID
+    );
+    assert_eq!(conversation.list_messages().all().await.unwrap().len(), 2);
+    let of_response = conversation
+        .list_response_messages(&answer.response_id)
+        .all()
+        .await
+        .unwrap();
+    let rateable = of_response.iter().find(|m| m.is_rateable()).unwrap();
+    let rated = conversation
+        .submit_feedback(Feedback::for_message(rateable, Rating::Helpful).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(rated.status, SubmitFeedbackResponseStatus::Submitted);
+    assert_eq!(conversation.list_events().all().await.unwrap().len(), 1);
+    assert_eq!(conversation.archive().await.unwrap().archived, Some(true));
+
+    // Continued by id: the same calls, nothing sent to make the handle.
+    let continued = client.continue_conversation(CONVERSATION_ID).unwrap();
+    assert!(continued.created().is_none());
+    let done = continued.wait_for_response(RESPONSE_ID).await.unwrap();
+    assert_eq!(done.status, ResponseStatus::Completed);
+}
+
+#[tokio::test]
+async fn a_conversation_handle_refuses_what_is_not_its_own() {
+    let (_api, client) = mock_api().await;
+    for bad in ["", "..", "a/b"] {
+        assert!(matches!(
+            client.continue_conversation(bad),
+            Err(Error::InvalidInput(input)) if input.field() == "conversation_id"
+        ));
+    }
+    let conversation = client.continue_conversation(CONVERSATION_ID).unwrap();
+    let elsewhere =
+        Feedback::with_callback_id(MessageRef::new("conv_other", "resp_1", "msg_1"), "cb");
+    let error = conversation.submit_feedback(elsewhere).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidInput(input) if input.field() == "feedback"),
+        "{error}"
+    );
+    assert_eq!(error.attempts(), 0, "nothing was sent");
 }
 
 #[tokio::test]
@@ -152,6 +243,6 @@ async fn without_the_auth_headers_the_mock_refuses() {
         .bearer_token("another-token")
         .build()
         .unwrap();
-    let error = wrong.conversation(CONVERSATION_ID).await.unwrap_err();
+    let error = wrong.get_conversation(CONVERSATION_ID).await.unwrap_err();
     assert_eq!(error.status(), Some(reqwest::StatusCode::NOT_FOUND));
 }

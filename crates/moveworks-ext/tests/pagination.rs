@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::{StreamExt, TryStreamExt};
 use httpmock::MockServer;
 use moveworks_api_httpmock::MockServerExt;
-use moveworks_ext::{Client, Error, EventQuery, PaginationError};
+use moveworks_ext::{Client, ConversationQuery, Error, EventQuery, PaginationError};
 use moveworks_testkit::mock_api::examples::{self, typed};
 use serde_json::{Value, json};
 
@@ -52,7 +52,7 @@ async fn three_pages_with_an_empty_middle_resend_the_filters() {
         let server = MockServer::start_async().await;
         let mocks = three_pages(&server, end);
         let ids: Vec<String> = client(&server)
-            .archived_conversations()
+            .list_conversations(ConversationQuery::new().archived(true))
             .page_size(2)
             .items()
             .map_ok(|c| c.conversation_id)
@@ -74,7 +74,11 @@ async fn a_missing_metadata_ends_the_walk() {
             json!({"conversations": [examples::conversation("c1", None)]}),
         ));
     });
-    let all = client(&server).conversations().all().await.unwrap();
+    let all = client(&server)
+        .list_conversations(ConversationQuery::new())
+        .all()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(mock.calls(), 1);
 }
@@ -85,7 +89,7 @@ async fn pages_carry_cursors_so_a_walk_can_resume() {
     let _mocks = three_pages(&server, Value::Null);
     let client = client(&server);
     let first = client
-        .archived_conversations()
+        .list_conversations(ConversationQuery::new().archived(true))
         .page_size(2)
         .pages()
         .next()
@@ -95,7 +99,7 @@ async fn pages_carry_cursors_so_a_walk_can_resume() {
     assert_eq!(first.number(), 1);
     assert_eq!(first.next_cursor(), Some("p2"));
     let rest: Vec<String> = client
-        .archived_conversations()
+        .list_conversations(ConversationQuery::new().archived(true))
         .page_size(2)
         .resume_from(first.next_cursor().unwrap())
         .items()
@@ -121,7 +125,7 @@ async fn event_filters_are_sent_on_every_page() {
     };
     let mocks = [page(None, Some("e2")), page(Some("e2"), None)];
     let events = client(&server)
-        .events(
+        .list_events(
             EventQuery::all_conversations()
                 .starting_after("evt_10")
                 .ending_at("evt_99"),
@@ -148,7 +152,11 @@ async fn a_repeated_cursor_is_an_error_naming_the_page() {
             json!({"messages": [], "metadata": {"next_cursor": "same"}}),
         ));
     });
-    let error = client(&server).messages("conv_1").all().await.unwrap_err();
+    let error = client(&server)
+        .list_conversation_messages("conv_1")
+        .all()
+        .await
+        .unwrap_err();
     match &error {
         Error::Pagination(PaginationError::RepeatedCursor { page, cursor, .. }) => {
             assert_eq!((*page, cursor.as_str()), (2, "same"));
@@ -167,7 +175,7 @@ async fn page_sizes_outside_1_to_100_send_nothing() {
     });
     for size in [0, 101] {
         let error = client(&server)
-            .conversations()
+            .list_conversations(ConversationQuery::new())
             .page_size(size)
             .all()
             .await
@@ -175,10 +183,7 @@ async fn page_sizes_outside_1_to_100_send_nothing() {
         assert!(
             matches!(
                 error,
-                Error::InvalidInput {
-                    field: "page_size",
-                    ..
-                }
+                Error::InvalidInput(ref input) if input.field() == "page_size"
             ),
             "{error}"
         );
@@ -186,7 +191,7 @@ async fn page_sizes_outside_1_to_100_send_nothing() {
     assert_eq!(any.calls(), 0);
     for size in [1, 100] {
         client(&server)
-            .conversations()
+            .list_conversations(ConversationQuery::new())
             .page_size(size)
             .all()
             .await
@@ -200,7 +205,7 @@ async fn dropping_the_stream_mid_walk_sends_no_further_request() {
     let server = MockServer::start_async().await;
     let mocks = three_pages(&server, Value::Null);
     let mut items = client(&server)
-        .archived_conversations()
+        .list_conversations(ConversationQuery::new().archived(true))
         .page_size(2)
         .items();
     let first = items.next().await.unwrap().unwrap();
@@ -226,7 +231,11 @@ async fn an_error_page_is_yielded_then_the_stream_ends() {
             json!({"error": {"code": "INVALID_CURSOR", "message": "expired"}}),
         ));
     });
-    let out: Vec<_> = client(&server).conversations().items().collect().await;
+    let out: Vec<_> = client(&server)
+        .list_conversations(ConversationQuery::new())
+        .items()
+        .collect()
+        .await;
     assert_eq!(out.len(), 2);
     let error = out[1].as_ref().unwrap_err();
     assert_eq!(error.code(), Some(&moveworks_ext::ErrorCode::InvalidCursor));

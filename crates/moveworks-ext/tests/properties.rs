@@ -87,12 +87,15 @@ proptest! {
                 client.call(|api| api.submit_feedback(&id, "resp_1", "msg_1", &body)).await.map(|_| ())
             } else {
                 client
-                    .submit_feedback(&id, "resp_1", "msg_1", moveworks_ext::Feedback::with_callback_id("cb"))
+                    .submit_feedback(moveworks_ext::Feedback::with_callback_id(
+                        moveworks_ext::MessageRef::new(id.as_str(), "resp_1", "msg_1"),
+                        "cb",
+                    ))
                     .await
                     .map(|_| ())
             };
             match result {
-                Err(moveworks_ext::Error::InvalidInput { .. }) => {
+                Err(moveworks_ext::Error::InvalidInput(_)) => {
                     prop_assert_eq!(server.count(), before, "a refused id must send nothing");
                 }
                 Err(other) => prop_assert!(false, "id {:?}: unexpected error {}", id, other),

@@ -29,7 +29,7 @@ fn sse_step(chunks: Vec<Vec<u8>>, pause: Duration, end: SseEnd) -> Step {
 
 async fn open(client: &Client) -> ResponseStream {
     client
-        .stream_response("conv_1", "How do I reset my password?")
+        .create_response_stream("conv_1", "How do I reset my password?")
         .await
         .expect("the stream opens")
 }
@@ -138,7 +138,7 @@ async fn completed_returns_the_final_response_past_comments_and_unknown_events()
     assert!(error.is_none());
     assert!(matches!(
         &events[1],
-        StreamEvent::Unknown { event, data } if event == "RESPONSE_QUEUED" && data == r#"{"position": 2}"#
+        StreamEvent::Unknown { event, data, .. } if event == "RESPONSE_QUEUED" && data == r#"{"position": 2}"#
     ));
 
     let server = ScriptedServer::start(vec![Step::sse(sse::recorded())]).await;
@@ -333,7 +333,7 @@ async fn an_oversized_event_is_an_error_not_memory_growth() {
     assert!(
         matches!(
             stream_error(&error).kind(),
-            StreamErrorKind::EventTooLarge { limit: 16384 }
+            StreamErrorKind::EventTooLarge { limit: 16384, .. }
         ),
         "{error:?}"
     );
@@ -396,7 +396,10 @@ async fn a_500_before_the_stream_is_not_retried() {
     .await;
     let client = server.client().build().unwrap();
 
-    let error = client.stream_response("conv_1", "hello").await.unwrap_err();
+    let error = client
+        .create_response_stream("conv_1", "hello")
+        .await
+        .unwrap_err();
     assert_eq!(
         server.count(),
         1,
@@ -431,10 +434,10 @@ async fn input_is_checked_before_anything_is_sent() {
     let client = server.client().build().unwrap();
     for (conversation, text) in [("..", "hi"), ("conv_1", "  ")] {
         let error = client
-            .stream_response(conversation, text)
+            .create_response_stream(conversation, text)
             .await
             .unwrap_err();
-        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+        assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
     }
     assert_eq!(server.count(), 0);
 }
@@ -502,7 +505,7 @@ async fn an_interrupted_stream_is_recovered_by_polling_not_by_asking_again() {
 
     let error = open(&client).await.completed().await.unwrap_err();
     assert_eq!(error.response_id(), Some("resp_1"));
-    let response = client.finish_streamed(error).await.unwrap();
+    let response = client.wait_for_streamed_response(error).await.unwrap();
     assert_eq!(response.text(), "Half and whole.");
 
     let received = server.received();
@@ -518,7 +521,7 @@ async fn a_stream_that_ends_before_naming_its_response_is_handed_back() {
 
     let error = open(&client).await.completed().await.unwrap_err();
     assert_eq!(error.response_id(), None);
-    let error = client.finish_streamed(error).await.unwrap_err();
+    let error = client.wait_for_streamed_response(error).await.unwrap_err();
     assert!(matches!(
         stream_error(&error).kind(),
         StreamErrorKind::Closed

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use httpmock::Method::POST;
 use httpmock::MockServer;
-use moveworks_ext::{Feedback, RetryPolicy};
+use moveworks_ext::{Feedback, MessageRef, RetryPolicy};
 use serde_json::json;
 use support::{ClientFor, ScriptedServer, Step, error_body, oauth_builder};
 use tracing_subscriber::fmt::MakeWriter;
@@ -66,10 +66,8 @@ async fn trace_output_names_calls_and_never_holds_secrets() {
         .unwrap();
     client
         .submit_feedback(
-            "conv_1",
-            "resp_1",
-            "msg_1",
-            Feedback::with_callback_id("cb").comment("comment-s3cret"),
+            Feedback::with_callback_id(MessageRef::new("conv_1", "resp_1", "msg_1"), "cb")
+                .comment("comment-s3cret"),
         )
         .await
         .unwrap();
@@ -100,7 +98,10 @@ async fn trace_output_names_calls_and_never_holds_secrets() {
     .build()
     .unwrap();
     let error = oauth
-        .submit_feedback("c", "r", "m", Feedback::with_callback_id("cb"))
+        .submit_feedback(Feedback::with_callback_id(
+            MessageRef::new("c", "r", "m"),
+            "cb",
+        ))
         .await
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));

@@ -95,21 +95,18 @@ async fn the_deadline_is_a_typed_error_with_the_last_status() {
         .await
         .unwrap_err();
     let elapsed = started.elapsed();
-    let Error::WaitTimeout {
-        response_id,
-        last_status,
-        waited,
-        polls,
-        ..
-    } = &error
-    else {
+    let Error::WaitTimeout(wait) = &error else {
         panic!("{error:?}")
     };
-    assert_eq!(response_id, "resp_1");
-    assert_eq!(last_status.as_ref(), Some(&ResponseStatus::InProgress));
-    assert!(*waited >= Duration::from_millis(400), "{waited:?}");
+    assert_eq!(wait.response_id(), "resp_1");
+    assert_eq!(wait.last_status(), Some(&ResponseStatus::InProgress));
+    assert!(
+        wait.waited() >= Duration::from_millis(400),
+        "{:?}",
+        wait.waited()
+    );
     assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
-    assert_eq!(*polls as usize, server.count());
+    assert_eq!(wait.polls() as usize, server.count());
     assert!(error.is_retryable());
     assert!(
         error.to_string().contains("last status IN_PROGRESS"),

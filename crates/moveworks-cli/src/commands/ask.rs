@@ -3,7 +3,10 @@
 use std::io::IsTerminal;
 
 use moveworks_ext::types::Response;
-use moveworks_ext::{Client, ContentExt, Error, MessageExt, ResponseExt, StreamEvent};
+use moveworks_ext::{
+    Client, ContentExt, ConversationHandle, Error, MessageExt, NewConversation, ResponseExt,
+    StreamEvent,
+};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -19,9 +22,9 @@ pub async fn ask(
     no_stream: bool,
 ) -> Result<(), Failure> {
     // Before a conversation is created for it.
-    moveworks_ext::check_text(question)?;
-    let conversation_id = conversation_or_new(client, conversation).await?;
-    let answer = answer(client, out, &conversation_id, question, !no_stream).await?;
+    moveworks_ext::input::check_text(question)?;
+    let conversation = open(client, conversation).await?;
+    let answer = answer(&conversation, out, question, !no_stream).await?;
     print_answer(out, &answer.response, answer.text_printed)
 }
 
@@ -31,9 +34,12 @@ pub async fn chat(
     conversation: Option<String>,
 ) -> Result<(), Failure> {
     let interactive = std::io::stdin().is_terminal();
-    let conversation_id = conversation_or_new(client, conversation).await?;
+    let conversation = open(client, conversation).await?;
     if interactive && !out.json {
-        eprintln!("conversation {conversation_id}; one question per line, Ctrl-D to end");
+        eprintln!(
+            "conversation {}; one question per line, Ctrl-D to end",
+            conversation.id()
+        );
     }
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     loop {
@@ -47,7 +53,7 @@ pub async fn chat(
         if question.is_empty() {
             continue;
         }
-        let answer = answer(client, out, &conversation_id, question, true).await?;
+        let answer = answer(&conversation, out, question, true).await?;
         print_answer(out, &answer.response, answer.text_printed)?;
         if !out.json {
             out.line("")?;
@@ -56,13 +62,14 @@ pub async fn chat(
     Ok(())
 }
 
-async fn conversation_or_new(
+/// The conversation to continue, or a new one.
+async fn open(
     client: &Client,
     conversation: Option<String>,
-) -> Result<String, Failure> {
+) -> Result<ConversationHandle, Failure> {
     Ok(match conversation {
-        Some(id) => id,
-        None => client.create_conversation(None).await?.conversation_id,
+        Some(id) => client.continue_conversation(id)?,
+        None => client.start_conversation(NewConversation::new()).await?,
     })
 }
 
@@ -76,21 +83,20 @@ struct Answer {
 /// or creates it and waits. A stream cut short is not asked again: the
 /// response it named is waited for.
 async fn answer(
-    client: &Client,
+    conversation: &ConversationHandle,
     out: &Output,
-    conversation_id: &str,
     question: &str,
     stream: bool,
 ) -> Result<Answer, Failure> {
     let mut spinner = Some(Spinner::start("thinking"));
     if !stream {
-        let response = client.ask(conversation_id, question).await?;
+        let response = conversation.ask(question).await?;
         return Ok(Answer {
             response,
             text_printed: false,
         });
     }
-    let mut events = client.stream_response(conversation_id, question).await?;
+    let mut events = conversation.create_response_stream(question).await?;
     let mut printed = false;
     loop {
         match events.next_event().await {
@@ -119,7 +125,7 @@ async fn answer(
                 }
                 eprintln!("note: {error}; waiting for the response instead");
                 let _waiting = Spinner::start("waiting");
-                let response = client.finish_streamed(error).await?;
+                let response = conversation.wait_for_streamed_response(error).await?;
                 return Ok(Answer {
                     response,
                     text_printed: false,

@@ -1,7 +1,7 @@
 //! `conversations list|get|create|update|archive`.
 
 use moveworks_ext::types::Conversation;
-use moveworks_ext::{Client, ConversationUpdate};
+use moveworks_ext::{Client, ConversationQuery, ConversationUpdate, NewConversation};
 
 use super::{page_size, print_items};
 use crate::args::ConversationsCommand;
@@ -15,17 +15,20 @@ pub async fn run(
 ) -> Result<(), Failure> {
     let conversation = match command {
         ConversationsCommand::List { archived, limit } => {
-            let list = if archived {
-                client.archived_conversations()
-            } else {
-                client.conversations()
-            };
-            let items = list.page_size(page_size(limit)).items();
+            let query = ConversationQuery::new().archived(archived);
+            let items = client
+                .list_conversations(query)
+                .page_size(page_size(limit))
+                .items();
             return print_items(out, items, limit, summary).await;
         }
-        ConversationsCommand::Get { id } => client.conversation(&id).await?,
+        ConversationsCommand::Get { id } => client.get_conversation(&id).await?,
         ConversationsCommand::Create { title } => {
-            client.create_conversation(title.as_deref()).await?
+            let mut conversation = NewConversation::new();
+            if let Some(title) = title {
+                conversation = conversation.title(title);
+            }
+            client.create_conversation(conversation).await?
         }
         ConversationsCommand::Update {
             id,

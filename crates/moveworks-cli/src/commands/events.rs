@@ -55,7 +55,7 @@ pub async fn run(
     } else {
         page_size(limit)
     };
-    let mut events = client.events(query).page_size(size).items();
+    let mut events = client.list_events(query).page_size(size).items();
     let mut printed = 0;
     while limit.is_none_or(|limit| printed < limit) {
         let Some(event) = events.try_next().await? else {

@@ -1,6 +1,6 @@
 //! `feedback`: rate a message, looking its callback id up.
 
-use moveworks_ext::{Client, Feedback, Rating};
+use moveworks_ext::{Client, Feedback, MessageRef, Rating};
 
 use crate::args::FeedbackArgs;
 use crate::failure::Failure;
@@ -12,11 +12,13 @@ pub async fn run(client: &Client, out: &Output, args: FeedbackArgs) -> Result<()
     } else {
         Rating::Unhelpful
     };
+    let target = MessageRef::new(&args.conversation, &args.response, &args.message);
     let mut feedback = match args.callback_id {
-        Some(callback_id) => Feedback::with_callback_id(callback_id),
+        Some(callback_id) => Feedback::with_callback_id(target, callback_id),
         None => {
             let messages = client
-                .response_messages(&args.conversation, &args.response)
+                .list_response_messages(&args.conversation, &args.response)
+                .all()
                 .await?;
             let message = messages
                 .iter()
@@ -33,9 +35,7 @@ pub async fn run(client: &Client, out: &Output, args: FeedbackArgs) -> Result<()
     if let Some(comment) = args.comment {
         feedback = feedback.comment(comment);
     }
-    let answer = client
-        .submit_feedback(&args.conversation, &args.response, &args.message, feedback)
-        .await?;
+    let answer = client.submit_feedback(feedback).await?;
     out.one(&answer, || {
         format!(
             "rated message {} {rating:?}: {}",

@@ -1,6 +1,5 @@
 //! `messages`: a conversation's, or one response's.
 
-use futures_util::stream;
 use moveworks_ext::types::Message;
 use moveworks_ext::{Client, MessageExt};
 
@@ -15,20 +14,13 @@ pub async fn run(
     response: Option<String>,
     limit: Option<usize>,
 ) -> Result<(), Failure> {
-    match response {
-        Some(response) => {
-            let messages = client.response_messages(conversation, &response).await?;
-            let items = stream::iter(messages.into_iter().map(Ok));
-            print_items(out, items, limit, summary).await
-        }
-        None => {
-            let items = client
-                .messages(conversation)
-                .page_size(page_size(limit))
-                .items();
-            print_items(out, items, limit, summary).await
-        }
-    }
+    let list = match response {
+        Some(response) => client.list_response_messages(conversation, &response),
+        None => client
+            .list_conversation_messages(conversation)
+            .page_size(page_size(limit)),
+    };
+    print_items(out, list.items(), limit, summary).await
 }
 
 fn summary(message: &Message) -> String {

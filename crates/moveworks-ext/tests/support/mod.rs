@@ -37,13 +37,9 @@ pub fn oauth_builder(base_url: &str, token_url: &str, client_secret: &str) -> Cl
 
 /// Submits feedback on `conv_1`/`resp_1`/`msg_1` with callback id `cb`.
 pub async fn submit(client: &Client) -> Result<SubmitFeedbackResponse, moveworks_ext::Error> {
+    let message = moveworks_ext::MessageRef::new("conv_1", "resp_1", "msg_1");
     client
-        .submit_feedback(
-            "conv_1",
-            "resp_1",
-            "msg_1",
-            moveworks_ext::Feedback::with_callback_id("cb"),
-        )
+        .submit_feedback(moveworks_ext::Feedback::with_callback_id(message, "cb"))
         .await
 }
 

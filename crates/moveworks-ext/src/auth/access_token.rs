@@ -1,0 +1,107 @@
+//! A bearer token, with when it expires.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use http::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::auth_error::{AuthError, AuthErrorKind};
+use crate::config::header_value;
+
+/// A bearer token, with when it expires.
+#[derive(Clone)]
+pub struct AccessToken {
+    secret: SecretString,
+    /// `Bearer <token>`, marked sensitive, built once.
+    header: HeaderValue,
+    expires_at: Option<Instant>,
+}
+
+impl AccessToken {
+    /// A token valid for `lifetime` from now (`None`: until the API rejects
+    /// it). Refused if it is empty or holds characters a header cannot (a
+    /// line break, for instance).
+    pub fn new(token: impl Into<String>, lifetime: Option<Duration>) -> Result<Self, AuthError> {
+        let token: String = token.into();
+        if token.trim().is_empty() {
+            return Err(AuthError::new(
+                AuthErrorKind::InvalidToken,
+                "the token is empty",
+            ));
+        }
+        // Not trimmed: a line break anywhere is refused, never sent.
+        let header = header_value("token", &format!("Bearer {token}"), true).map_err(|_| {
+            AuthError::new(
+                AuthErrorKind::InvalidToken,
+                "the token contains characters a header cannot carry (such as a line break)",
+            )
+        })?;
+        Ok(Self {
+            secret: SecretString::from(token),
+            header,
+            expires_at: lifetime.map(|l| Instant::now() + l),
+        })
+    }
+
+    /// The token itself. Handle with care: it is a credential.
+    pub fn secret(&self) -> &str {
+        self.secret.expose_secret()
+    }
+
+    /// When the token expires, if known.
+    pub fn expires_at(&self) -> Option<Instant> {
+        self.expires_at
+    }
+
+    /// Whether the token has expired.
+    pub fn is_expired(&self) -> bool {
+        self.expires_at.is_some_and(|at| Instant::now() >= at)
+    }
+
+    /// The `Authorization` header value, marked sensitive.
+    pub(crate) fn header(&self) -> &HeaderValue {
+        &self.header
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("token", &"[redacted]")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_never_show_in_debug() {
+        let token = AccessToken::new("s3cr3t-t0ken", Some(Duration::from_secs(60))).unwrap();
+        assert!(!format!("{token:?}").contains("s3cr3t"));
+        assert!(!format!("{:?}", token.header()).contains("s3cr3t"));
+        assert_eq!(token.secret(), "s3cr3t-t0ken");
+    }
+
+    #[test]
+    fn refuses_empty_tokens_and_line_breaks_without_echoing_them() {
+        for bad in ["", "  ", "abc\r\nX-Injected: 1", "abc\n"] {
+            let err = AccessToken::new(bad, None).unwrap_err();
+            assert_eq!(err.kind(), AuthErrorKind::InvalidToken);
+            assert!(!err.to_string().contains("Injected"));
+        }
+    }
+
+    #[test]
+    fn expiry_is_tracked() {
+        assert!(
+            AccessToken::new("t", Some(Duration::ZERO))
+                .unwrap()
+                .is_expired()
+        );
+        assert!(!AccessToken::new("t", None).unwrap().is_expired());
+    }
+}

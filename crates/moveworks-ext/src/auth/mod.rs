@@ -1,0 +1,24 @@
+//! Access tokens and where they come from.
+//!
+//! A [`TokenProvider`] hands out the token each request carries. The SDK
+//! ships a static one ([`StaticToken`]), a caching one for any source of
+//! expiring tokens ([`CachingTokenProvider`]), and the OAuth 2.0
+//! client-credentials source ([`ClientCredentials`]). Tokens are secrets:
+//! no `Debug`, `Display`, error or log line of this crate shows one.
+//!
+//! Imports only the `config` layer.
+
+mod access_token;
+mod auth_error;
+mod client_credentials;
+mod static_token;
+mod token_cache;
+mod token_error_body;
+mod token_provider;
+
+pub use access_token::AccessToken;
+pub use auth_error::{AuthError, AuthErrorKind};
+pub use client_credentials::ClientCredentials;
+pub use static_token::StaticToken;
+pub use token_cache::{CachingTokenProvider, TokenSource};
+pub use token_provider::{BoxFuture, TokenProvider};

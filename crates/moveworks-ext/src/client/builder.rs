@@ -1,0 +1,353 @@
+//! Configuring a [`Client`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::HeaderMap;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::flow_settings::FlowSettings;
+use super::sdk_client::{Client, generated_client};
+use crate::auth::{CachingTokenProvider, ClientCredentials, StaticToken, TokenProvider};
+use crate::config::{
+    ConfigError, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT,
+    DEFAULT_TOKEN_URL, Timeouts, WaitPolicy, env, header_value, secure_url, tls,
+};
+use crate::transport::{RequestSettings, RetryPolicy, SdkMiddleware, Shared};
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment:
+    ///
+    /// | variable | |
+    /// |---|---|
+    /// | `MOVEWORKS_ASSISTANT_NAME` | required |
+    /// | `MOVEWORKS_API_TOKEN` | a static bearer token, or: |
+    /// | `MOVEWORKS_CLIENT_ID` + `MOVEWORKS_CLIENT_SECRET` | OAuth client credentials |
+    /// | `MOVEWORKS_TOKEN_URL` | token endpoint (default `https://api.moveworks.ai/oauth/v1/token`) |
+    /// | `MOVEWORKS_BASE_URL` | API base URL (default `https://api.moveworks.ai/rest/v1beta1`) |
+    ///
+    /// A missing or malformed variable is an error that names it.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        ClientBuilder::from_env_with(|var| std::env::var(var).ok())?.build()
+    }
+}
+
+/// How the client gets its token.
+enum CredentialSetting {
+    Token(SecretString),
+    ClientCredentials { id: String, secret: SecretString },
+    Provider(Arc<dyn TokenProvider>),
+}
+
+/// Configures a [`Client`]; see [`Client::builder`].
+pub struct ClientBuilder {
+    assistant_name: Option<String>,
+    credential: Option<CredentialSetting>,
+    token_url: Option<String>,
+    base_url: Option<String>,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    wait: WaitPolicy,
+    user_agent: Option<String>,
+    http_client: Option<reqwest::Client>,
+    max_response_bytes: usize,
+    stream_idle: Duration,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            assistant_name: None,
+            credential: None,
+            token_url: None,
+            base_url: None,
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+            wait: WaitPolicy::default(),
+            user_agent: None,
+            http_client: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            stream_idle: DEFAULT_STREAM_IDLE_TIMEOUT,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Reads the environment variables of [`Client::from_env`] through
+    /// `lookup`, for configuration that comes from somewhere else (or
+    /// tests). Settings can still be changed afterwards.
+    pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = env::EnvReader::new(lookup);
+        let mut builder =
+            ClientBuilder::default().assistant_name(env.required(env::ASSISTANT_NAME)?);
+        if let Some(url) = env.optional(env::BASE_URL) {
+            secure_url("base URL", &url).map_err(|e| env::from_env_var(env::BASE_URL, e))?;
+            builder = builder.base_url(url);
+        }
+        if let Some(url) = env.optional(env::TOKEN_URL) {
+            secure_url("token URL", &url).map_err(|e| env::from_env_var(env::TOKEN_URL, e))?;
+            builder = builder.token_url(url);
+        }
+        let token = env.optional(env::API_TOKEN);
+        let client_id = env.optional(env::CLIENT_ID);
+        let client_secret = env.optional(env::CLIENT_SECRET);
+        builder = match (token, client_id, client_secret) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                return Err(ConfigError::InvalidEnv {
+                    var: env::API_TOKEN,
+                    reason: format!(
+                        "set either it or {} and {}, not both",
+                        env::CLIENT_ID,
+                        env::CLIENT_SECRET
+                    ),
+                });
+            }
+            (Some(token), None, None) => {
+                header_value("token", &token, true)
+                    .map_err(|e| env::from_env_var(env::API_TOKEN, e))?;
+                builder.bearer_token(token)
+            }
+            (None, Some(id), Some(secret)) => builder.client_credentials(id, secret),
+            (None, Some(_), None) => {
+                return Err(ConfigError::MissingEnv {
+                    var: env::CLIENT_SECRET,
+                });
+            }
+            (None, None, Some(_)) => {
+                return Err(ConfigError::MissingEnv {
+                    var: env::CLIENT_ID,
+                });
+            }
+            (None, None, None) => {
+                return Err(ConfigError::MissingEnv {
+                    var: env::API_TOKEN,
+                });
+            }
+        };
+        Ok(builder)
+    }
+
+    /// The assistant name sent as `Assistant-Name` (required).
+    pub fn assistant_name(mut self, name: impl Into<String>) -> Self {
+        self.assistant_name = Some(name.into());
+        self
+    }
+
+    /// A static bearer token.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.credential = Some(CredentialSetting::Token(SecretString::from(token.into())));
+        self
+    }
+
+    /// OAuth 2.0 client credentials; tokens are fetched from the token
+    /// endpoint, cached, and refreshed ahead of expiry.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.credential = Some(CredentialSetting::ClientCredentials {
+            id: client_id.into(),
+            secret: SecretString::from(client_secret.into()),
+        });
+        self
+    }
+
+    /// The OAuth token endpoint (default `https://api.moveworks.ai/oauth/v1/token`).
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// Any [`TokenProvider`].
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.credential = Some(CredentialSetting::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// The API base URL (default `https://api.moveworks.ai/rest/v1beta1`).
+    /// Must be https, or http to a loopback address.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// One of the servers the spec lists ([`moveworks_api::SERVERS`]).
+    pub fn server(self, server: &moveworks_api::Server) -> Self {
+        self.base_url(server.url)
+    }
+
+    /// All time limits at once.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The time limit for establishing a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.connect = timeout;
+        self
+    }
+
+    /// The time limit of one attempt (default 30 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.attempt = timeout;
+        self
+    }
+
+    /// The time limit of a whole call, retries included (default 60 s).
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.total = timeout;
+        self
+    }
+
+    /// How calls are retried (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// How [`Client::wait_for_response`] and [`Client::ask`] poll (default
+    /// [`WaitPolicy::default`]: up to 120 s).
+    pub fn wait_policy(mut self, policy: WaitPolicy) -> Self {
+        self.wait = policy;
+        self
+    }
+
+    /// The `User-Agent` header (default `moveworks-ext/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Your own `reqwest::Client` (for proxies or custom TLS). Its own
+    /// settings apply: the connect timeout and redirect policy of this
+    /// builder are not applied to it.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The largest response body accepted (default 8 MiB); larger ones fail
+    /// the call instead of filling memory. In a response stream, it bounds
+    /// each event instead.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// The longest wait between two events of a response stream (default
+    /// 120 s, the time the API docs allow a response to finish); then the
+    /// stream ends with [`Error::Stream`](crate::Error::Stream). Keep-alive
+    /// comments do not count as events: they show the connection is alive,
+    /// not that the response progresses. The attempt timeout does not
+    /// apply to streams, however long they last.
+    pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.stream_idle = timeout;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let assistant_name = self
+            .assistant_name
+            .ok_or(ConfigError::missing("assistant name"))?;
+        let assistant_name = header_value("assistant name", &assistant_name, false)?;
+        let base_url = secure_url(
+            "base URL",
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+        )?;
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| format!("moveworks-ext/{}", env!("CARGO_PKG_VERSION")));
+        let user_agent = header_value("user agent", &user_agent, false)?;
+        // Bounds silence on a connection. Other responses have the (shorter)
+        // attempt timeout too; a stream has only this and its idle timeout,
+        // so it must not be shorter than that.
+        let read_timeout = self.timeouts.attempt.max(self.stream_idle);
+        let (http, read_timeout) = match self.http_client {
+            Some(client) => (client, None),
+            None => (
+                tls::client_builder()?
+                    .connect_timeout(self.timeouts.connect)
+                    .read_timeout(read_timeout)
+                    // A bearer token is never replayed to wherever a redirect
+                    // points: redirects are returned, not followed.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| ConfigError::HttpClient {
+                        source: Box::new(e),
+                    })?,
+                Some(read_timeout),
+            ),
+        };
+        let credential = self.credential.ok_or(ConfigError::missing(
+            "credential (a bearer token, OAuth client credentials or a token provider)",
+        ))?;
+        let (provider, credential_kind): (Arc<dyn TokenProvider>, _) = match credential {
+            CredentialSetting::Token(token) => {
+                let token = StaticToken::new(token.expose_secret())
+                    .map_err(|e| ConfigError::invalid("token", e.to_string()))?;
+                (Arc::new(token), "static token")
+            }
+            CredentialSetting::ClientCredentials { id, secret } => {
+                let token_url = self.token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL);
+                let source =
+                    ClientCredentials::new(http.clone(), token_url, id, secret.expose_secret())?
+                        .with_timeout(self.timeouts.attempt);
+                (
+                    Arc::new(CachingTokenProvider::new(source)),
+                    "OAuth client credentials",
+                )
+            }
+            CredentialSetting::Provider(provider) => (provider, "token provider"),
+        };
+        let shared = Arc::new(Shared {
+            provider,
+            assistant_name,
+            user_agent,
+            max_response_bytes: self.max_response_bytes,
+            read_timeout,
+        });
+        let settings = RequestSettings {
+            retry: self.retry,
+            timeouts: self.timeouts,
+            headers: HeaderMap::new(),
+        };
+        let middleware = Arc::new(SdkMiddleware::new(shared, settings));
+        Ok(Client {
+            api: generated_client(&base_url, &http, &middleware),
+            middleware,
+            flows: FlowSettings {
+                wait: self.wait,
+                stream_idle: self.stream_idle,
+            },
+            credential_kind,
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let credential = match &self.credential {
+            None => "none",
+            Some(CredentialSetting::Token(_)) => "static token",
+            Some(CredentialSetting::ClientCredentials { .. }) => "OAuth client credentials",
+            Some(CredentialSetting::Provider(_)) => "token provider",
+        };
+        f.debug_struct("ClientBuilder")
+            .field("assistant_name", &self.assistant_name)
+            .field("credential", &credential)
+            .field("base_url", &self.base_url)
+            .field("token_url", &self.token_url)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,74 @@
+//! What a successful call says about itself.
+
+use http::{HeaderMap, StatusCode};
+
+use crate::transport::headers::REQUEST_ID;
+
+/// A call's result with how the call went; see
+/// [`Client::call_with_metadata`](crate::Client::call_with_metadata).
+///
+/// Fields may be added: read them, or destructure with `..`.
+///
+/// ```
+/// # fn demo(answer: moveworks_ext::WithMetadata<u8>) {
+/// let moveworks_ext::WithMetadata { value, metadata, .. } = answer;
+/// # let _ = (value, metadata);
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct WithMetadata<T> {
+    /// The decoded result.
+    pub value: T,
+    /// How the call went.
+    pub metadata: CallMetadata,
+}
+
+impl<T> WithMetadata<T> {
+    pub(crate) fn new(value: T, metadata: CallMetadata) -> Self {
+        Self { value, metadata }
+    }
+
+    /// The decoded result, without the metadata.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+}
+
+/// How a successful call went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallMetadata {
+    status: StatusCode,
+    headers: HeaderMap,
+    attempts: u32,
+}
+
+impl CallMetadata {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, attempts: u32) -> Self {
+        Self {
+            status,
+            headers,
+            attempts,
+        }
+    }
+
+    /// The status of the answer.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers of the answer (rate-limit headers, for one).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The `x-moveworks-root-uuid` of the answer, if it had a readable one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers.get(REQUEST_ID).and_then(|v| v.to_str().ok())
+    }
+
+    /// Requests sent, retries included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}

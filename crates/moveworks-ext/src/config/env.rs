@@ -1,0 +1,53 @@
+//! Environment variables read by [`Client::from_env`](crate::Client::from_env).
+
+use super::config_error::ConfigError;
+
+/// Base URL (optional; default [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)).
+pub const BASE_URL: &str = "MOVEWORKS_BASE_URL";
+/// Assistant name sent as `Assistant-Name` (required).
+pub const ASSISTANT_NAME: &str = "MOVEWORKS_ASSISTANT_NAME";
+/// A static bearer token.
+pub const API_TOKEN: &str = "MOVEWORKS_API_TOKEN";
+/// OAuth client id (with [`CLIENT_SECRET`]).
+pub const CLIENT_ID: &str = "MOVEWORKS_CLIENT_ID";
+/// OAuth client secret (with [`CLIENT_ID`]).
+pub const CLIENT_SECRET: &str = "MOVEWORKS_CLIENT_SECRET";
+/// OAuth token endpoint (optional; default
+/// [`DEFAULT_TOKEN_URL`](crate::DEFAULT_TOKEN_URL)).
+pub const TOKEN_URL: &str = "MOVEWORKS_TOKEN_URL";
+
+/// Reads environment variables through `lookup`, so tests and other
+/// configuration sources need not touch the process environment.
+pub(crate) struct EnvReader<F> {
+    lookup: F,
+}
+
+impl<F: Fn(&str) -> Option<String>> EnvReader<F> {
+    pub(crate) fn new(lookup: F) -> Self {
+        Self { lookup }
+    }
+
+    /// The variable's value; unset and empty are the same.
+    pub(crate) fn optional(&self, var: &'static str) -> Option<String> {
+        (self.lookup)(var).filter(|v| !v.is_empty())
+    }
+
+    pub(crate) fn required(&self, var: &'static str) -> Result<String, ConfigError> {
+        self.optional(var).ok_or(ConfigError::MissingEnv { var })
+    }
+}
+
+/// Rewords a configuration error about a setting as one about the
+/// environment variable it came from.
+pub(crate) fn from_env_var(var: &'static str, error: ConfigError) -> ConfigError {
+    match error {
+        ConfigError::Invalid { reason, .. } => ConfigError::InvalidEnv { var, reason },
+        ConfigError::InsecureUrl { url, .. } => ConfigError::InvalidEnv {
+            var,
+            reason: format!(
+                "`{url}` would send the token in clear text (use https, or http to a loopback address)"
+            ),
+        },
+        other => other,
+    }
+}

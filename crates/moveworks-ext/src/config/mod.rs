@@ -1,0 +1,22 @@
+//! Settings and their checks: defaults, environment variables, URLs a
+//! token may be sent to, header values, time limits, the wait policy and
+//! the TLS backend. The lowest layer: it imports no other.
+
+mod config_error;
+mod defaults;
+pub mod env;
+mod header_value;
+mod timeouts;
+pub(crate) mod tls;
+mod url;
+mod wait_policy;
+
+pub use config_error::ConfigError;
+pub(crate) use defaults::DEFAULT_RETRY_STATUSES;
+pub use defaults::{
+    DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TOKEN_URL,
+};
+pub(crate) use header_value::header_value;
+pub use timeouts::Timeouts;
+pub(crate) use url::secure_url;
+pub use wait_policy::{LAST_POLL_TIME, WaitPolicy};

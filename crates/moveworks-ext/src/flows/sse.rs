@@ -1,0 +1,206 @@
+//! Reading Server-Sent Events off a response body, within bounds: each
+//! event held to a size limit, and the wait between events to an idle
+//! timeout. Generic: what the events mean is the caller's business.
+//!
+//! Nothing runs in the background and nothing is read ahead of the
+//! consumer; closing the source (or dropping it) closes the connection.
+
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use sse_stream::{Sse, SseByteStream};
+use tokio::time::{Instant, Sleep};
+
+use crate::error::StreamErrorKind;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A response body: chunks of bytes, or why the connection failed.
+pub(crate) type ByteSource = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send>>;
+
+/// The SSE blocks of a body, one at a time.
+pub(crate) struct EventSource {
+    /// `None` once closed: the connection is released then.
+    events: Option<SseByteStream<Limited>>,
+    /// Bytes received since the parser last completed a block; shared with
+    /// [`Limited`], which fails the body once it passes the limit.
+    since_event: Arc<AtomicUsize>,
+    limit: usize,
+    idle: Duration,
+    /// Fires `idle` after `last_event`; moved only when it fires, so that
+    /// a block costs a clock read instead of a timer update.
+    idle_timer: Pin<Box<Sleep>>,
+    last_event: Instant,
+}
+
+impl EventSource {
+    /// Reads `bytes`, failing an event over `limit` bytes and a silence of
+    /// `idle` between events.
+    pub(crate) fn new(bytes: ByteSource, limit: usize, idle: Duration) -> Self {
+        let since_event = Arc::new(AtomicUsize::new(0));
+        let limited = Limited {
+            inner: bytes,
+            since_event: since_event.clone(),
+            limit,
+            failed: false,
+        };
+        let now = Instant::now();
+        Self {
+            events: Some(SseByteStream::new(limited)),
+            since_event,
+            limit,
+            idle,
+            idle_timer: Box::pin(tokio::time::sleep_until(now + idle)),
+            last_event: now,
+        }
+    }
+
+    /// Reads the generated client's byte stream.
+    pub(crate) fn from_body<S, E>(body: S, limit: usize, idle: Duration) -> Self
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + Unpin + 'static,
+        E: Into<BoxError>,
+    {
+        Self::new(Box::pin(BoxErrors(body)), limit, idle)
+    }
+
+    /// Closes the connection at once, not when the source is dropped.
+    pub(crate) fn close(&mut self) {
+        self.events = None;
+    }
+
+    /// Whether the source was closed.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.events.is_none()
+    }
+
+    /// The next block, or how the body failed (its end included, as
+    /// [`StreamErrorKind::Closed`]); `None` once closed.
+    pub(crate) fn poll_block(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Sse, StreamErrorKind>>> {
+        loop {
+            let Some(events) = self.events.as_mut() else {
+                return Poll::Ready(None);
+            };
+            let block = match Pin::new(events).poll_next(cx) {
+                Poll::Ready(block) => block,
+                Poll::Pending => {
+                    ready!(self.idle_timer.as_mut().poll(cx));
+                    let due = self.last_event + self.idle;
+                    if Instant::now() < due {
+                        // Blocks arrived since the timer was set: move it.
+                        self.idle_timer.as_mut().reset(due);
+                        continue;
+                    }
+                    return Poll::Ready(Some(Err(StreamErrorKind::Idle(self.idle))));
+                }
+            };
+            return Poll::Ready(Some(match block {
+                Some(Ok(block)) => {
+                    self.since_event.store(0, Ordering::Relaxed);
+                    self.last_event = Instant::now();
+                    Ok(block)
+                }
+                Some(Err(sse_stream::Error::Body(source))) => Err(self.body_failure(source)),
+                Some(Err(other)) => Err(StreamErrorKind::Malformed {
+                    event: None,
+                    source: Box::new(other),
+                }),
+                None => Err(StreamErrorKind::Closed),
+            }));
+        }
+    }
+
+    fn body_failure(&self, source: BoxError) -> StreamErrorKind {
+        match source.downcast::<BodyError>() {
+            Ok(body) => match *body {
+                BodyError::TooLarge => StreamErrorKind::EventTooLarge { limit: self.limit },
+                BodyError::Cut(source) => StreamErrorKind::Cut(source),
+            },
+            Err(source) => StreamErrorKind::Cut(source),
+        }
+    }
+}
+
+/// Why the body stopped.
+#[derive(Debug)]
+enum BodyError {
+    Cut(BoxError),
+    TooLarge,
+}
+
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyError::Cut(source) => fmt::Display::fmt(source, f),
+            BodyError::TooLarge => f.write_str("event over the size limit"),
+        }
+    }
+}
+
+impl std::error::Error for BodyError {}
+
+/// The body, failing once more than `limit` bytes arrived without the
+/// parser completing an event. The parser buffers a partial event whole,
+/// so this bounds its memory to the limit plus one read.
+///
+/// The check runs when the parser asks for more: by then it has consumed
+/// everything it was given, so all counted bytes belong to the unfinished
+/// event (an event that shares a read with the one before it is counted
+/// from the next read on). An event within the limit never fails.
+struct Limited {
+    inner: ByteSource,
+    since_event: Arc<AtomicUsize>,
+    limit: usize,
+    failed: bool,
+}
+
+impl Stream for Limited {
+    type Item = Result<Bytes, BodyError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.failed {
+            return Poll::Ready(None);
+        }
+        if self.since_event.load(Ordering::Relaxed) > self.limit {
+            self.failed = true;
+            return Poll::Ready(Some(Err(BodyError::TooLarge)));
+        }
+        match ready!(self.inner.as_mut().poll_next(cx)) {
+            Some(Ok(bytes)) => {
+                self.since_event.fetch_add(bytes.len(), Ordering::Relaxed);
+                Poll::Ready(Some(Ok(bytes)))
+            }
+            Some(Err(source)) => {
+                self.failed = true;
+                Poll::Ready(Some(Err(BodyError::Cut(source))))
+            }
+            None => Poll::Ready(None),
+        }
+    }
+}
+
+/// A byte stream with its errors boxed.
+struct BoxErrors<S>(S);
+
+impl<S, E> Stream for BoxErrors<S>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: Into<BoxError>,
+{
+    type Item = Result<Bytes, BoxError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Pin::new(&mut self.0)
+            .poll_next(cx)
+            .map(|item| item.map(|chunk| chunk.map_err(Into::into)))
+    }
+}

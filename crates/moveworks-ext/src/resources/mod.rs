@@ -1,0 +1,23 @@
+//! The API's resources, as calls on [`Client`](crate::Client): conversations
+//! (and a handle that holds one open), responses (created, waited for,
+//! streamed), messages, events and feedback, with the helpers that read an
+//! answer. The top layer: imports every other.
+
+mod answer;
+mod conversation_handle;
+mod conversations;
+mod events;
+mod feedback;
+mod messages;
+mod response_stream;
+mod responses;
+mod stream_event;
+mod streaming;
+
+pub use answer::{ContentExt, MessageExt, ResponseExt, TextFormat};
+pub use conversation_handle::ConversationHandle;
+pub use conversations::{ConversationQuery, ConversationUpdate, NewConversation};
+pub use events::EventQuery;
+pub use feedback::{Feedback, MAX_COMMENT_CHARS, MessageRef, Rating};
+pub use response_stream::ResponseStream;
+pub use stream_event::StreamEvent;

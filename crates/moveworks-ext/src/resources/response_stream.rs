@@ -1,0 +1,558 @@
+//! A response as it streams: typed events, in order, that never end
+//! quietly.
+//!
+//! Each SSE event is decoded by its `event:` name into the generated struct
+//! for that name (the spec's `ResponseStreamData` is a `oneOf` of structs
+//! with the same shape, so decoding by shape would pick the wrong one). The
+//! stream ends after `RESPONSE_COMPLETED` or `RESPONSE_FAILED`. Any other
+//! end (an `ERROR` event, the server closing early, a cut connection, no
+//! event for the idle timeout, an oversized or malformed event) is an
+//! [`Error::Stream`] item, then the end.
+
+use std::fmt;
+use std::future::poll_fn;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use futures_core::Stream;
+use moveworks_api::types::{OutputItem, Response};
+use sse_stream::Sse;
+
+use super::answer::{ContentExt, ResponseExt};
+use super::stream_event::StreamEvent;
+use crate::error::{Error, StreamError, StreamErrorKind};
+use crate::flows::sse::EventSource;
+
+/// A response as it streams; see [`Client::create_response_stream`](crate::Client::create_response_stream).
+///
+/// A [`futures_core::Stream`] of `Result<StreamEvent, Error>`: use
+/// `StreamExt::next` from `futures` or `tokio-stream`, or
+/// [`ResponseStream::next_event`]. Events arrive in order: an event whose
+/// sequence number is not above the last one's is dropped. After the final
+/// event or an error, the stream ends and the connection is released.
+pub struct ResponseStream {
+    /// Closed once the stream ended.
+    source: EventSource,
+    conversation_id: String,
+    response_id: Option<String>,
+    request_id: Option<String>,
+    attempts: u32,
+    last_sequence: Option<i64>,
+    events_received: u64,
+    last_response: Option<Box<Response>>,
+    text: String,
+    taken: usize,
+    /// The last message added to `text`, and where its text starts there.
+    last_message: Option<(String, usize)>,
+}
+
+impl ResponseStream {
+    /// The stream of a response of `conversation_id`, read from `source`.
+    pub(crate) fn new(
+        source: EventSource,
+        conversation_id: String,
+        request_id: Option<String>,
+        attempts: u32,
+    ) -> Self {
+        Self {
+            source,
+            conversation_id,
+            response_id: None,
+            request_id,
+            attempts,
+            last_sequence: None,
+            events_received: 0,
+            last_response: None,
+            text: String::new(),
+            taken: 0,
+            last_message: None,
+        }
+    }
+
+    /// The next event: `None` after the final event or an error.
+    pub async fn next_event(&mut self) -> Option<Result<StreamEvent, Error>> {
+        poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Reads the stream to its end and returns the completed response.
+    /// `RESPONSE_FAILED` is [`Error::ResponseFailed`]; an early end is
+    /// [`Error::Stream`] (recover with
+    /// [`Client::wait_for_streamed_response`](crate::Client::wait_for_streamed_response)).
+    pub async fn completed(mut self) -> Result<Response, Error> {
+        while let Some(event) = self.next_event().await {
+            match event? {
+                StreamEvent::Completed(data) => return Ok(data.response),
+                StreamEvent::Failed(data) => {
+                    return Err(Error::ResponseFailed(Box::new(data.response)));
+                }
+                _ => {}
+            }
+        }
+        // Unreachable in practice: the stream ends with a final event or an
+        // error. Kept as an error rather than a panic.
+        Err(self.incomplete(StreamErrorKind::Closed))
+    }
+
+    /// The conversation the response belongs to.
+    pub fn conversation_id(&self) -> &str {
+        &self.conversation_id
+    }
+
+    /// The response's id, once an event named it.
+    pub fn response_id(&self) -> Option<&str> {
+        self.response_id.as_deref()
+    }
+
+    /// The `x-moveworks-root-uuid` of the answer.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Events received so far (duplicates not counted).
+    pub fn events_received(&self) -> u64 {
+        self.events_received
+    }
+
+    /// The last response snapshot received.
+    pub fn last_response(&self) -> Option<&Response> {
+        self.last_response.as_deref()
+    }
+
+    /// The answer's text so far: the text of the assistant messages among
+    /// the outputs, separated by a blank line, as
+    /// [`ResponseExt::text`] gives it for the
+    /// completed response. It only grows; the completed response is the
+    /// reference.
+    pub fn text_so_far(&self) -> &str {
+        &self.text
+    }
+
+    /// The answer's text that arrived since the last call, for printing an
+    /// answer as it arrives. Empty when nothing new arrived.
+    pub fn take_new_text(&mut self) -> &str {
+        let new = &self.text[self.taken..];
+        self.taken = self.text.len();
+        new
+    }
+
+    fn incomplete(&mut self, kind: StreamErrorKind) -> Error {
+        // The connection is closed at once, not when the stream is dropped.
+        self.source.close();
+        tracing::debug!(
+            response_id = self.response_id.as_deref(),
+            events = self.events_received,
+            "response stream incomplete"
+        );
+        Error::Stream(Box::new(StreamError {
+            kind,
+            conversation_id: self.conversation_id.clone(),
+            response_id: self.response_id.clone(),
+            request_id: self.request_id.clone(),
+            attempts: self.attempts,
+            events: self.events_received,
+            last_response: self.last_response.clone(),
+            // Cloned, not taken: the stream still answers `text_so_far`
+            // and `take_new_text` after its error.
+            text_so_far: self.text.clone(),
+        }))
+    }
+
+    /// Turns one SSE block into an event: `Ok(None)` for blocks that are
+    /// not events (metadata only, or out of order).
+    fn decode(&mut self, block: Sse) -> Result<Option<StreamEvent>, StreamErrorKind> {
+        let Some(event) = StreamEvent::decode(block)? else {
+            return Ok(None);
+        };
+        if let Some(sequence) = event.sequence_number() {
+            if self.last_sequence.is_some_and(|last| sequence <= last) {
+                return Ok(None);
+            }
+            self.last_sequence = Some(sequence);
+        }
+        self.events_received += 1;
+        self.absorb(&event);
+        Ok(Some(event))
+    }
+
+    /// Updates what the stream knows from `event`.
+    fn absorb(&mut self, event: &StreamEvent) {
+        match event {
+            StreamEvent::Output(data) => match &data.output {
+                OutputItem::Message { message, .. } => {
+                    if self.response_id.is_none() {
+                        self.response_id = Some(message.response_id.clone());
+                    }
+                    self.add_message(&message.message_id, message.content.text());
+                }
+                OutputItem::ReasoningMessage {
+                    reasoning_message, ..
+                } if self.response_id.is_none() => {
+                    self.response_id = Some(reasoning_message.response_id.clone());
+                }
+                // Output kinds the spec adds later carry nothing known.
+                _ => {}
+            },
+            StreamEvent::Completed(data) => {
+                self.response_id = Some(data.response.response_id.clone());
+                let text = data.response.text();
+                if let Some(rest) = text.strip_prefix(self.text.as_str()) {
+                    self.text.push_str(rest);
+                }
+            }
+            _ => {
+                if let Some(response) = event.response() {
+                    self.response_id = Some(response.response_id.clone());
+                    if !event.is_final() {
+                        self.last_response = Some(Box::new(response.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds a message's text to the answer: a new message after a blank
+    /// line; a message seen before only when its text extends what it was.
+    fn add_message(&mut self, id: &str, text: &str) {
+        if let Some((last_id, start)) = &self.last_message
+            && last_id == id
+        {
+            if let Some(rest) = text.strip_prefix(&self.text[*start..]) {
+                self.text.push_str(rest);
+            }
+            return;
+        }
+        if !self.text.is_empty() {
+            self.text.push_str("\n\n");
+        }
+        self.last_message = Some((id.to_owned(), self.text.len()));
+        self.text.push_str(text);
+    }
+}
+
+impl Stream for ResponseStream {
+    type Item = Result<StreamEvent, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            let kind = match ready!(this.source.poll_block(cx)) {
+                None => return Poll::Ready(None),
+                Some(Err(kind)) => kind,
+                Some(Ok(block)) => match this.decode(block) {
+                    Ok(Some(event)) => {
+                        if event.is_final() {
+                            this.source.close();
+                        }
+                        return Poll::Ready(Some(Ok(event)));
+                    }
+                    Ok(None) => continue,
+                    Err(kind) => kind,
+                },
+            };
+            return Poll::Ready(Some(Err(this.incomplete(kind))));
+        }
+    }
+}
+
+impl fmt::Debug for ResponseStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseStream")
+            .field("conversation_id", &self.conversation_id)
+            .field("response_id", &self.response_id)
+            .field("request_id", &self.request_id)
+            .field("events_received", &self.events_received)
+            .field("finished", &self.source.is_closed())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::time::Duration;
+
+    use bytes::Bytes;
+    use moveworks_testkit::sse;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A body delivered in these chunks, then ended.
+    struct Chunks(VecDeque<Bytes>);
+
+    impl Stream for Chunks {
+        type Item = Result<Bytes, Box<dyn std::error::Error + Send + Sync>>;
+
+        fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            Poll::Ready(self.0.pop_front().map(Ok))
+        }
+    }
+
+    fn stream_of(chunks: Vec<Vec<u8>>, limit: usize) -> ResponseStream {
+        let chunks = Chunks(chunks.into_iter().map(Bytes::from).collect());
+        let source = EventSource::new(Box::pin(chunks), limit, Duration::from_secs(60));
+        ResponseStream::new(source, "conv_1".to_owned(), None, 1)
+    }
+
+    /// Every item of the stream, rendered (the generated types have no
+    /// `PartialEq`), and the text as `take_new_text` gave it.
+    fn run(chunks: Vec<Vec<u8>>, limit: usize) -> (Vec<String>, String) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let mut stream = stream_of(chunks, limit);
+            let mut items = Vec::new();
+            let mut text = String::new();
+            while let Some(item) = stream.next_event().await {
+                items.push(match item {
+                    Ok(event) => format!("{event:?}"),
+                    Err(error) => format!("error: {error}"),
+                });
+                text.push_str(stream.take_new_text());
+            }
+            (items, text)
+        })
+    }
+
+    fn split_at_offsets(body: &[u8], offsets: &[usize]) -> Vec<Vec<u8>> {
+        let mut cuts: Vec<usize> = offsets.iter().map(|o| o % (body.len() + 1)).collect();
+        cuts.sort_unstable();
+        let mut chunks = Vec::new();
+        let mut start = 0;
+        for cut in cuts.into_iter().chain([body.len()]) {
+            chunks.push(body[start..cut].to_vec());
+            start = cut;
+        }
+        chunks
+    }
+
+    const LIMIT: usize = 1 << 20;
+
+    #[test]
+    fn the_recorded_stream_decodes_into_typed_events_in_order() {
+        let (items, text) = run(vec![sse::recorded().into_bytes()], LIMIT);
+        let kinds: Vec<&str> = items
+            .iter()
+            .map(|item| item.split(['(', ' ']).next().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "Created",
+                "InProgress",
+                "Output",
+                "Output",
+                "Output",
+                "Completed"
+            ]
+        );
+        assert!(items[3].contains("msg_1") && items[3].contains("sequence_number: 4"));
+        assert_eq!(text, sse::RECORDED_TEXT);
+    }
+
+    #[test]
+    fn every_single_split_gives_the_same_events() {
+        for body in [sse::recorded(), sse::recorded_crlf(), sse::recorded_cr()] {
+            let body = body.into_bytes();
+            let whole = run(vec![body.clone()], LIMIT);
+            assert_eq!(whole.0.len(), 6);
+            for at in 0..=body.len() {
+                let split = run(vec![body[..at].to_vec(), body[at..].to_vec()], LIMIT);
+                assert_eq!(split, whole, "split at byte {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn line_endings_do_not_change_the_events() {
+        let lf = run(vec![sse::recorded().into_bytes()], LIMIT);
+        assert_eq!(run(vec![sse::recorded_crlf().into_bytes()], LIMIT), lf);
+        assert_eq!(run(vec![sse::recorded_cr().into_bytes()], LIMIT), lf);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_chunking_gives_the_same_events(
+            offsets in proptest::collection::vec(any::<usize>(), 0..40),
+            ending in 0..3usize,
+        ) {
+            let body = [sse::recorded(), sse::recorded_crlf(), sse::recorded_cr()][ending].clone().into_bytes();
+            let whole = run(vec![body.clone()], LIMIT);
+            prop_assert_eq!(run(split_at_offsets(&body, &offsets), LIMIT), whole);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic_and_always_end_with_an_error(
+            body in proptest::collection::vec(any::<u8>(), 0..600),
+            offsets in proptest::collection::vec(any::<usize>(), 0..8),
+        ) {
+            let (items, _) = run(split_at_offsets(&body, &offsets), 256);
+            // Arbitrary bytes never complete a response: the last item says so.
+            prop_assert!(items.last().is_some_and(|last| last.starts_with("error: response stream incomplete")));
+        }
+    }
+
+    #[test]
+    fn duplicates_and_older_events_are_dropped() {
+        let body = [
+            sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]),
+            sse::delta(3, &sse::message("msg_1", "one")),
+            sse::delta(3, &sse::message("msg_1", "one")),
+            sse::snapshot("RESPONSE_IN_PROGRESS", 2, "IN_PROGRESS", &[]),
+            sse::delta(4, &sse::message("msg_2", "two")),
+            sse::snapshot("RESPONSE_COMPLETED", 5, "COMPLETED", &[]),
+        ]
+        .concat();
+        let (items, text) = run(vec![body.into_bytes()], LIMIT);
+        assert_eq!(items.len(), 4, "{items:#?}");
+        assert_eq!(text, "one\n\ntwo");
+    }
+
+    #[test]
+    fn a_message_sent_again_with_more_text_adds_only_the_new_text() {
+        let body = [
+            sse::delta(1, &sse::message("msg_1", "Hel")),
+            sse::delta(2, &sse::message("msg_1", "Hello")),
+            sse::delta(3, &sse::message("msg_1", "unrelated")),
+            sse::snapshot(
+                "RESPONSE_COMPLETED",
+                4,
+                "COMPLETED",
+                &[sse::message("msg_1", "Hello, world")],
+            ),
+        ]
+        .concat();
+        let (items, text) = run(vec![body.into_bytes()], LIMIT);
+        assert_eq!(items.len(), 4);
+        assert_eq!(text, "Hello, world");
+    }
+
+    #[test]
+    fn unknown_events_are_kept_and_ordered_by_their_sequence_number() {
+        let body = [
+            sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]),
+            sse::event(
+                "RESPONSE_QUEUED",
+                r#"{"sequence_number": 2, "position": 3}"#,
+            ),
+            sse::event("RESPONSE_QUEUED", r#"{"sequence_number": 2}"#),
+            "data: no name\n\n".to_owned(),
+            "id: 7\nretry: 10\n\n".to_owned(),
+            sse::snapshot("RESPONSE_COMPLETED", 3, "COMPLETED", &[]),
+        ]
+        .concat();
+        let (items, _) = run(vec![body.into_bytes()], LIMIT);
+        assert_eq!(items.len(), 4, "{items:#?}");
+        assert!(items[1].contains("RESPONSE_QUEUED") && items[1].contains("position"));
+        assert!(items[2].contains(r#"event: "message""#) && items[2].contains("no name"));
+    }
+
+    #[test]
+    fn nothing_follows_the_final_event() {
+        let body = [
+            sse::snapshot("RESPONSE_FAILED", 1, "FAILED", &[]),
+            sse::snapshot("RESPONSE_COMPLETED", 2, "COMPLETED", &[]),
+        ]
+        .concat();
+        let (items, _) = run(vec![body.into_bytes()], LIMIT);
+        assert_eq!(items.len(), 1);
+        assert!(items[0].starts_with("Failed"));
+    }
+
+    #[test]
+    fn an_event_over_the_limit_fails_one_within_it_passes() {
+        let big = sse::delta(2, &sse::message("msg_1", &"x".repeat(2000)));
+        let body = [
+            sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]),
+            big.clone(),
+            sse::snapshot("RESPONSE_COMPLETED", 3, "COMPLETED", &[]),
+        ]
+        .concat()
+        .into_bytes();
+        let chunks = |body: &[u8]| body.chunks(100).map(<[u8]>::to_vec).collect::<Vec<_>>();
+        // Exactly the big event's size: within the limit, whatever the chunking.
+        let (items, _) = run(chunks(&body), big.len());
+        assert!(items[2].starts_with("Completed"), "{items:#?}");
+        let (items, _) = run(chunks(&body), 1000);
+        assert_eq!(items.len(), 2, "{items:#?}");
+        assert!(
+            items[1].contains("an event exceeds the 1000-byte limit"),
+            "{items:#?}"
+        );
+    }
+
+    #[test]
+    fn the_limit_is_on_bytes_held_for_an_unfinished_event() {
+        let created = sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]);
+        let big = sse::delta(2, &sse::message("msg_1", &"x".repeat(500)));
+        let completed = sse::snapshot("RESPONSE_COMPLETED", 3, "COMPLETED", &[]);
+        let held = 300;
+        let chunks = vec![
+            created.into_bytes(),
+            big.as_bytes()[..held].to_vec(),
+            [&big[held..], completed.as_str()].concat().into_bytes(),
+        ];
+        // `held` bytes wait for the rest of the event: at the limit, not over it.
+        let (items, _) = run(chunks.clone(), held);
+        assert_eq!(items.len(), 3, "{items:#?}");
+        let (items, _) = run(chunks, held - 1);
+        assert_eq!(items.len(), 2, "{items:#?}");
+        assert!(
+            items[1].contains("exceeds the 299-byte limit"),
+            "{items:#?}"
+        );
+    }
+
+    #[test]
+    fn a_malformed_known_event_ends_the_stream_with_its_name() {
+        let body = [
+            sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]),
+            sse::event("RESPONSE_OUTPUT_DELTA", r#"{"sequence_number": 2}"#),
+            sse::snapshot("RESPONSE_COMPLETED", 3, "COMPLETED", &[]),
+        ]
+        .concat();
+        let (items, _) = run(vec![body.into_bytes()], LIMIT);
+        assert_eq!(items.len(), 2);
+        assert!(
+            items[1].contains("malformed RESPONSE_OUTPUT_DELTA event")
+                && items[1].contains("response resp_1, 1 events received"),
+            "{items:#?}"
+        );
+    }
+
+    #[test]
+    fn text_stays_readable_after_an_error() {
+        let body = [
+            sse::delta(1, &sse::message("msg_1", "Partial")),
+            sse::error("INTERNAL_ERROR", "boom"),
+        ]
+        .concat();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let mut stream = stream_of(vec![body.into_bytes()], LIMIT);
+            stream.next_event().await.unwrap().unwrap();
+            assert_eq!(stream.take_new_text(), "Partial");
+            let error = stream.next_event().await.unwrap().unwrap_err();
+            assert_eq!(stream.take_new_text(), "");
+            assert_eq!(stream.text_so_far(), "Partial");
+            let Error::Stream(error) = error else {
+                panic!("expected a stream error")
+            };
+            assert_eq!(error.text_so_far(), "Partial");
+            assert!(stream.next_event().await.is_none());
+        });
+    }
+
+    #[test]
+    fn response_streams_can_move_between_threads() {
+        fn assert_send<T: Send + Unpin>() {}
+        assert_send::<ResponseStream>();
+    }
+}

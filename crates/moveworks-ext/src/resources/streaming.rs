@@ -1,0 +1,98 @@
+//! Streaming a response: create it with `create-response-stream`, and
+//! recover from a stream that ended early by waiting for the response.
+
+use moveworks_api::types::{CreateResponseStreamRequest, Response, UserInput};
+
+use super::response_stream::ResponseStream;
+use crate::client::Client;
+use crate::client::input::{check_id, check_text};
+use crate::error::Error;
+use crate::flows::sse::EventSource;
+
+impl Client {
+    /// Sends the user's `text` to the assistant and streams the response
+    /// as it is made (`create-response-stream`). Returns once the API
+    /// accepted the request (its answer's headers arrived); an HTTP error
+    /// before that is the same [`Error`] as for any call. Like
+    /// [`Client::create_response`], the request is retried only when it
+    /// surely was not processed (a failed connection, a 429, a 401 with a
+    /// refreshed token).
+    ///
+    /// The stream yields [`StreamEvent`](crate::StreamEvent)s and ends
+    /// after the final one; any other end is one [`Error::Stream`] item.
+    /// The idle timeout
+    /// ([`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout),
+    /// default 120 s) bounds the wait between events; the attempt timeout
+    /// does not apply. Never stream the same question again after an
+    /// error: that would ask twice. Wait for the response instead.
+    ///
+    /// ```no_run
+    /// # async fn run(client: moveworks_ext::Client) -> Result<(), moveworks_ext::Error> {
+    /// use std::io::Write;
+    ///
+    /// let mut stream = client.create_response_stream("conv_1", "How do I reset my password?").await?;
+    /// let answer = loop {
+    ///     match stream.next_event().await {
+    ///         Some(Ok(event)) => {
+    ///             print!("{}", stream.take_new_text());
+    ///             std::io::stdout().flush().ok();
+    ///             if let Some(response) = event.response().filter(|_| event.is_final()) {
+    ///                 break response.clone();
+    ///             }
+    ///         }
+    ///         // Cut, stalled or an ERROR event: the response may still
+    ///         // finish at the API. Never stream it again (that would ask
+    ///         // twice): wait for it.
+    ///         Some(Err(error)) => break client.wait_for_streamed_response(error).await?,
+    ///         None => unreachable!("a stream always ends with a final event or an error"),
+    ///     }
+    /// };
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_response_stream(
+        &self,
+        conversation_id: &str,
+        text: &str,
+    ) -> Result<ResponseStream, Error> {
+        check_id("conversation_id", conversation_id)?;
+        check_text(text)?;
+        let body = CreateResponseStreamRequest::new(UserInput::new(text));
+        let answer = self
+            .call_with_metadata(|api| api.create_response_stream(conversation_id, &body))
+            .await?;
+        let metadata = &answer.metadata;
+        let (request_id, attempts) = (
+            metadata.request_id().map(str::to_owned),
+            metadata.attempts(),
+        );
+        let body = answer.into_value().into_inner();
+        let source =
+            EventSource::from_body(body, self.max_response_bytes(), self.stream_idle_timeout());
+        Ok(ResponseStream::new(
+            source,
+            conversation_id.to_owned(),
+            request_id,
+            attempts,
+        ))
+    }
+
+    /// Recovers from a stream that ended early: when `error` is an
+    /// [`Error::Stream`] that names its response, waits for that response
+    /// with [`Client::wait_for_response`] (polling, with the client's
+    /// [`WaitPolicy`](crate::WaitPolicy)). Any other error is returned as
+    /// it is. The message is not sent again.
+    ///
+    /// See [`Client::create_response_stream`] for an example.
+    pub async fn wait_for_streamed_response(&self, error: Error) -> Result<Response, Error> {
+        let Error::Stream(stream) = &error else {
+            return Err(error);
+        };
+        let Some(response_id) = stream.response_id() else {
+            return Err(error);
+        };
+        self.wait_for_response(stream.conversation_id(), response_id)
+            .await
+    }
+}

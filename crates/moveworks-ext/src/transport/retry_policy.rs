@@ -1,0 +1,135 @@
+//! When and how long to wait before trying a request again.
+//!
+//! Defaults, in line with the Stainless and AWS SDKs: 2 retries; connection
+//! errors, timeouts and 408, 429, 500, 502, 503, 504 are retried, no other
+//! 4xx; exponential backoff from 0.5 s, doubling, capped at 8 s, with up to
+//! 25% jitter; a `Retry-After` of up to 60 s is honoured exactly, a longer
+//! one ends the call at once with the wait attached to the error.
+
+use std::time::Duration;
+
+use crate::config::DEFAULT_RETRY_STATUSES;
+
+/// How a client retries.
+///
+/// ```
+/// use std::time::Duration;
+/// use moveworks_ext::RetryPolicy;
+///
+/// let patient = RetryPolicy::default().max_retries(5).max_backoff(Duration::from_secs(20));
+/// let never = RetryPolicy::none();
+/// # let _ = (patient, never);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub(crate) max_retries: u32,
+    pub(crate) initial_backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) max_retry_after: Duration,
+    pub(crate) statuses: Vec<u16>,
+    pub(crate) jitter: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+            statuses: DEFAULT_RETRY_STATUSES.to_vec(),
+            jitter: true,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// Retries after the first attempt (so `n + 1` attempts at most).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    /// The first backoff; each retry doubles it.
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The longest backoff.
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// The longest `Retry-After` honoured; a longer one fails the call at
+    /// once, with the wait in [`Error::retry_after`](crate::Error::retry_after).
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// The statuses to retry (default 408, 429, 500, 502, 503, 504).
+    pub fn retry_statuses(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
+        self.statuses = statuses.into_iter().collect();
+        self
+    }
+
+    /// Whether to randomize backoffs (default on; off makes waits exact).
+    pub fn jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    pub(crate) fn retries_status(&self, status: u16) -> bool {
+        self.statuses.contains(&status)
+    }
+
+    /// The wait before retry number `retry` (0 for the first retry).
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let doubled = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(retry.min(31)));
+        let capped = doubled.min(self.max_backoff);
+        if self.jitter {
+            capped.mul_f64(1.0 - fastrand::f64() * 0.25)
+        } else {
+            capped
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_half_a_second_up_to_eight() {
+        let policy = RetryPolicy::default().jitter(false);
+        let waits: Vec<u64> = (0..7)
+            .map(|n| policy.backoff(n).as_millis() as u64)
+            .collect();
+        assert_eq!(waits, [500, 1000, 2000, 4000, 8000, 8000, 8000]);
+        assert_eq!(policy.backoff(u32::MAX), Duration::from_secs(8));
+    }
+
+    #[test]
+    fn jitter_only_shortens_by_up_to_a_quarter() {
+        let policy = RetryPolicy::default();
+        for _ in 0..1000 {
+            let wait = policy.backoff(1);
+            assert!(
+                wait <= Duration::from_secs(1) && wait >= Duration::from_millis(750),
+                "{wait:?}"
+            );
+        }
+    }
+}

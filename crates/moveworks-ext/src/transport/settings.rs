@@ -1,0 +1,31 @@
+//! What the transport of a client knows: what every call shares, and what
+//! a call may override.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderValue};
+
+use super::retry_policy::RetryPolicy;
+use crate::auth::TokenProvider;
+use crate::config::Timeouts;
+
+/// What every call of a client shares.
+pub(crate) struct Shared {
+    pub(crate) provider: Arc<dyn TokenProvider>,
+    pub(crate) assistant_name: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) max_response_bytes: usize,
+    /// The read timeout of the SDK's own HTTP client (none for one the
+    /// user supplied): a stream cannot stay silent longer.
+    pub(crate) read_timeout: Option<Duration>,
+}
+
+/// What a call may override (see [`CallOptions`](crate::CallOptions)).
+#[derive(Debug, Clone)]
+pub(crate) struct RequestSettings {
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeouts: Timeouts,
+    /// Extra headers (never the auth headers).
+    pub(crate) headers: HeaderMap,
+}
