@@ -140,8 +140,8 @@ pub use config::{
     DEFAULT_TOKEN_URL, LAST_POLL_TIME, Timeouts, WaitPolicy, env,
 };
 pub use error::{
-    ApiError, DecodeError, DecodeErrorKind, Error, ErrorCode, InvalidInputError, PaginationError,
-    StreamError, StreamErrorKind, TimeoutError, TransportError, WaitTimeoutError,
+    ApiError, CallStep, DecodeError, DecodeErrorKind, Error, ErrorCode, InvalidInputError,
+    PaginationError, StreamError, StreamErrorKind, TimeoutError, TransportError, WaitTimeoutError,
 };
 pub use flows::{DEFAULT_MAX_PAGES, Items, MAX_PAGE_SIZE, Page, Pages, Paginator};
 pub use resources::{
@@ -149,7 +149,7 @@ pub use resources::{
     MAX_COMMENT_CHARS, MessageExt, MessageRef, NewConversation, Rating, ResponseExt,
     ResponseStream, StreamEvent, TextFormat,
 };
-pub use transport::RetryPolicy;
+pub use transport::{RetryBudget, RetryPolicy};
 
 /// The generated client this crate wraps.
 pub use moveworks_api;

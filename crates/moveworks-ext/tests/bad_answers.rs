@@ -56,12 +56,19 @@ impl Operation {
         }
     }
 
-    /// The statuses retried (the default policy; a request that creates
-    /// something only on 429).
+    /// Whether the operation may be sent twice (list-conversations); the
+    /// POSTs (create-response, submit-feedback) may not.
+    fn is_idempotent(self) -> bool {
+        self == Operation::ListConversations
+    }
+
+    /// The statuses retried (the default policy; a request that is not
+    /// idempotent only on 429).
     fn retries(self, status: u16) -> bool {
-        match self {
-            Operation::CreateResponse => status == 429,
-            _ => [408, 429, 500, 502, 503, 504].contains(&status),
+        if self.is_idempotent() {
+            [408, 429, 500, 502, 503, 504].contains(&status)
+        } else {
+            status == 429
         }
     }
 
@@ -195,9 +202,15 @@ async fn every_status_with_every_body_returns_a_faithful_result() {
                     "{case}: {error}"
                 );
                 assert_eq!(error.request_id(), Some(REQUEST_ID), "{case}: {error}");
-                let possibly_done =
-                    operation == Operation::CreateResponse && (status >= 500 || status == 408);
+                let possibly_done = !operation.is_idempotent() && (status >= 500 || status == 408);
                 assert_eq!(error.may_have_been_processed(), possibly_done, "{case}");
+                // Safe to send again only where it surely was not processed.
+                let worth_again = [408, 429, 500, 502, 503, 504].contains(&status);
+                assert_eq!(
+                    error.is_retryable(),
+                    worth_again && !possibly_done,
+                    "{case}"
+                );
                 let retried = operation.retries(status);
                 assert_eq!(error.attempts(), if retried { 3 } else { 1 }, "{case}");
                 assert_eq!(server.count() as u32, error.attempts(), "{case}");

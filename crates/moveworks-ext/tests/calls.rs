@@ -6,14 +6,17 @@ mod support;
 use std::time::{Duration, Instant};
 
 use moveworks_api::types::SubmitFeedbackResponseStatus;
-use moveworks_ext::{Error, ErrorCode, Feedback, MessageRef, RetryPolicy};
+use moveworks_ext::{CallOptions, Error, ErrorCode, Feedback, MessageRef, RetryPolicy};
 use support::{ClientFor, FEEDBACK_PATH, SUBMITTED, ScriptedServer, Step, error_body};
 
+/// Submits feedback as an operation that may be sent twice, so that these
+/// tests see every retry; its default (it may not) is in no_duplicates.rs.
 async fn submit(
     client: &moveworks_ext::Client,
 ) -> Result<moveworks_api::types::SubmitFeedbackResponse, Error> {
     let message = MessageRef::new("conv_1", "resp_1", "msg_1");
     client
+        .with_options(CallOptions::new().idempotent(true))
         .submit_feedback(Feedback::with_callback_id(message, "cb-1").comment("nice"))
         .await
 }

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use moveworks_ext::{Client, Error, Feedback, MessageRef, RetryPolicy, Timeouts};
+use moveworks_ext::{CallOptions, Client, Error, Feedback, MessageRef, RetryPolicy, Timeouts};
 use support::{ScriptedServer, Step, client_for};
 
 const ATTEMPT: Duration = Duration::from_millis(400);
@@ -37,7 +37,10 @@ async fn run(
     Duration,
 ) {
     let started = Instant::now();
+    // As an operation that may be sent twice, so that every fault is
+    // retried; the default for feedback is in no_duplicates.rs.
     let result = client
+        .with_options(CallOptions::new().idempotent(true))
         .submit_feedback(Feedback::with_callback_id(
             MessageRef::new("conv_1", "resp_1", "msg_1"),
             "cb",

@@ -10,7 +10,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use moveworks_ext::{Client, Error, RetryPolicy};
+use moveworks_ext::{CallOptions, Client, Error, RetryPolicy};
 use support::{Counts, Failures, LoadServer, client_for, resources};
 use tokio::sync::Semaphore;
 
@@ -23,6 +23,7 @@ struct Tally {
     ok: u64,
     failed: u64,
     attempts: u64,
+    budget_spent: u64,
 }
 
 async fn batch(client: &Client, gate: &Arc<Semaphore>, calls: usize) -> Tally {
@@ -53,6 +54,7 @@ async fn batch(client: &Client, gate: &Arc<Semaphore>, calls: usize) -> Tally {
                 );
                 tally.failed += 1;
                 tally.attempts += u64::from(error.attempts());
+                tally.budget_spent += u64::from(error.retry_budget_spent());
             }
         }
     }
@@ -62,13 +64,16 @@ async fn batch(client: &Client, gate: &Arc<Semaphore>, calls: usize) -> Tally {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_calls_lose_nothing_and_leak_nothing() {
     let server = LoadServer::start_dedicated(Failures::two_in(40), 1);
+    // Feedback is taken as idempotent here, so that the 503s are retried
+    // too, from the client's default retry budget.
     let client = client_for(&server.base_url)
         .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(5)))
         .connect_timeout(Duration::from_secs(5))
         .attempt_timeout(Duration::from_secs(10))
         .total_timeout(Duration::from_secs(30))
         .build()
-        .unwrap();
+        .unwrap()
+        .with_options(CallOptions::new().idempotent(true));
     let gate = Arc::new(Semaphore::new(IN_FLIGHT));
 
     let run = async {
@@ -80,6 +85,7 @@ async fn ten_thousand_calls_lose_nothing_and_leak_nothing() {
             total.ok += tally.ok;
             total.failed += tally.failed;
             total.attempts += tally.attempts;
+            total.budget_spent += tally.budget_spent;
             fds.push(resources::open_fds().unwrap_or(0));
             rss.push(resources::resident_bytes().unwrap_or(0));
         }
@@ -106,6 +112,9 @@ async fn ten_thousand_calls_lose_nothing_and_leak_nothing() {
         failures >= (CALLS as u64) / 25,
         "the server failed ~5% of requests ({failures})"
     );
+    // Successes refill the retry budget faster than 5% of failures drain
+    // it: no retry was refused for want of it.
+    assert_eq!(total.budget_spent, 0, "no call lost to the retry budget");
 
     // The connection pools (client and server, one process) settle within
     // the first batches; a leak of one descriptor per call would add

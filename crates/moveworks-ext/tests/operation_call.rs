@@ -5,7 +5,7 @@
 mod support;
 
 use moveworks_api::{OPERATIONS, Operation, ParameterLocation};
-use moveworks_ext::{Client, Error, OperationCall};
+use moveworks_ext::{Client, DecodeErrorKind, Error, OperationCall};
 use moveworks_testkit::mock_api::examples::{CONVERSATION_ID, MESSAGE_ID, RESPONSE_ID};
 use serde_json::json;
 use support::mock_api;
@@ -124,4 +124,71 @@ async fn bad_arguments_send_nothing() {
         assert!(error.to_string().contains(expected), "{error}");
     }
     assert_eq!(anything.calls_async().await, 0);
+}
+
+#[tokio::test]
+async fn a_whole_body_is_held_to_the_size_limit_even_when_streamed() {
+    let (api, _) = mock_api().await;
+    let client = support::client_for(&api.base_url())
+        .max_response_bytes(64)
+        .build()
+        .unwrap();
+    let stream = Operation::by_id("create-response-stream").unwrap();
+    let answer = client
+        .call_operation(stream, sample(stream))
+        .await
+        .expect("the stream's headers arrive: the limit bounds each event, not these");
+    let error = answer.bytes().await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Decode(d) if matches!(d.kind(), DecodeErrorKind::TooLarge { limit: 64, .. })),
+        "{error:?}"
+    );
+
+    let unlimited = support::client_for(&api.base_url()).build().unwrap();
+    let body = unlimited
+        .call_operation(stream, sample(stream))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        body.len() > 64,
+        "the mock's stream is longer than the limit"
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_stops_coming_ends_at_the_idle_timeout_with_any_http_client() {
+    use std::time::{Duration, Instant};
+
+    use moveworks_ext::CallStep;
+    use support::{ScriptedServer, SseEnd, Step};
+
+    let server = ScriptedServer::start(vec![Step::Sse {
+        chunks: vec![b": open\n\n".to_vec()],
+        pause: Duration::ZERO,
+        end: SseEnd::Hold,
+    }])
+    .await;
+    let idle = Duration::from_millis(300);
+    let client = support::client_for(&server.base_url)
+        .http_client(reqwest::Client::new())
+        .stream_idle_timeout(idle)
+        .build()
+        .unwrap();
+    let stream = Operation::by_id("create-response-stream").unwrap();
+    let mut answer = client.call_operation(stream, sample(stream)).await.unwrap();
+    let first = answer.chunk().await.unwrap();
+    assert!(first.is_some());
+    let started = Instant::now();
+    let error = tokio::time::timeout(Duration::from_secs(10), answer.chunk())
+        .await
+        .expect("the wait for a piece is bounded")
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Timeout(t) if t.step() == Some(CallStep::Body)),
+        "{error:?}"
+    );
+    assert!(started.elapsed() < idle + Duration::from_secs(1));
 }

@@ -234,6 +234,50 @@ async fn a_stream_cut_mid_event_is_an_incomplete_error_with_what_arrived() {
 }
 
 #[tokio::test]
+async fn blocks_of_only_an_id_or_a_retry_do_not_hold_the_idle_timeout_off() {
+    // After one event, only `id:` and `retry:` blocks, every 100 ms for
+    // 2 s: the connection is alive, the response is not moving. The idle
+    // timeout (400 ms) ends it.
+    let idle = Duration::from_millis(400);
+    let mut chunks = vec![sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]).into_bytes()];
+    for n in 0..20 {
+        let block = if n % 2 == 0 {
+            format!("id: {n}\n\n")
+        } else {
+            "retry: 10\n\n".to_owned()
+        };
+        chunks.push(block.into_bytes());
+    }
+    let server = ScriptedServer::start(vec![sse_step(
+        chunks,
+        Duration::from_millis(100),
+        SseEnd::Hold,
+    )])
+    .await;
+    let client = server
+        .client()
+        .build()
+        .unwrap()
+        .with_options(CallOptions::new().stream_idle_timeout(idle));
+
+    let mut stream = open(&client).await;
+    let started = Instant::now();
+    let (events, error) = drain(&mut stream).await;
+    let waited = started.elapsed();
+
+    assert_eq!(events.len(), 1);
+    let error = error.expect("the stall is reported");
+    assert!(
+        matches!(stream_error(&error).kind(), StreamErrorKind::Idle(_)),
+        "{error:?}"
+    );
+    assert!(
+        waited < Duration::from_millis(1200),
+        "held off by id blocks: {waited:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_stall_ends_with_the_idle_timeout_and_closes_the_connection() {
     let idle = Duration::from_millis(300);
     let body = [

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use httpmock::Method::POST;
 use httpmock::MockServer;
-use moveworks_ext::{Feedback, MessageRef, RetryPolicy};
+use moveworks_ext::{CallOptions, Feedback, MessageRef, RetryPolicy};
 use serde_json::json;
 use support::{ClientFor, ScriptedServer, Step, error_body, oauth_builder};
 use tracing_subscriber::fmt::MakeWriter;
@@ -65,6 +65,7 @@ async fn trace_output_names_calls_and_never_holds_secrets() {
         .build()
         .unwrap();
     client
+        .with_options(CallOptions::new().idempotent(true))
         .submit_feedback(
             Feedback::with_callback_id(MessageRef::new("conv_1", "resp_1", "msg_1"), "cb")
                 .comment("comment-s3cret"),

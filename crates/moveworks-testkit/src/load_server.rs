@@ -19,22 +19,33 @@ use tokio::net::TcpListener;
 use crate::scripted::SUBMITTED;
 
 /// Which requests fail. Out of every `period` requests (by arrival order),
-/// one gets 429 and one gets 503; `None` answers everything with 200.
+/// one gets 429 and one gets 503; `None` answers everything with 200. In
+/// an `outage`, every request gets 503.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Failures {
     pub period: Option<u64>,
+    pub outage: bool,
 }
 
 impl Failures {
     /// No failures.
     pub fn none() -> Self {
-        Self { period: None }
+        Self::default()
     }
 
     /// 2 in `period` requests fail (`period` 40 is 5%).
     pub fn two_in(period: u64) -> Self {
         Self {
             period: Some(period.max(2)),
+            outage: false,
+        }
+    }
+
+    /// Every request fails with 503.
+    pub fn outage() -> Self {
+        Self {
+            period: None,
+            outage: true,
         }
     }
 }
@@ -133,6 +144,14 @@ async fn answer(
     drop(request);
     let n = counts.requests.fetch_add(1, Ordering::SeqCst);
     let (status, body, retry_after) = match failures.period {
+        _ if failures.outage => {
+            counts.unavailable.fetch_add(1, Ordering::SeqCst);
+            (
+                503,
+                r#"{"error": {"code": "UNAVAILABLE", "message": "down"}}"#,
+                None,
+            )
+        }
         Some(period) if n % period == period / 4 => {
             counts.rate_limited.fetch_add(1, Ordering::SeqCst);
             (

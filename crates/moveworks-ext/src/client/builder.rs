@@ -14,7 +14,7 @@ use crate::config::{
     ConfigError, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT,
     DEFAULT_TOKEN_URL, Timeouts, WaitPolicy, env, header_value, secure_url, tls,
 };
-use crate::transport::{RequestSettings, RetryPolicy, SdkMiddleware, Shared};
+use crate::transport::{RequestSettings, RetryBudget, RetryPolicy, SdkMiddleware, Shared};
 
 impl Client {
     /// Starts configuring a client.
@@ -53,6 +53,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     timeouts: Timeouts,
     retry: RetryPolicy,
+    retry_budget: RetryBudget,
     wait: WaitPolicy,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
@@ -69,6 +70,7 @@ impl Default for ClientBuilder {
             base_url: None,
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
+            retry_budget: RetryBudget::default(),
             wait: WaitPolicy::default(),
             user_agent: None,
             http_client: None,
@@ -213,6 +215,14 @@ impl ClientBuilder {
         self
     }
 
+    /// How many retries the client (and its clones) may make while the API
+    /// fails (default [`RetryBudget::default`]: the AWS SDKs' standard
+    /// figures; [`RetryBudget::unlimited`] turns it off).
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = budget;
+        self
+    }
+
     /// How [`Client::wait_for_response`] and [`Client::ask`] poll (default
     /// [`WaitPolicy::default`]: up to 120 s).
     pub fn wait_policy(mut self, policy: WaitPolicy) -> Self {
@@ -314,11 +324,13 @@ impl ClientBuilder {
             user_agent,
             max_response_bytes: self.max_response_bytes,
             read_timeout,
+            budget: self.retry_budget.bucket(),
         });
         let settings = RequestSettings {
             retry: self.retry,
             timeouts: self.timeouts,
             headers: HeaderMap::new(),
+            idempotent: None,
         };
         let middleware = Arc::new(SdkMiddleware::new(shared, settings));
         Ok(Client {

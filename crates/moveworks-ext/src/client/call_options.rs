@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use http::header::AUTHORIZATION;
+use http::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, TRANSFER_ENCODING, USER_AGENT,
+};
 use http::{HeaderMap, HeaderName};
 
 use super::flow_settings::FlowSettings;
@@ -11,16 +13,44 @@ use crate::transport::headers::ASSISTANT_NAME;
 use crate::transport::{RequestSettings, RetryPolicy};
 
 /// Options for some calls, applied with [`Client::with_options`](crate::Client::with_options).
+///
+/// Each option overrides one setting of the client and leaves the others
+/// as the client has them: [`CallOptions::max_retries`] changes the number
+/// of retries of the client's own policy, keeping its statuses and
+/// backoff.
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct CallOptions {
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
-    retry: Option<RetryPolicy>,
+    retry: Option<RetryOverride>,
+    idempotent: Option<bool>,
     headers: HeaderMap,
     wait: Option<WaitPolicy>,
     stream_idle: Option<Duration>,
 }
+
+/// How a call changes the client's retry policy.
+#[derive(Debug, Clone)]
+enum RetryOverride {
+    MaxRetries(u32),
+    Policy(RetryPolicy),
+}
+
+/// Headers a call cannot set: the client sets them from its credential,
+/// assistant name and user agent, the operation from its spec entry, or
+/// the HTTP client from the request, and a second value would be sent
+/// beside them or silently lost.
+const PROTECTED: [(HeaderName, &str); 8] = [
+    (AUTHORIZATION, "the client's credential"),
+    (ASSISTANT_NAME, "the client's assistant name"),
+    (ACCEPT, "the operation's spec entry"),
+    (CONTENT_TYPE, "the operation's spec entry"),
+    (USER_AGENT, "ClientBuilder::user_agent"),
+    (CONTENT_LENGTH, "the request body"),
+    (TRANSFER_ENCODING, "the request body"),
+    (HOST, "the base URL"),
+];
 
 impl CallOptions {
     /// No overrides.
@@ -40,15 +70,34 @@ impl CallOptions {
         self
     }
 
-    /// Retries after the first attempt (0: none).
+    /// Retries after the first attempt (0: none), with the rest of the
+    /// client's retry policy (or of the one given with
+    /// [`CallOptions::retry_policy`]) unchanged.
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.retry = Some(self.retry.unwrap_or_default().max_retries(retries));
+        self.retry = Some(match self.retry {
+            Some(RetryOverride::Policy(policy)) => {
+                RetryOverride::Policy(policy.max_retries(retries))
+            }
+            _ => RetryOverride::MaxRetries(retries),
+        });
         self
     }
 
-    /// A whole retry policy.
+    /// A whole retry policy, in place of the client's.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
+        self.retry = Some(RetryOverride::Policy(policy));
+        self
+    }
+
+    /// Whether the calls may be sent twice with the effect of once
+    /// (`true`), so that they are retried after a timeout or a 5xx too, or
+    /// not (`false`), so that they are retried only where they surely were
+    /// not processed. By default each operation says (see the crate docs);
+    /// set it for operations you know better, such as a submit-feedback
+    /// your integration treats as idempotent. It applies to every call
+    /// made with these options.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
         self
     }
 
@@ -68,8 +117,10 @@ impl CallOptions {
         self
     }
 
-    /// An extra request header. The auth headers cannot be overridden this
-    /// way, and values with control characters are refused.
+    /// An extra request header. Headers the client or the operation sets
+    /// (`Authorization`, `Assistant-Name`, `Accept`, `Content-Type`,
+    /// `User-Agent`, `Content-Length`, `Transfer-Encoding`, `Host`) are
+    /// refused, and so are values with control characters.
     pub fn header(mut self, name: &str, value: &str) -> Result<Self, ConfigError> {
         let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
             ConfigError::invalid(
@@ -77,10 +128,10 @@ impl CallOptions {
                 format!("`{name}` is not a valid header name"),
             )
         })?;
-        if name == AUTHORIZATION || name == ASSISTANT_NAME {
+        if let Some((_, owner)) = PROTECTED.iter().find(|(protected, _)| *protected == name) {
             return Err(ConfigError::invalid(
                 "header name",
-                format!("`{name}` is set from the client's credential and assistant name"),
+                format!("`{name}` is set from {owner}, not per call"),
             ));
         }
         let value = header_value("header value", value, false)?;
@@ -90,8 +141,15 @@ impl CallOptions {
 
     /// Overrides what these options set.
     pub(super) fn apply(self, settings: &mut RequestSettings, flows: &mut FlowSettings) {
-        if let Some(retry) = self.retry {
-            settings.retry = retry;
+        match self.retry {
+            Some(RetryOverride::MaxRetries(retries)) => {
+                settings.retry = settings.retry.clone().max_retries(retries);
+            }
+            Some(RetryOverride::Policy(policy)) => settings.retry = policy,
+            None => {}
+        }
+        if let Some(idempotent) = self.idempotent {
+            settings.idempotent = Some(idempotent);
         }
         if let Some(attempt) = self.attempt_timeout {
             settings.timeouts.attempt = attempt;

@@ -11,7 +11,9 @@ use moveworks_api::{Operation, ParameterLocation};
 
 use super::input::check_id;
 use super::sdk_client::Client;
-use crate::error::{Error, TransportError, from_generated};
+use crate::error::{
+    CallStep, DecodeError, DecodeErrorKind, Error, TimeoutError, TransportError, from_generated,
+};
 use crate::transport::call_record::recorded;
 use crate::transport::headers::REQUEST_ID;
 
@@ -57,6 +59,10 @@ impl OperationCall {
 pub struct OperationAnswer {
     response: reqwest::Response,
     attempts: u32,
+    /// The client's response size limit, for [`OperationAnswer::bytes`].
+    limit: usize,
+    /// The longest wait for a piece of the body.
+    idle: std::time::Duration,
 }
 
 impl OperationAnswer {
@@ -91,18 +97,40 @@ impl OperationAnswer {
             .and_then(|v| v.to_str().ok())
     }
 
-    /// The next piece of the body, `None` at its end.
+    /// The next piece of the body, `None` at its end. A piece that takes
+    /// longer than the client's stream idle timeout to come is a
+    /// [`CallStep::Body`] timeout, whatever HTTP client the SDK was given.
     pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, Error> {
-        self.response
-            .chunk()
-            .await
-            .map_err(|source| Error::Transport(TransportError::new(source, self.attempts, false)))
+        let body_timeout = |source| {
+            Error::Timeout(TimeoutError::new(
+                source,
+                Some(CallStep::Body),
+                self.attempts,
+            ))
+        };
+        match tokio::time::timeout(self.idle, self.response.chunk()).await {
+            Ok(Ok(chunk)) => Ok(chunk),
+            Ok(Err(source)) if source.is_timeout() => Err(body_timeout(Some(source))),
+            Ok(Err(source)) => Err(Error::Transport(TransportError::new(source, self.attempts))),
+            Err(_) => Err(body_timeout(None)),
+        }
     }
 
-    /// The whole body.
+    /// The whole body, held to the client's response size limit (a
+    /// streamed answer too): a longer one is a
+    /// [`DecodeErrorKind::TooLarge`](crate::DecodeErrorKind::TooLarge)
+    /// error. Read a stream with [`OperationAnswer::chunk`] instead.
     pub async fn bytes(mut self) -> Result<Vec<u8>, Error> {
         let mut body = Vec::new();
         while let Some(chunk) = self.chunk().await? {
+            if body.len() + chunk.len() > self.limit {
+                return Err(Error::Decode(DecodeError {
+                    status: self.status(),
+                    request_id: self.request_id().map(str::to_owned),
+                    attempts: self.attempts,
+                    kind: DecodeErrorKind::TooLarge { limit: self.limit },
+                }));
+            }
             body.extend_from_slice(&chunk);
         }
         Ok(body)
@@ -142,6 +170,8 @@ impl Client {
             Ok(response) => Ok(OperationAnswer {
                 response,
                 attempts: facts.attempts,
+                limit: self.max_response_bytes(),
+                idle: self.stream_idle_timeout(),
             }),
             Err(error) => Err(from_generated(error, facts).await),
         }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use super::display::{Attempts, MAYBE_PROCESSED};
+use super::display::{Attempts, BUDGET_SPENT, MAYBE_PROCESSED};
 use super::error_code::ErrorCode;
 
 /// An answer of the API with a non-success status.
@@ -19,6 +19,7 @@ pub struct ApiError {
     pub(crate) attempts: u32,
     pub(crate) body: String,
     pub(crate) maybe_processed: bool,
+    pub(crate) budget_spent: bool,
 }
 
 impl ApiError {
@@ -60,6 +61,12 @@ impl ApiError {
         self.maybe_processed
     }
 
+    /// Whether a retry was not made because the client's retry budget was
+    /// spent (see [`RetryBudget`](crate::RetryBudget)).
+    pub fn retry_budget_spent(&self) -> bool {
+        self.budget_spent
+    }
+
     /// The start of the response body (at most 1 KiB, lossily decoded), for
     /// diagnosing answers that are not the API's JSON, such as a proxy's
     /// HTML page. Not part of `Display`.
@@ -85,6 +92,9 @@ impl fmt::Display for ApiError {
             write!(f, ", retry after {:.1}s", wait.as_secs_f64())?;
         }
         f.write_str(")")?;
+        if self.budget_spent {
+            f.write_str(BUDGET_SPENT)?;
+        }
         if self.maybe_processed {
             f.write_str(MAYBE_PROCESSED)?;
         }
@@ -107,6 +117,7 @@ mod tests {
             attempts: 1,
             body: String::new(),
             maybe_processed: false,
+            budget_spent: false,
         };
         assert_eq!(
             error.to_string(),

@@ -6,11 +6,12 @@
 //! them down as the call goes, and [`from_generated`](super::from_generated)
 //! builds the SDK's [`Error`] from both.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use http::{HeaderValue, StatusCode};
 
 use super::sdk_error::Error;
+use super::timeout_error::CallStep;
 
 /// Facts about one call.
 #[derive(Debug, Default)]
@@ -30,6 +31,16 @@ pub(crate) struct CallFacts {
     /// A request that is not idempotent failed after it was sent: the API
     /// may have done the work.
     pub(crate) maybe_processed: bool,
+    /// When the call started, if it had to wait for a token before it was
+    /// sent: the call's deadline counts from then.
+    pub(crate) started: Option<Instant>,
+    /// The step the last attempt's timeout cut short.
+    pub(crate) timeout_step: Option<CallStep>,
+    /// A retry was not made because the retry budget was spent.
+    pub(crate) budget_spent: bool,
+    /// The last attempt ended at a deadline of the SDK's own, not the HTTP
+    /// client's: the error the client saw is a placeholder.
+    pub(crate) own_timeout: bool,
 }
 
 impl CallFacts {

@@ -34,8 +34,15 @@ pub(crate) async fn from_generated<E: Serialize>(
             .failure
             .take()
             .map_or_else(|| Error::invalid_input("path", message), |failure| *failure),
+        // A deadline of the SDK's own (a stream's headers) or a token
+        // failure inside `send` arrive with a placeholder source: the
+        // record has the real error.
         Generated::CommunicationError(source) | Generated::InvalidUpgrade(source) => {
-            transport(source, &facts)
+            match facts.failure.take() {
+                Some(failure) => *failure,
+                None if facts.own_timeout => own_timeout(&facts),
+                None => transport(source, &facts),
+            }
         }
         Generated::ResponseBodyError(source) => match (facts.too_large, facts.status) {
             (Some(limit), Some(status)) => too_large(status, limit, &facts),
@@ -79,19 +86,21 @@ pub(crate) async fn from_generated<E: Serialize>(
 }
 
 fn transport(source: reqwest::Error, facts: &CallFacts) -> Error {
+    let flags = (facts.maybe_processed, facts.budget_spent);
     if source.is_timeout() {
-        Error::Timeout(TimeoutError::new(
-            Some(source),
-            facts.attempts,
-            facts.maybe_processed,
-        ))
+        let step = facts.timeout_step;
+        Error::Timeout(
+            TimeoutError::new(Some(source), step, facts.attempts).with_flags(flags.0, flags.1),
+        )
     } else {
-        Error::Transport(TransportError::new(
-            source,
-            facts.attempts,
-            facts.maybe_processed,
-        ))
+        Error::Transport(TransportError::new(source, facts.attempts).with_flags(flags.0, flags.1))
     }
+}
+
+/// A deadline of the SDK's own passed; the reqwest error is a placeholder.
+fn own_timeout(facts: &CallFacts) -> Error {
+    let timeout = TimeoutError::new(None, facts.timeout_step, facts.attempts);
+    Error::Timeout(timeout.with_flags(facts.maybe_processed, facts.budget_spent))
 }
 
 /// An error answer; the request id and `Retry-After` are those the
@@ -106,6 +115,7 @@ fn api(status: StatusCode, details: ErrorBody, body: String, facts: &CallFacts) 
         attempts: facts.attempts,
         body,
         maybe_processed: facts.maybe_processed,
+        budget_spent: facts.budget_spent,
     })
 }
 

@@ -1,5 +1,6 @@
-//! How errors word what several of them say: the attempts made, and that
-//! a request may have been processed.
+//! How errors word what several of them say: the attempts made, that a
+//! retry budget stopped the retries, and that a request may have been
+//! processed.
 
 use std::fmt;
 
@@ -12,6 +13,10 @@ impl fmt::Display for Attempts {
         write!(f, "{} {noun}", self.0)
     }
 }
+
+/// Appended to an error that was not retried because the retry budget was
+/// spent.
+pub(super) const BUDGET_SPENT: &str = "; not retried: the client's retry budget is spent";
 
 /// Appended to an error whose request may have been processed.
 pub(super) const MAYBE_PROCESSED: &str =

@@ -26,8 +26,9 @@ pub use invalid_input::InvalidInputError;
 pub use pagination_error::PaginationError;
 pub use sdk_error::{Error, WaitTimeoutError};
 pub use stream_error::{StreamError, StreamErrorKind};
-pub use timeout_error::TimeoutError;
+pub use timeout_error::{CallStep, TimeoutError};
 pub use transport_error::TransportError;
 
 pub(crate) use call_facts::CallFacts;
 pub(crate) use classify::from_generated;
+pub(crate) use transport_error::is_transient;

@@ -227,13 +227,21 @@ impl Error {
         }
     }
 
-    /// Whether the same call might succeed later: connection failures,
-    /// timeouts, and the statuses the default retry policy retries (408,
-    /// 429, 500, 502, 503, 504).
+    /// Whether making the same call again is safe and might succeed: a
+    /// connection failure, a timeout, or one of the statuses the default
+    /// retry policy retries (408, 429, 500, 502, 503, 504), and in every
+    /// case only when the request was surely not processed (see
+    /// [`Error::may_have_been_processed`]): retrying a request that may
+    /// have created a response would ask twice.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(api) => DEFAULT_RETRY_STATUSES.contains(&api.status.as_u16()),
-            Error::Transport(_) | Error::Timeout(_) => true,
+            Error::Api(api) => {
+                !api.maybe_processed && DEFAULT_RETRY_STATUSES.contains(&api.status.as_u16())
+            }
+            Error::Transport(transport) => {
+                !transport.may_have_been_processed() && transport.is_transient()
+            }
+            Error::Timeout(timeout) => !timeout.may_have_been_processed(),
             Error::Auth(auth) => auth.is_retryable(),
             // Waiting again may see the response finish.
             Error::WaitTimeout(_) => true,
@@ -245,6 +253,18 @@ impl Error {
             | Error::InvalidInput(_)
             | Error::ResponseFailed(_)
             | Error::Pagination(_) => false,
+        }
+    }
+
+    /// Whether a retry was not made because the client's retry budget was
+    /// spent (see [`RetryBudget`](crate::RetryBudget)): the API is failing
+    /// for many calls at once, and retrying each would add to its load.
+    pub fn retry_budget_spent(&self) -> bool {
+        match self {
+            Error::Api(api) => api.budget_spent,
+            Error::Transport(transport) => transport.retry_budget_spent(),
+            Error::Timeout(timeout) => timeout.retry_budget_spent(),
+            _ => false,
         }
     }
 
@@ -340,6 +360,7 @@ mod tests {
             attempts: 1,
             body: String::new(),
             maybe_processed: false,
+            budget_spent: false,
         })
     }
 

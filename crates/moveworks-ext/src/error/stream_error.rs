@@ -49,6 +49,12 @@ pub enum StreamErrorKind {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// The answer's text grew past the client's response size limit.
+    #[non_exhaustive]
+    AnswerTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// An event that is not what the spec says for its name, or not UTF-8.
     #[non_exhaustive]
     Malformed {
@@ -116,6 +122,9 @@ impl fmt::Display for StreamError {
             StreamErrorKind::Idle(idle) => write!(f, "no event for {:.1}s", idle.as_secs_f64())?,
             StreamErrorKind::EventTooLarge { limit } => {
                 write!(f, "an event exceeds the {limit}-byte limit")?
+            }
+            StreamErrorKind::AnswerTooLarge { limit } => {
+                write!(f, "the answer's text exceeds the {limit}-byte limit")?
             }
             StreamErrorKind::Malformed { event, source } => write!(
                 f,

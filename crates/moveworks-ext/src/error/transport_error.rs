@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::display::{Attempts, MAYBE_PROCESSED};
+use super::display::{Attempts, BUDGET_SPENT, MAYBE_PROCESSED};
 
 /// The request could not be sent or its answer not received: the
 /// connection could not be made, or was reset or closed early.
@@ -15,15 +15,23 @@ pub struct TransportError {
     source: reqwest::Error,
     attempts: u32,
     maybe_processed: bool,
+    budget_spent: bool,
 }
 
 impl TransportError {
-    pub(crate) fn new(source: reqwest::Error, attempts: u32, maybe_processed: bool) -> Self {
+    pub(crate) fn new(source: reqwest::Error, attempts: u32) -> Self {
         Self {
             source,
             attempts,
-            maybe_processed,
+            maybe_processed: false,
+            budget_spent: false,
         }
+    }
+
+    pub(crate) fn with_flags(mut self, maybe_processed: bool, budget_spent: bool) -> Self {
+        self.maybe_processed = maybe_processed;
+        self.budget_spent = budget_spent;
+        self
     }
 
     /// Requests sent, retries included.
@@ -37,6 +45,12 @@ impl TransportError {
         self.maybe_processed
     }
 
+    /// Whether a retry was not made because the client's retry budget was
+    /// spent (see [`RetryBudget`](crate::RetryBudget)).
+    pub fn retry_budget_spent(&self) -> bool {
+        self.budget_spent
+    }
+
     /// Whether the connection could not be made (so nothing was sent).
     pub fn is_connect(&self) -> bool {
         self.source.is_connect()
@@ -46,6 +60,20 @@ impl TransportError {
     pub fn is_body(&self) -> bool {
         self.source.is_body()
     }
+
+    /// Whether another attempt could go differently: not for a request
+    /// that could not even be built, a refused redirect or an undecodable
+    /// answer.
+    pub(crate) fn is_transient(&self) -> bool {
+        is_transient(&self.source)
+    }
+}
+
+/// Connection failures, timeouts and interrupted bodies are worth another
+/// attempt; a request the client could not even build, a redirect (which
+/// the SDK does not follow) and an undecodable answer are not.
+pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
+    !(error.is_builder() || error.is_redirect() || error.is_status() || error.is_decode())
 }
 
 impl fmt::Display for TransportError {
@@ -56,6 +84,9 @@ impl fmt::Display for TransportError {
             Attempts(self.attempts),
             self.source
         )?;
+        if self.budget_spent {
+            f.write_str(BUDGET_SPENT)?;
+        }
         if self.maybe_processed {
             f.write_str(MAYBE_PROCESSED)?;
         }

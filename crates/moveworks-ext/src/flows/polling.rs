@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::config::{LAST_POLL_TIME, WaitPolicy};
-use crate::error::Error;
+use crate::error::{Error, TimeoutError};
 
 /// What a poll found.
 pub(crate) enum Check<T> {
@@ -47,7 +47,7 @@ where
     let mut interval = policy.first_poll;
     let mut wait = policy.jittered(interval);
     let mut last = None;
-    let mut last_error = None;
+    let mut last_error: Option<Error>;
     let mut polls = 0;
     loop {
         let wake = (Instant::now() + wait).min(deadline);
@@ -72,8 +72,9 @@ where
                 last_error = Some(error);
             }
             Ok(Err(error)) => return Ok(Err(error)),
-            // The poll itself ran into the deadline.
-            Err(_) => {}
+            // The poll itself ran into the deadline: that is the last
+            // poll's error now, not whatever an earlier poll saw.
+            Err(_) => last_error = Some(Error::Timeout(TimeoutError::new(None, None, 0))),
         }
         if Instant::now() >= deadline {
             return Err(Elapsed {
@@ -178,6 +179,7 @@ mod tests {
             attempts: 3,
             body: String::new(),
             maybe_processed: false,
+            budget_spent: false,
         })
     }
 
@@ -207,6 +209,35 @@ mod tests {
         assert_eq!(
             elapsed.last_error.unwrap().status(),
             Some(http::StatusCode::SERVICE_UNAVAILABLE)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_last_poll_cut_by_the_deadline_is_the_last_error() {
+        let policy = exact().deadline(Duration::from_secs(3));
+        let mut polls = 0;
+        let outcome = poll_until(
+            &policy,
+            || {
+                polls += 1;
+                let first = polls == 1;
+                async move {
+                    if first {
+                        Err(unavailable(None))
+                    } else {
+                        std::future::pending().await
+                    }
+                }
+            },
+            |value: &'static str| Check::Pending(value),
+        )
+        .await;
+        let elapsed = outcome.unwrap_err();
+        assert_eq!(elapsed.polls, 2);
+        assert!(
+            matches!(elapsed.last_error, Some(Error::Timeout(_))),
+            "{:?}",
+            elapsed.last_error
         );
     }
 

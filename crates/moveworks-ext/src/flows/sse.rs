@@ -106,7 +106,12 @@ impl EventSource {
             return Poll::Ready(Some(match block {
                 Some(Ok(block)) => {
                     self.since_event.store(0, Ordering::Relaxed);
-                    self.last_event = Instant::now();
+                    // Progress is an event or data; a block of only `id:`
+                    // or `retry:` says the connection is alive, as a
+                    // comment does, not that the response moves on.
+                    if block.event.is_some() || block.data.is_some() {
+                        self.last_event = Instant::now();
+                    }
                     Ok(block)
                 }
                 Some(Err(sse_stream::Error::Body(source))) => Err(self.body_failure(source)),

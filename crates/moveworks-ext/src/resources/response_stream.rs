@@ -39,7 +39,12 @@ pub struct ResponseStream {
     attempts: u32,
     last_sequence: Option<i64>,
     events_received: u64,
-    last_response: Option<Box<Response>>,
+    /// The data of the last `CREATED` or `IN_PROGRESS` event, decoded into
+    /// a response only when asked: every snapshot is handed to the caller,
+    /// and keeping a copy of each would cost a clone per event.
+    last_snapshot: Option<String>,
+    /// The most the answer's text may hold, as an event may.
+    limit: usize,
     text: String,
     taken: usize,
     /// The last message added to `text`, and where its text starts there.
@@ -47,22 +52,25 @@ pub struct ResponseStream {
 }
 
 impl ResponseStream {
-    /// The stream of a response of `conversation_id`, read from `source`.
+    /// The stream of a response of `conversation_id`, read from `source`;
+    /// the answer's text is held to `limit` bytes, as each event is.
     pub(crate) fn new(
         source: EventSource,
+        limit: usize,
         conversation_id: String,
         request_id: Option<String>,
         attempts: u32,
     ) -> Self {
         Self {
             source,
+            limit,
             conversation_id,
             response_id: None,
             request_id,
             attempts,
             last_sequence: None,
             events_received: 0,
-            last_response: None,
+            last_snapshot: None,
             text: String::new(),
             taken: 0,
             last_message: None,
@@ -113,9 +121,13 @@ impl ResponseStream {
         self.events_received
     }
 
-    /// The last response snapshot received.
-    pub fn last_response(&self) -> Option<&Response> {
-        self.last_response.as_deref()
+    /// The last response snapshot received (`CREATED` or `IN_PROGRESS`),
+    /// decoded again from its event each time it is asked for.
+    pub fn last_response(&self) -> Option<Response> {
+        self.last_snapshot
+            .as_deref()
+            .and_then(|data| serde_json::from_str::<Snapshot>(data).ok())
+            .map(|snapshot| snapshot.response)
     }
 
     /// The answer's text so far: the text of the assistant messages among
@@ -150,9 +162,10 @@ impl ResponseStream {
             request_id: self.request_id.clone(),
             attempts: self.attempts,
             events: self.events_received,
-            last_response: self.last_response.clone(),
+            last_response: self.last_response().map(Box::new),
             // Cloned, not taken: the stream still answers `text_so_far`
-            // and `take_new_text` after its error.
+            // and `take_new_text` after its error. Once per stream, and
+            // within the size limit.
             text_so_far: self.text.clone(),
         }))
     }
@@ -160,7 +173,7 @@ impl ResponseStream {
     /// Turns one SSE block into an event: `Ok(None)` for blocks that are
     /// not events (metadata only, or out of order).
     fn decode(&mut self, block: Sse) -> Result<Option<StreamEvent>, StreamErrorKind> {
-        let Some(event) = StreamEvent::decode(block)? else {
+        let Some((event, data)) = StreamEvent::decode(block)? else {
             return Ok(None);
         };
         if let Some(sequence) = event.sequence_number() {
@@ -170,19 +183,22 @@ impl ResponseStream {
             self.last_sequence = Some(sequence);
         }
         self.events_received += 1;
-        self.absorb(&event);
+        self.absorb(&event)?;
+        if event.is_snapshot() {
+            self.last_snapshot = Some(data);
+        }
         Ok(Some(event))
     }
 
     /// Updates what the stream knows from `event`.
-    fn absorb(&mut self, event: &StreamEvent) {
+    fn absorb(&mut self, event: &StreamEvent) -> Result<(), StreamErrorKind> {
         match event {
             StreamEvent::Output(data) => match &data.output {
                 OutputItem::Message { message, .. } => {
                     if self.response_id.is_none() {
                         self.response_id = Some(message.response_id.clone());
                     }
-                    self.add_message(&message.message_id, message.content.text());
+                    self.add_message(&message.message_id, message.content.text())?;
                 }
                 OutputItem::ReasoningMessage {
                     reasoning_message, ..
@@ -196,37 +212,55 @@ impl ResponseStream {
                 self.response_id = Some(data.response.response_id.clone());
                 let text = data.response.text();
                 if let Some(rest) = text.strip_prefix(self.text.as_str()) {
-                    self.text.push_str(rest);
+                    self.push_text(rest)?;
                 }
             }
             _ => {
                 if let Some(response) = event.response() {
                     self.response_id = Some(response.response_id.clone());
-                    if !event.is_final() {
-                        self.last_response = Some(Box::new(response.clone()));
-                    }
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Adds to the answer's text, within the limit.
+    fn push_text(&mut self, text: &str) -> Result<(), StreamErrorKind> {
+        if self.text.len() + text.len() > self.limit {
+            return Err(StreamErrorKind::AnswerTooLarge { limit: self.limit });
+        }
+        self.text.push_str(text);
+        Ok(())
     }
 
     /// Adds a message's text to the answer: a new message after a blank
     /// line; a message seen before only when its text extends what it was.
-    fn add_message(&mut self, id: &str, text: &str) {
+    fn add_message(&mut self, id: &str, text: &str) -> Result<(), StreamErrorKind> {
         if let Some((last_id, start)) = &self.last_message
             && last_id == id
         {
-            if let Some(rest) = text.strip_prefix(&self.text[*start..]) {
-                self.text.push_str(rest);
+            let start = *start;
+            if let Some(rest) = text.strip_prefix(&self.text[start..]) {
+                // `rest` borrows `text`, not `self.text`.
+                self.push_text(rest)?;
             }
-            return;
+            return Ok(());
         }
-        if !self.text.is_empty() {
-            self.text.push_str("\n\n");
+        let separator = if self.text.is_empty() { "" } else { "\n\n" };
+        if self.text.len() + separator.len() + text.len() > self.limit {
+            return Err(StreamErrorKind::AnswerTooLarge { limit: self.limit });
         }
+        self.text.push_str(separator);
         self.last_message = Some((id.to_owned(), self.text.len()));
         self.text.push_str(text);
+        Ok(())
     }
+}
+
+/// The part of a snapshot event that `last_response` decodes.
+#[derive(serde::Deserialize)]
+struct Snapshot {
+    response: Response,
 }
 
 impl Stream for ResponseStream {
@@ -288,10 +322,16 @@ mod tests {
         }
     }
 
+    /// A stream of `chunks` whose events are held to `limit` (the text to
+    /// [`LIMIT`], so that these tests see the event limit alone).
     fn stream_of(chunks: Vec<Vec<u8>>, limit: usize) -> ResponseStream {
+        stream_limited(chunks, limit, LIMIT.max(limit))
+    }
+
+    fn stream_limited(chunks: Vec<Vec<u8>>, events: usize, text: usize) -> ResponseStream {
         let chunks = Chunks(chunks.into_iter().map(Bytes::from).collect());
-        let source = EventSource::new(Box::pin(chunks), limit, Duration::from_secs(60));
-        ResponseStream::new(source, "conv_1".to_owned(), None, 1)
+        let source = EventSource::new(Box::pin(chunks), events, Duration::from_secs(60));
+        ResponseStream::new(source, text, "conv_1".to_owned(), None, 1)
     }
 
     /// Every item of the stream, rendered (the generated types have no
@@ -522,6 +562,47 @@ mod tests {
                 && items[1].contains("response resp_1, 1 events received"),
             "{items:#?}"
         );
+    }
+
+    #[test]
+    fn the_answers_text_is_held_to_the_limit_and_the_last_snapshot_kept() {
+        let body = [
+            sse::snapshot("RESPONSE_IN_PROGRESS", 1, "IN_PROGRESS", &[]),
+            sse::delta(2, &sse::message("msg_1", &"a".repeat(60))),
+            sse::delta(3, &sse::message("msg_1", &"a".repeat(90))),
+            sse::delta(4, &sse::message("msg_2", &"b".repeat(60))),
+            sse::snapshot("RESPONSE_COMPLETED", 5, "COMPLETED", &[]),
+        ]
+        .concat();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            // 90 bytes of text fit in 100; a second message (2 + 60 more)
+            // does not.
+            let mut stream = stream_limited(vec![body.into_bytes()], LIMIT, 100);
+            for _ in 0..3 {
+                stream.next_event().await.unwrap().unwrap();
+            }
+            assert_eq!(stream.text_so_far().len(), 90);
+            let snapshot = stream.last_response().unwrap();
+            assert_eq!(snapshot.response_id, "resp_1");
+            let error = stream.next_event().await.unwrap().unwrap_err();
+            let Error::Stream(error) = error else {
+                panic!("expected a stream error")
+            };
+            assert!(
+                matches!(error.kind(), StreamErrorKind::AnswerTooLarge { limit: 100 }),
+                "{error}"
+            );
+            assert_eq!(error.text_so_far().len(), 90);
+            assert_eq!(
+                error.last_response().unwrap().status.as_str(),
+                "IN_PROGRESS"
+            );
+            assert!(stream.next_event().await.is_none());
+        });
     }
 
     #[test]

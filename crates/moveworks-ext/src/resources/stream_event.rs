@@ -69,16 +69,22 @@ impl StreamEvent {
         }
     }
 
+    /// Whether the event carries a snapshot of a response still in the
+    /// making (`CREATED` or `IN_PROGRESS`).
+    pub(crate) fn is_snapshot(&self) -> bool {
+        matches!(self, StreamEvent::Created(_) | StreamEvent::InProgress(_))
+    }
+
     /// Whether this is the last event of the stream (`COMPLETED` or
     /// `FAILED`).
     pub fn is_final(&self) -> bool {
         matches!(self, StreamEvent::Completed(_) | StreamEvent::Failed(_))
     }
 
-    /// Decodes one SSE block by its event name: `Ok(None)` for a block
-    /// that holds no event (metadata only); an `ERROR` event is the error
-    /// it reports.
-    pub(crate) fn decode(block: Sse) -> Result<Option<StreamEvent>, StreamErrorKind> {
+    /// Decodes one SSE block by its event name, and gives back the block's
+    /// data: `Ok(None)` for a block that holds no event (metadata only); an
+    /// `ERROR` event is the error it reports.
+    pub(crate) fn decode(block: Sse) -> Result<Option<(StreamEvent, String)>, StreamErrorKind> {
         let Sse { event, data, .. } = block;
         if event.is_none() && data.is_none() {
             return Ok(None);
@@ -98,9 +104,15 @@ impl StreamEvent {
                     message: error.error.message,
                 });
             }
-            _ => StreamEvent::Unknown { event: name, data },
+            // The data moves into the event: nothing is kept of it.
+            _ => {
+                return Ok(Some((
+                    StreamEvent::Unknown { event: name, data },
+                    String::new(),
+                )));
+            }
         };
-        Ok(Some(event))
+        Ok(Some((event, data)))
     }
 }
 

@@ -68,10 +68,11 @@ impl Client {
             metadata.attempts(),
         );
         let body = answer.into_value().into_inner();
-        let source =
-            EventSource::from_body(body, self.max_response_bytes(), self.stream_idle_timeout());
+        let limit = self.max_response_bytes();
+        let source = EventSource::from_body(body, limit, self.stream_idle_timeout());
         Ok(ResponseStream::new(
             source,
+            limit,
             conversation_id.to_owned(),
             request_id,
             attempts,

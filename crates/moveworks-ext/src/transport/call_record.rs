@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::pin;
+use std::time::Instant;
 
 use crate::error::CallFacts;
 
@@ -25,6 +26,15 @@ pub(crate) async fn recorded<F: Future>(future: F) -> (F::Output, CallFacts) {
         .map(|record| record.into_inner())
         .unwrap_or_default();
     (output, facts)
+}
+
+/// When the current call started, if it recorded that (it does when it
+/// waited for a token before it could be sent).
+pub(crate) fn started() -> Option<Instant> {
+    CURRENT
+        .try_with(|facts| facts.borrow().started)
+        .ok()
+        .flatten()
 }
 
 /// Updates the current call's facts; does nothing outside `recorded`.

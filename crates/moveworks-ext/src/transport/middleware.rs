@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Instant;
 
 use http::header::{AUTHORIZATION, USER_AGENT};
 use moveworks_api::Operation;
@@ -17,7 +18,6 @@ use super::call_record::note;
 use super::headers::ASSISTANT_NAME;
 use super::settings::{RequestSettings, Shared};
 use crate::auth::AccessToken;
-use crate::error::Error;
 
 /// The SDK's middleware: one per client and set of call options.
 pub(crate) struct SdkMiddleware {
@@ -40,7 +40,7 @@ impl SdkMiddleware {
         &self.settings
     }
 
-    fn add_headers(&self, request: &mut Request, token: &AccessToken) {
+    pub(super) fn add_headers(&self, request: &mut Request, token: &AccessToken) {
         let headers = request.headers_mut();
         for (name, value) in &self.settings.headers {
             headers.insert(name, value.clone());
@@ -90,16 +90,22 @@ impl Middleware for SdkMiddleware {
             self.add_headers(request, &token);
             return Box::pin(Prepared);
         }
+        // Waiting for a token is part of the call: its deadline starts now,
+        // and `send` counts from here too.
         Box::pin(async move {
-            let token = match self.shared.provider.token().await {
-                Ok(token) => token,
-                Err(error) => {
-                    note(|facts| facts.failure = Some(Box::new(Error::Auth(error.clone()))));
-                    return Err(Box::new(error) as BoxError);
+            let started = Instant::now();
+            note(|facts| facts.started = Some(started));
+            match self.token_within_deadline(started).await {
+                Ok(token) => {
+                    self.add_headers(request, &token);
+                    Ok(())
                 }
-            };
-            self.add_headers(request, &token);
-            Ok(())
+                Err(error) => {
+                    let message = error.to_string();
+                    note(|facts| facts.failure = Some(Box::new(error)));
+                    Err(message.into())
+                }
+            }
         })
     }
 

@@ -9,11 +9,14 @@ pub(crate) mod headers;
 mod idempotency;
 mod middleware;
 mod retry_after;
+mod retry_budget;
 mod retry_decision;
 mod retry_policy;
 mod send;
 mod settings;
+mod token;
 
 pub(crate) use middleware::SdkMiddleware;
+pub use retry_budget::RetryBudget;
 pub use retry_policy::RetryPolicy;
 pub(crate) use settings::{RequestSettings, Shared};

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue};
 
+use super::retry_budget::TokenBucket;
 use super::retry_policy::RetryPolicy;
 use crate::auth::TokenProvider;
 use crate::config::Timeouts;
@@ -19,6 +20,9 @@ pub(crate) struct Shared {
     /// The read timeout of the SDK's own HTTP client (none for one the
     /// user supplied): a stream cannot stay silent longer.
     pub(crate) read_timeout: Option<Duration>,
+    /// The retry budget, shared by the client and its clones (`None`:
+    /// unlimited).
+    pub(crate) budget: Option<TokenBucket>,
 }
 
 /// What a call may override (see [`CallOptions`](crate::CallOptions)).
@@ -28,4 +32,7 @@ pub(crate) struct RequestSettings {
     pub(crate) timeouts: Timeouts,
     /// Extra headers (never the auth headers).
     pub(crate) headers: HeaderMap,
+    /// Whether operations may be sent twice, when a call says so instead
+    /// of the operation's default.
+    pub(crate) idempotent: Option<bool>,
 }

@@ -1,0 +1,289 @@
+//! Every wait of a call is inside its deadline, whatever the HTTP client:
+//! the token (a provider that never answers, a token endpoint that stalls
+//! or refuses), and a stream's headers with a `reqwest::Client` that has no
+//! timeouts of its own. An expired deadline names the step it cut.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use moveworks_ext::{
+    AccessToken, AuthError, AuthErrorKind, BoxFuture, CallStep, Client, Error, RetryPolicy,
+    TokenProvider,
+};
+use support::{ClientFor, ScriptedServer, Step, client_for, oauth_builder};
+
+/// Scheduling slack on a loaded 2-core machine.
+const SLACK: Duration = Duration::from_millis(800);
+
+/// A provider whose token never comes.
+struct Never;
+
+impl TokenProvider for Never {
+    fn token(&self) -> BoxFuture<'_, Result<Arc<AccessToken>, AuthError>> {
+        Box::pin(std::future::pending())
+    }
+}
+
+fn timeout_step(error: &Error) -> Option<CallStep> {
+    match error {
+        Error::Timeout(timeout) => timeout.step(),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}
+
+/// Runs `call`, failing the test if it outlives `bound` by far.
+async fn bounded<T>(bound: Duration, call: impl Future<Output = T>) -> (T, Duration) {
+    let started = Instant::now();
+    let result = tokio::time::timeout(bound + Duration::from_secs(10), call)
+        .await
+        .expect("the call outlived its deadline by 10 s");
+    (result, started.elapsed())
+}
+
+#[tokio::test]
+async fn a_provider_that_never_answers_ends_at_the_total_deadline() {
+    let server = ScriptedServer::start(vec![Step::json(200, "{}")]).await;
+    let total = Duration::from_millis(400);
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .assistant_name("acme")
+        .token_provider(Never)
+        .total_timeout(total)
+        .build()
+        .unwrap();
+
+    let (result, elapsed) = bounded(total, client.get_conversation("conv_1")).await;
+
+    let error = result.unwrap_err();
+    assert_eq!(timeout_step(&error), Some(CallStep::Token), "{error}");
+    assert!(
+        error.to_string().contains("getting an access token"),
+        "{error}"
+    );
+    assert!(elapsed >= total && elapsed < total + SLACK, "{elapsed:?}");
+    assert_eq!(server.count(), 0, "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_stalled_token_endpoint_counts_against_the_call() {
+    // The token endpoint stalls far past the call's total: the OAuth
+    // fetch's own limit (the attempt timeout, 30 s) must not extend it.
+    let tokens = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(30))]).await;
+    let api = ScriptedServer::start(vec![Step::json(200, "{}")]).await;
+    let total = Duration::from_millis(500);
+    let client = oauth_builder(&api.base_url, &tokens.base_url, "secret")
+        .total_timeout(total)
+        .build()
+        .unwrap();
+
+    let (result, elapsed) = bounded(total, client.get_conversation("conv_1")).await;
+
+    assert_eq!(timeout_step(&result.unwrap_err()), Some(CallStep::Token));
+    assert!(elapsed < total + SLACK, "{elapsed:?}");
+    assert_eq!(api.count(), 0);
+}
+
+fn token_answer() -> Step {
+    Step::json(
+        200,
+        r#"{"access_token": "fresh-token", "expires_in": 3600, "token_type": "Bearer"}"#,
+    )
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_fails_once_is_retried() {
+    let tokens = ScriptedServer::start(vec![Step::Close, token_answer()]).await;
+    let api = ScriptedServer::start(vec![Step::json(
+        200,
+        &moveworks_testkit::mock_api::examples::conversation("conv_1", None).to_string(),
+    )])
+    .await;
+    let client = oauth_builder(&api.base_url, &tokens.base_url, "secret")
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
+        .build()
+        .unwrap();
+
+    let conversation = client.get_conversation("conv_1").await.unwrap();
+
+    assert_eq!(conversation.conversation_id, "conv_1");
+    assert_eq!(tokens.count(), 2, "the cut token request was sent again");
+    assert_eq!(
+        api.received()[0].header("authorization"),
+        Some("Bearer fresh-token")
+    );
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_refuses_the_connection_then_answers_is_retried() {
+    // A port nothing listens on until a moment after the first request.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let api = ScriptedServer::start(vec![Step::json(
+        200,
+        &moveworks_testkit::mock_api::examples::conversation("conv_1", None).to_string(),
+    )])
+    .await;
+    let client = oauth_builder(&api.base_url, &format!("http://{addr}"), "secret")
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(600)))
+        .build()
+        .unwrap();
+    let tokens = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        ScriptedServer::start_at(addr, vec![token_answer()]).await
+    });
+
+    let conversation = client.get_conversation("conv_1").await.unwrap();
+
+    assert_eq!(conversation.conversation_id, "conv_1");
+    assert_eq!(tokens.await.unwrap().count(), 1);
+}
+
+#[tokio::test]
+async fn a_rejected_token_request_is_not_retried() {
+    let tokens = ScriptedServer::start(vec![Step::json(
+        401,
+        r#"{"error": "invalid_client", "error_description": "Unknown client"}"#,
+    )])
+    .await;
+    let client = oauth_builder("http://127.0.0.1:9", &tokens.base_url, "secret")
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
+        .build()
+        .unwrap();
+
+    let error = client.get_conversation("conv_1").await.unwrap_err();
+
+    let Error::Auth(auth) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(auth.kind(), AuthErrorKind::Rejected);
+    assert!(error.to_string().contains("Unknown client"), "{error}");
+    assert_eq!(tokens.count(), 1);
+}
+
+#[tokio::test]
+async fn a_stream_whose_headers_never_come_ends_at_the_attempt_timeout_with_any_http_client() {
+    let server = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(30))]).await;
+    let attempt = Duration::from_millis(400);
+    let client = client_for(&server.base_url)
+        // The user's own client: no connect, read or request timeout.
+        .http_client(reqwest::Client::new())
+        .attempt_timeout(attempt)
+        .total_timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
+
+    let (result, elapsed) = bounded(
+        attempt,
+        client.create_response_stream("conv_1", "How do I reset my password?"),
+    )
+    .await;
+
+    let error = result.unwrap_err();
+    assert_eq!(timeout_step(&error), Some(CallStep::Headers), "{error}");
+    assert!(
+        elapsed >= attempt && elapsed < attempt + SLACK,
+        "{elapsed:?}"
+    );
+    // The request was sent: it may have created a response, so it is
+    // neither sent again nor worth retrying.
+    assert!(error.may_have_been_processed());
+    assert!(!error.is_retryable());
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn an_idempotent_call_whose_headers_never_come_is_retried_within_the_total() {
+    let server = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(30))]).await;
+    let (attempt, total) = (Duration::from_millis(300), Duration::from_millis(1000));
+    let client = server
+        .client()
+        .http_client(reqwest::Client::new())
+        .attempt_timeout(attempt)
+        .total_timeout(total)
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
+        .build()
+        .unwrap();
+
+    let (result, elapsed) = bounded(total, client.get_conversation("conv_1")).await;
+
+    let error = result.unwrap_err();
+    assert_eq!(timeout_step(&error), Some(CallStep::Headers), "{error}");
+    assert_eq!(error.attempts(), 3);
+    assert!(error.is_retryable(), "a GET is safe to send again");
+    assert!(elapsed < total + SLACK, "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_names_the_body_step() {
+    let server = ScriptedServer::start(vec![Step::CloseMidBody {
+        announced: 100,
+        sent: 10,
+    }])
+    .await;
+    let stalled = ScriptedServer::start(vec![Step::Trickle {
+        interval: Duration::from_secs(5),
+        bytes: 100,
+    }])
+    .await;
+    let quick = |base: &str| {
+        client_for(base)
+            .attempt_timeout(Duration::from_millis(300))
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .unwrap()
+    };
+    let cut = quick(&server.base_url)
+        .get_conversation("c")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&cut, Error::Transport(t) if t.is_body()),
+        "{cut:?}"
+    );
+    let slow = quick(&stalled.base_url)
+        .get_conversation("c")
+        .await
+        .unwrap_err();
+    assert_eq!(timeout_step(&slow), Some(CallStep::Body), "{slow}");
+}
+
+#[tokio::test]
+async fn a_token_provider_that_answers_late_is_given_only_the_time_left() {
+    /// Answers after `delay`, counting how often it was asked.
+    struct Slow {
+        delay: Duration,
+        asked: AtomicUsize,
+    }
+    impl TokenProvider for Slow {
+        fn token(&self) -> BoxFuture<'_, Result<Arc<AccessToken>, AuthError>> {
+            self.asked.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async move {
+                tokio::time::sleep(self.delay).await;
+                Ok(Arc::new(AccessToken::new("late", None)?))
+            })
+        }
+    }
+    // The token takes 1 s of a 1.2 s call; the server then stalls: the
+    // call ends 1.2 s after its start, not 1.2 s after the token.
+    let server = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(30))]).await;
+    let total = Duration::from_millis(1200);
+    let client = client_for(&server.base_url)
+        .token_provider(Slow {
+            delay: Duration::from_millis(1000),
+            asked: AtomicUsize::new(0),
+        })
+        .total_timeout(total)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+
+    let (result, elapsed) = bounded(total, client.get_conversation("c")).await;
+
+    assert_eq!(timeout_step(&result.unwrap_err()), Some(CallStep::Headers));
+    assert!(elapsed >= total && elapsed < total + SLACK, "{elapsed:?}");
+}
