@@ -5,6 +5,7 @@
 mod chat;
 mod commands;
 mod exit_codes;
+mod help;
 mod json_errors;
 mod pipes;
 mod profiles;
