@@ -195,6 +195,21 @@ async fn five_is_a_deadline_a_call_a_wait_or_a_stream() {
         out.stderr
     );
 
+    // A token endpoint that does not answer. The SDK reports it like one
+    // that cannot be reached (4): it cannot tell the two apart yet.
+    let tokens = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(5))]).await;
+    let started = std::time::Instant::now();
+    let out = Moveworks::new(&["--timeout", "0.5", "conversations", "list"])
+        .oauth(&api.base_url(), &tokens.base_url, "client-secret-1")
+        .run()
+        .await;
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+
     // A stream that keeps sending but does not finish within --timeout.
     let mut chunks = vec![sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]).into_bytes()];
     for n in 0..10 {
