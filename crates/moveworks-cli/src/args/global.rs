@@ -44,8 +44,9 @@ pub struct Global {
     /// MOVEWORKS_CLIENT_SECRET.
     #[arg(long, global = true, value_name = "PATH")]
     pub client_secret_file: Option<PathBuf>,
-    /// The most one call may take, retries included, and the most waiting
-    /// for an answer may take [default: 60 for a call, 120 for an answer].
+    /// The most one call may take, retries included, and the most an
+    /// answer may take to stream or be waited for [default: 60 for a call,
+    /// 120 for an answer].
     #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
     pub timeout: Option<Duration>,
     /// Retries of a failed call that is safe to send again [default: 2].
