@@ -1,29 +1,29 @@
-//! How a command fails: the message on stderr and the exit code.
+//! How a command fails.
 
 use std::fmt;
-use std::process::ExitCode;
 
 use moveworks_ext::Error;
 
-/// Exit code: any other failure.
-pub const OTHER: u8 = 1;
-/// Exit code: usage or configuration error; nothing was sent.
-pub const USAGE: u8 = 2;
-/// Exit code: the API answered with an error.
-pub const API: u8 = 3;
-/// Exit code: the API could not be reached, a timeout, a cut connection
-/// (an answer stream that ended early too).
-pub const TRANSPORT: u8 = 4;
-
-/// A failed command.
+/// A failed command. Its exit status is [`Exit::of`](crate::exit_code::Exit::of).
 #[derive(Debug)]
 pub enum Failure {
-    /// The command line or the configuration is wrong: one line naming it.
+    /// The command line or the configuration is wrong, found before
+    /// anything was sent: one line naming it.
     Usage(String),
-    /// A call failed.
+    /// An SDK call failed.
     Sdk(Error),
-    /// Anything else (output could not be written, a body is not JSON).
+    /// A deadline the CLI itself keeps passed (the whole of a streamed
+    /// answer under --timeout).
+    Deadline(String),
+    /// Ctrl-C.
+    Interrupted,
+    /// Stdout was closed by its reader (`| head`): nothing to report.
+    ClosedOutput,
+    /// Anything else.
     Other(String),
+    /// A failure already reported on stderr (a failed answer of `chat`,
+    /// which went on); it gives the exit status.
+    Reported(Box<Failure>),
 }
 
 impl From<Error> for Failure {
@@ -32,59 +32,16 @@ impl From<Error> for Failure {
     }
 }
 
-impl From<moveworks_ext::ConfigError> for Failure {
-    fn from(error: moveworks_ext::ConfigError) -> Self {
-        Failure::Usage(error.to_string())
-    }
-}
-
-impl From<std::io::Error> for Failure {
-    fn from(error: std::io::Error) -> Self {
-        Failure::Other(error.to_string())
-    }
-}
-
-impl Failure {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Failure::Usage(_) => USAGE,
-            Failure::Other(_) => OTHER,
-            Failure::Sdk(error) => match error {
-                Error::InvalidInput { .. } | Error::Config(_) => USAGE,
-                Error::Api(_) | Error::ResponseFailed(_) | Error::Auth(_) => API,
-                Error::Transport { .. }
-                | Error::Timeout { .. }
-                | Error::WaitTimeout { .. }
-                | Error::Stream(_) => TRANSPORT,
-                _ => OTHER,
-            },
-        }
-    }
-
-    /// Writes the failure to stderr and gives the exit code.
-    pub fn report(self) -> ExitCode {
-        eprintln!("{self}");
-        ExitCode::from(self.exit_code())
-    }
-}
-
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Usage(message) | Failure::Other(message) => write!(f, "error: {message}"),
-            Failure::Sdk(error) => {
-                write!(f, "error: {error}")?;
-                if let Some(status) = error.status() {
-                    write!(f, "\n  status: {status}")?;
-                }
-                if let Some(code) = error.code() {
-                    write!(f, "\n  code: {code}")?;
-                }
-                if let Some(id) = error.request_id() {
-                    write!(f, "\n  request id: {id} (give it to Moveworks support)")?;
-                }
-                Ok(())
+            Failure::Usage(message) | Failure::Deadline(message) | Failure::Other(message) => {
+                f.write_str(message)
             }
+            Failure::Sdk(error) => write!(f, "{error}"),
+            Failure::Interrupted => f.write_str("interrupted"),
+            Failure::ClosedOutput => f.write_str("stdout was closed"),
+            Failure::Reported(failure) => write!(f, "{failure}"),
         }
     }
 }

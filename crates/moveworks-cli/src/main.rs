@@ -2,46 +2,64 @@
 //! `moveworks --help`.
 
 mod args;
+mod client;
 mod commands;
-mod config;
+mod exit_code;
 mod failure;
+mod interrupt;
 mod output;
+mod report;
+mod settings;
 mod spinner;
+mod stdin;
+mod terminal;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::exit_code::Exit;
 use crate::failure::Failure;
+use crate::output::Output;
 
 fn main() -> ExitCode {
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(error) => {
-            // Help and version go to stdout with success; usage errors are
-            // clap's message (naming the flag) with exit code 2.
-            let _ = error.print();
-            return ExitCode::from(if error.use_stderr() {
-                failure::USAGE
-            } else {
-                0
-            });
-        }
+        Err(error) => return exit(report::command_line(&error)),
+    };
+    let out = Output {
+        json: cli.global.json,
+        quiet: cli.global.quiet,
     };
     if let Err(failure) = logging() {
-        return failure.report();
+        return exit(report::failure(&failure, out.json));
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
-        Err(error) => return Failure::Other(error.to_string()).report(),
+        Err(error) => {
+            return exit(report::failure(
+                &Failure::Other(error.to_string()),
+                out.json,
+            ));
+        }
     };
-    match runtime.block_on(commands::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => failure.report(),
+    let outcome = runtime.block_on(async {
+        interrupt::listen().await;
+        commands::run(cli, out).await
+    });
+    // A read of stdin may still wait for the user: do not wait for it.
+    runtime.shutdown_background();
+    match outcome {
+        Ok(()) => exit(Exit::Success),
+        Err(failure) => exit(report::failure(&failure, out.json)),
     }
+}
+
+fn exit(exit: Exit) -> ExitCode {
+    ExitCode::from(exit.code())
 }
 
 /// Logs on stderr when RUST_LOG asks for them (`target=level` pairs, as

@@ -1,8 +1,6 @@
 //! `api`: any operation of the generated table, by its operationId, so an
 //! operation a regeneration adds needs no new code here.
 
-use std::io::Read;
-
 use moveworks_ext::moveworks_api::{OPERATIONS, Operation};
 use moveworks_ext::{Client, OperationCall};
 use serde_json::json;
@@ -10,6 +8,7 @@ use serde_json::json;
 use crate::args::ApiArgs;
 use crate::failure::Failure;
 use crate::output::Output;
+use crate::stdin;
 
 pub fn list(out: &Output) -> Result<(), Failure> {
     for operation in OPERATIONS {
@@ -60,22 +59,18 @@ fn operation(id: &str) -> Result<&'static Operation, Failure> {
         .ok_or_else(|| Failure::Usage(format!("no operation `{id}` (see `moveworks api --list`)")))
 }
 
-fn body(text: &str) -> Result<serde_json::Value, Failure> {
+async fn body(text: &str) -> Result<serde_json::Value, Failure> {
     let (source, raw) = match text {
-        "-" => {
-            let mut raw = String::new();
-            std::io::stdin().read_to_string(&mut raw)?;
-            ("stdin", raw)
-        }
+        "-" => ("stdin", stdin::read_all("--body -").await?),
         _ if text.starts_with('@') => {
             let path = &text[1..];
-            let raw = std::fs::read_to_string(path)
+            let raw = std::fs::read(path)
                 .map_err(|e| Failure::Usage(format!("--body: cannot read {path}: {e}")))?;
             (path, raw)
         }
-        _ => ("--body", text.to_owned()),
+        _ => ("--body", text.as_bytes().to_vec()),
     };
-    serde_json::from_str(&raw)
+    serde_json::from_slice(&raw)
         .map_err(|e| Failure::Usage(format!("--body: {source} is not JSON: {e}")))
 }
 
@@ -90,15 +85,14 @@ pub async fn call(client: &Client, out: &Output, args: ApiArgs) -> Result<(), Fa
         call = call.param(name, value);
     }
     if let Some(text) = &args.body {
-        call = call.body(body(text)?);
+        call = call.body(body(text).await?);
     }
     let mut answer = client.call_operation(operation, call).await?;
-    let streamed = answer
-        .content_type()
-        .is_some_and(|c| c.starts_with("text/event-stream"));
-    if streamed {
+    if !answer.content_type().is_some_and(is_json) {
+        // A stream, text, anything: its bytes as they arrive. Decoding each
+        // chunk on its own would break a character split between two.
         while let Some(chunk) = answer.chunk().await? {
-            out.partial(&String::from_utf8_lossy(&chunk))?;
+            out.bytes(&chunk)?;
         }
         return Ok(());
     }
@@ -106,6 +100,42 @@ pub async fn call(client: &Client, out: &Output, args: ApiArgs) -> Result<(), Fa
     match serde_json::from_slice::<serde_json::Value>(&bytes) {
         Ok(value) if out.json => out.line(&value.to_string()),
         Ok(value) => out.line(&serde_json::to_string_pretty(&value).unwrap_or_default()),
-        Err(_) => out.partial(&String::from_utf8_lossy(&bytes)),
+        // Said to be JSON, but not: what came, untouched.
+        Err(_) => out.bytes(&bytes),
+    }
+}
+
+/// Whether a `Content-Type` is JSON: `application/json` or a `+json` type,
+/// whatever its parameters.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_content_types() {
+        for json in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/problem+json",
+        ] {
+            assert!(super::is_json(json), "{json}");
+        }
+        for other in [
+            "text/event-stream",
+            "text/plain",
+            "application/jsonl",
+            "text/json+x",
+        ] {
+            assert!(!super::is_json(other), "{other}");
+        }
     }
 }

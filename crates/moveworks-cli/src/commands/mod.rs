@@ -1,7 +1,9 @@
 //! One module per command.
 
+mod answer;
 mod api;
 mod ask;
+mod chat;
 mod conversations;
 mod events;
 mod feedback;
@@ -11,42 +13,37 @@ use clap::CommandFactory;
 use futures_util::{Stream, TryStreamExt};
 use moveworks_ext::Error;
 
-use crate::args::{Cli, Command, Shell};
-use crate::config;
+use crate::args::{Cli, Command};
+use crate::client;
 use crate::failure::Failure;
+use crate::interrupt;
 use crate::output::Output;
 
-pub async fn run(cli: Cli) -> Result<(), Failure> {
-    let out = Output {
-        json: cli.global.json,
-    };
-    if let Command::Completions { shell } = cli.command {
-        let shell = match shell {
-            Shell::Bash => clap_complete::Shell::Bash,
-            Shell::Zsh => clap_complete::Shell::Zsh,
-            Shell::Fish => clap_complete::Shell::Fish,
-        };
-        clap_complete::generate(
-            shell,
-            &mut Cli::command(),
-            "moveworks",
-            &mut std::io::stdout(),
-        );
-        return Ok(());
+pub async fn run(cli: Cli, out: Output) -> Result<(), Failure> {
+    match &cli.command {
+        Command::Completions { shell } => return completions(&out, *shell),
+        Command::Api(args) if args.list => return api::list(&out),
+        // It ends on Ctrl-C itself, with the conversation id.
+        Command::Chat { .. } => return dispatch(cli, out).await,
+        _ => {}
     }
-    if let Command::Api(args) = &cli.command
-        && args.list
-    {
-        return api::list(&out);
+    tokio::select! {
+        outcome = dispatch(cli, out) => outcome,
+        // Dropping the command clears its spinner.
+        () = interrupt::pressed() => Err(Failure::Interrupted),
     }
-    let client = config::client(&cli.global)?;
+}
+
+async fn dispatch(cli: Cli, out: Output) -> Result<(), Failure> {
+    let client = client::client(&cli.global).await?;
+    let deadline = cli.global.timeout;
     match cli.command {
         Command::Ask {
             question,
             conversation,
             no_stream,
-        } => ask::ask(&client, &out, &question, conversation, no_stream).await,
-        Command::Chat { conversation } => ask::chat(&client, &out, conversation).await,
+        } => ask::run(&client, &out, question, conversation, no_stream, deadline).await,
+        Command::Chat { conversation } => chat::run(&client, &out, conversation, deadline).await,
         Command::Feedback(args) => feedback::run(&client, &out, args).await,
         Command::Conversations(command) => conversations::run(&client, &out, command).await,
         Command::Messages {
@@ -63,6 +60,14 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Api(args) => api::call(&client, &out, args).await,
         Command::Completions { .. } => Ok(()),
     }
+}
+
+/// The script, written whole: clap_complete panics on a failed write, so
+/// it writes to memory first and a closed stdout is handled like any.
+fn completions(out: &Output, shell: clap_complete::Shell) -> Result<(), Failure> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "moveworks", &mut script);
+    out.bytes(&script)
 }
 
 /// Prints the items of `stream`, at most `limit`, pulling no more pages

@@ -1,58 +1,13 @@
-//! The command line, as clap parses it.
+//! The subcommands and their arguments.
 
-use std::path::PathBuf;
-
-use clap::{Args, Parser, Subcommand, ValueEnum};
-
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  1  any other failure (an answer that could not be read, for instance)
-  2  usage or configuration error (a bad flag, a missing setting); nothing was sent
-  3  the API answered with an error (status, code and request id on stderr),
-     or the assistant could not answer (the response FAILED)
-  4  transport error: the API could not be reached, a timeout, a cut connection
-
-Configuration comes from the environment: MOVEWORKS_ASSISTANT_NAME, and
-MOVEWORKS_API_TOKEN or MOVEWORKS_CLIENT_ID + MOVEWORKS_CLIENT_SECRET
-(MOVEWORKS_BASE_URL and MOVEWORKS_TOKEN_URL optional). Secrets are never
-taken from flag values, which other users can see in the process list: use
-the environment or --token-file. RUST_LOG (e.g. `moveworks_ext=debug`)
-turns on logs on stderr; they never contain a token.";
-
-/// The Moveworks Conversations API from a terminal.
-#[derive(Debug, Parser)]
-#[command(name = "moveworks", version, about, after_help = EXIT_CODES)]
-pub struct Cli {
-    #[command(flatten)]
-    pub global: Global,
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-/// Settings every command takes.
-#[derive(Debug, Args)]
-pub struct Global {
-    /// The API base URL (default: MOVEWORKS_BASE_URL, else the US server).
-    #[arg(long, global = true, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// The assistant name sent as Assistant-Name (default: MOVEWORKS_ASSISTANT_NAME).
-    #[arg(long, global = true, value_name = "NAME")]
-    pub assistant_name: Option<String>,
-    /// Read the bearer token from this file instead of MOVEWORKS_API_TOKEN.
-    #[arg(long, global = true, value_name = "PATH")]
-    pub token_file: Option<PathBuf>,
-    /// Machine-readable output: one JSON document, or one per line for lists.
-    #[arg(long, global = true)]
-    pub json: bool,
-}
+use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Ask the assistant one question and print the answer, its citations
     /// and the ids that feedback needs.
     Ask {
-        /// The question.
+        /// The question, or - to read it from stdin.
         question: String,
         /// Continue this conversation instead of starting one.
         #[arg(long, value_name = "ID")]
@@ -62,6 +17,11 @@ pub enum Command {
         no_stream: bool,
     },
     /// Read questions line by line from stdin, all in one conversation.
+    ///
+    /// A failed answer is reported and the next question read; EOF
+    /// (Ctrl-D) or Ctrl-C ends the session, with the conversation id to
+    /// continue it. The exit code is that of the last failed answer, 0
+    /// when every question was answered.
     Chat {
         /// Continue this conversation instead of starting one.
         #[arg(long, value_name = "ID")]
@@ -99,16 +59,23 @@ pub enum Command {
         limit: Option<usize>,
     },
     /// Call any operation of the API by its operationId.
+    ///
+    /// A JSON answer is printed as JSON; any other body (a Server-Sent
+    /// Events stream, text) is written as its bytes arrive, untouched.
     Api(ApiArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
-        shell: Shell,
+        shell: clap_complete::Shell,
     },
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("rating").required(true).args(["helpful", "unhelpful"])))]
+#[command(group(
+    clap::ArgGroup::new("rating")
+        .required(true)
+        .args(["helpful", "unhelpful", "callback_id"])
+))]
 pub struct FeedbackArgs {
     /// The conversation.
     pub conversation: String,
@@ -122,12 +89,13 @@ pub struct FeedbackArgs {
     /// The answer did not help.
     #[arg(long)]
     pub unhelpful: bool,
+    /// Send this callback id (from the message's feedback options) instead
+    /// of looking one up; the rating is the one it stands for.
+    #[arg(long, value_name = "ID")]
+    pub callback_id: Option<String>,
     /// A comment (up to 1000 characters).
     #[arg(long, value_name = "TEXT")]
     pub comment: Option<String>,
-    /// Use this callback id instead of looking it up.
-    #[arg(long, value_name = "ID")]
-    pub callback_id: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -185,11 +153,4 @@ pub struct ApiArgs {
     /// List the operations instead.
     #[arg(long, conflicts_with_all = ["operation", "params", "body"])]
     pub list: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Shell {
-    Bash,
-    Zsh,
-    Fish,
 }

@@ -1,0 +1,72 @@
+//! The SDK client, built from the settings of this run and the limits of
+//! the global flags.
+
+use moveworks_ext::{
+    Client, ConfigError, DEFAULT_STREAM_IDLE_TIMEOUT, RetryPolicy, Timeouts, WaitPolicy,
+};
+use secrecy::ExposeSecret;
+
+use crate::args::Global;
+use crate::failure::Failure;
+use crate::settings::{self, Credential, Settings, Source};
+
+pub async fn client(global: &Global) -> Result<Client, Failure> {
+    let settings = settings::resolve(global)?;
+    let mut builder = Client::builder()
+        .assistant_name(&settings.assistant_name.value)
+        .user_agent(format!("moveworks-cli/{}", env!("CARGO_PKG_VERSION")));
+    if let Some(url) = &settings.base_url {
+        builder = builder.base_url(&url.value);
+    }
+    if let Some(url) = &settings.token_url {
+        builder = builder.token_url(&url.value);
+    }
+    builder = match &settings.credential {
+        Credential::Token(secret) => {
+            let token = settings::read_secret(secret, "token").await?;
+            builder.bearer_token(token.expose_secret())
+        }
+        Credential::ClientCredentials { id, secret } => {
+            let secret = settings::read_secret(secret, "client secret").await?;
+            builder.client_credentials(&id.value, secret.expose_secret())
+        }
+    };
+    if let Some(timeout) = global.timeout {
+        builder = builder
+            .total_timeout(timeout)
+            // The token request is bounded by the attempt timeout only.
+            .attempt_timeout(timeout.min(Timeouts::default().attempt))
+            .wait_policy(WaitPolicy::default().deadline(timeout))
+            .stream_idle_timeout(timeout.min(DEFAULT_STREAM_IDLE_TIMEOUT));
+    }
+    if let Some(retries) = global.retries {
+        builder = builder.retry_policy(RetryPolicy::default().max_retries(retries));
+    }
+    builder
+        .build()
+        .map_err(|error| configuration(error, &settings))
+}
+
+/// A configuration error, naming where the setting at fault came from.
+fn configuration(error: ConfigError, settings: &Settings) -> Failure {
+    let setting = match &error {
+        ConfigError::Invalid { setting, .. }
+        | ConfigError::InsecureUrl { setting, .. }
+        | ConfigError::Missing { setting, .. } => Some(*setting),
+        _ => None,
+    };
+    let source: Option<&Source> = match setting {
+        Some("base URL") => settings.base_url.as_ref().map(|s| &s.source),
+        Some("token URL") => settings.token_url.as_ref().map(|s| &s.source),
+        Some("assistant name") => Some(&settings.assistant_name.source),
+        Some("client id") => match &settings.credential {
+            Credential::ClientCredentials { id, .. } => Some(&id.source),
+            Credential::Token(_) => None,
+        },
+        _ => None,
+    };
+    Failure::Usage(match source {
+        Some(source) => format!("{error} (from {source})"),
+        None => error.to_string(),
+    })
+}

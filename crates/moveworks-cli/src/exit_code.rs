@@ -1,0 +1,109 @@
+//! What the exit status of `moveworks` says, and the one place that
+//! derives it from a failure.
+
+use moveworks_ext::{AuthErrorKind, Error, PaginationError, StreamErrorKind};
+
+use crate::failure::Failure;
+
+/// The exit status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Success = 0,
+    Other = 1,
+    Usage = 2,
+    Api = 3,
+    Unreachable = 4,
+    Deadline = 5,
+    /// 128 + SIGINT, as shells report a program that Ctrl-C stopped.
+    Interrupted = 130,
+}
+
+/// The exit codes, as `moveworks --help` shows them. A test checks that
+/// every [`Exit`] is here.
+pub const HELP: &str = "\
+Exit codes:
+  0    success (also when the reader of stdout goes away, as `| head` does)
+  1    anything else (the message to rate offers no rating, for instance)
+  2    usage or configuration error (a bad flag, a missing setting, a
+       malformed config file); nothing was sent
+  3    the API answered with an error (status, code and request id on
+       stderr), or with a body that is not the API's, or the assistant
+       could not answer (the response FAILED)
+  4    the API could not be reached, or the connection failed (the token
+       endpoint included)
+  5    a deadline passed: a call (--timeout) or waiting for an answer
+  130  interrupted by Ctrl-C";
+
+impl Exit {
+    /// The exit status of a command that failed this way.
+    pub fn of(failure: &Failure) -> Exit {
+        match failure {
+            Failure::Usage(_) => Exit::Usage,
+            Failure::Sdk(error) => Exit::of_error(error),
+            Failure::Deadline(_) => Exit::Deadline,
+            Failure::Interrupted => Exit::Interrupted,
+            // The reader is gone: nothing is wrong with what was done.
+            Failure::ClosedOutput => Exit::Success,
+            Failure::Other(_) => Exit::Other,
+            Failure::Reported(failure) => Exit::of(failure),
+        }
+    }
+
+    /// The exit status of an SDK error. Variants the SDK adds later are
+    /// "anything else" until they are placed here.
+    fn of_error(error: &Error) -> Exit {
+        match error {
+            Error::Config(_) | Error::InvalidInput(_) => Exit::Usage,
+            Error::Api(_) | Error::ResponseFailed(_) | Error::Decode(_) => Exit::Api,
+            Error::Transport(_) => Exit::Unreachable,
+            Error::Timeout(_) | Error::WaitTimeout(_) => Exit::Deadline,
+            Error::Auth(auth) => match auth.kind() {
+                AuthErrorKind::Unreachable => Exit::Unreachable,
+                AuthErrorKind::Rejected | AuthErrorKind::InvalidResponse => Exit::Api,
+                AuthErrorKind::InvalidToken => Exit::Usage,
+                _ => Exit::Other,
+            },
+            Error::Stream(stream) => match stream.kind() {
+                StreamErrorKind::ErrorEvent { .. }
+                | StreamErrorKind::EventTooLarge { .. }
+                | StreamErrorKind::Malformed { .. } => Exit::Api,
+                StreamErrorKind::Closed | StreamErrorKind::Cut(_) => Exit::Unreachable,
+                StreamErrorKind::Idle(_) => Exit::Deadline,
+                _ => Exit::Other,
+            },
+            // The API's pages loop; a walk that reached its page cap is not
+            // the API's fault.
+            Error::Pagination(PaginationError::RepeatedCursor { .. }) => Exit::Api,
+            _ => Exit::Other,
+        }
+    }
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_lists_every_code() {
+        for exit in [
+            Exit::Success,
+            Exit::Other,
+            Exit::Usage,
+            Exit::Api,
+            Exit::Unreachable,
+            Exit::Deadline,
+            Exit::Interrupted,
+        ] {
+            let code = exit.code().to_string();
+            assert!(
+                HELP.lines()
+                    .any(|line| line.trim_start().starts_with(&format!("{code} "))),
+                "{exit:?} ({code}) is not in the help"
+            );
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The settings of a run, each from its flag, else its environment
+//! variable, else the profile, else the SDK's default; and where each
+//! came from, to name it when it is wrong.
+//!
+//! The credential is chosen as a whole, from the first of those layers
+//! that has one, so that a token in the environment is not mixed with a
+//! secret file of the profile. Secrets never come from a flag's value
+//! (flags show in `ps`): only from the environment, a file, or stdin.
+
+mod config_file;
+mod key;
+mod profile;
+mod secret;
+mod source;
+
+use std::path::PathBuf;
+
+use moveworks_ext::env;
+
+pub use secret::read as read_secret;
+pub use source::{Setting, Source};
+
+use self::key::Key;
+use self::profile::Profile;
+use crate::args::Global;
+use crate::failure::Failure;
+
+/// Selects the profile when --profile does not.
+pub const PROFILE_ENV: &str = "MOVEWORKS_PROFILE";
+
+/// A secret, not read yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Secret {
+    /// The value of an environment variable.
+    Env(&'static str),
+    /// The contents of a file.
+    File(PathBuf, Source),
+    /// All of stdin, for this flag (`--token-file -`).
+    Stdin(&'static str),
+}
+
+/// How the client gets its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    Token(Secret),
+    ClientCredentials { id: Setting, secret: Secret },
+}
+
+/// The settings of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub assistant_name: Setting,
+    pub base_url: Option<Setting>,
+    pub token_url: Option<Setting>,
+    pub credential: Credential,
+}
+
+/// The settings of this run, from `global`, the environment and the
+/// config file.
+pub fn resolve(global: &Global) -> Result<Settings, Failure> {
+    resolve_with(global, |var| std::env::var(var).ok())
+}
+
+/// [`resolve`], with the environment read through `env`.
+pub fn resolve_with(
+    global: &Global,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Settings, Failure> {
+    let env = |var: &str| env(var).filter(|value| !value.is_empty());
+    let explicit = match (&global.profile, env(PROFILE_ENV)) {
+        (Some(name), _) => Some((name.clone(), Source::Flag("--profile"))),
+        (None, Some(name)) => Some((name, Source::Env(PROFILE_ENV))),
+        (None, None) => None,
+    };
+    let profile = config_file::select(
+        explicit
+            .as_ref()
+            .map(|(name, source)| (name.as_str(), source.clone())),
+        global.config.as_deref(),
+    )?;
+    let layered = |flag: &'static str, value: &Option<String>, var: &'static str, key: Key| {
+        value
+            .clone()
+            .map(|value| Setting {
+                value,
+                source: Source::Flag(flag),
+            })
+            .or_else(|| {
+                env(var).map(|value| Setting {
+                    value,
+                    source: Source::Env(var),
+                })
+            })
+            .or_else(|| profile.as_ref()?.get(key))
+    };
+    let assistant_name = layered(
+        "--assistant-name",
+        &global.assistant_name,
+        env::ASSISTANT_NAME,
+        Key::AssistantName,
+    )
+    .ok_or_else(|| {
+        Failure::Usage(format!(
+            "no assistant name: set {}, --assistant-name, or assistant_name in a profile",
+            env::ASSISTANT_NAME
+        ))
+    })?;
+    let client_id = layered(
+        "--client-id",
+        &global.client_id,
+        env::CLIENT_ID,
+        Key::ClientId,
+    );
+    let credential = match flag_credential(global, &client_id)? {
+        Some(credential) => credential,
+        None => match env_credential(&env, &client_id)? {
+            Some(credential) => credential,
+            None => profile_credential(profile.as_ref(), &client_id)?
+                .ok_or_else(|| no_credential(client_id.as_ref()))?,
+        },
+    };
+    Ok(Settings {
+        assistant_name,
+        base_url: layered("--base-url", &global.base_url, env::BASE_URL, Key::BaseUrl),
+        token_url: layered(
+            "--token-url",
+            &global.token_url,
+            env::TOKEN_URL,
+            Key::TokenUrl,
+        ),
+        credential,
+    })
+}
+
+fn flag_credential(
+    global: &Global,
+    client_id: &Option<Setting>,
+) -> Result<Option<Credential>, Failure> {
+    let from_flag = |path: &PathBuf, flag: &'static str, stdin: &'static str| {
+        if path.as_os_str() == "-" {
+            Secret::Stdin(stdin)
+        } else {
+            Secret::File(path.clone(), Source::Flag(flag))
+        }
+    };
+    if let Some(path) = &global.token_file {
+        let secret = from_flag(path, "--token-file", "--token-file -");
+        return Ok(Some(Credential::Token(secret)));
+    }
+    let Some(path) = &global.client_secret_file else {
+        return Ok(None);
+    };
+    let secret = from_flag(path, "--client-secret-file", "--client-secret-file -");
+    client_credentials(client_id, secret, "--client-secret-file").map(Some)
+}
+
+fn env_credential(
+    env: &impl Fn(&str) -> Option<String>,
+    client_id: &Option<Setting>,
+) -> Result<Option<Credential>, Failure> {
+    let token = env(env::API_TOKEN).is_some();
+    let secret = env(env::CLIENT_SECRET).is_some();
+    if token && (secret || env(env::CLIENT_ID).is_some()) {
+        return Err(Failure::Usage(format!(
+            "set either {} or {} and {}, not both",
+            env::API_TOKEN,
+            env::CLIENT_ID,
+            env::CLIENT_SECRET
+        )));
+    }
+    if token {
+        return Ok(Some(Credential::Token(Secret::Env(env::API_TOKEN))));
+    }
+    if secret {
+        let secret = Secret::Env(env::CLIENT_SECRET);
+        return client_credentials(client_id, secret, env::CLIENT_SECRET).map(Some);
+    }
+    Ok(None)
+}
+
+fn profile_credential(
+    profile: Option<&Profile>,
+    client_id: &Option<Setting>,
+) -> Result<Option<Credential>, Failure> {
+    let Some(profile) = profile else {
+        return Ok(None);
+    };
+    let file = |setting: Setting| Secret::File(PathBuf::from(setting.value), setting.source);
+    match (
+        profile.get(Key::TokenFile),
+        profile.get(Key::ClientSecretFile),
+    ) {
+        (Some(_), Some(secret)) => Err(Failure::Usage(format!(
+            "{} and token_file: a profile has one credential, not both",
+            secret.source
+        ))),
+        (Some(token), None) => Ok(Some(Credential::Token(file(token)))),
+        (None, Some(secret)) => {
+            let needed_by = format!("client_secret_file of profile `{}`", profile.name());
+            client_credentials(client_id, file(secret), &needed_by).map(Some)
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+fn client_credentials(
+    client_id: &Option<Setting>,
+    secret: Secret,
+    needed_by: &str,
+) -> Result<Credential, Failure> {
+    match client_id {
+        Some(id) => Ok(Credential::ClientCredentials {
+            id: id.clone(),
+            secret,
+        }),
+        None => Err(Failure::Usage(format!(
+            "{needed_by} needs a client id: --client-id, {} or client_id in a profile",
+            env::CLIENT_ID
+        ))),
+    }
+}
+
+fn no_credential(client_id: Option<&Setting>) -> Failure {
+    Failure::Usage(match client_id {
+        Some(id) => format!(
+            "a client id is set ({}) but no client secret: set {}, --client-secret-file, \
+             or client_secret_file in a profile",
+            id.source,
+            env::CLIENT_SECRET
+        ),
+        None => format!(
+            "no credential: set {} (or --token-file), or {} and {} (or --client-secret-file), \
+             or give a profile token_file or client_secret_file",
+            env::API_TOKEN,
+            env::CLIENT_ID,
+            env::CLIENT_SECRET
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests;
