@@ -1,9 +1,7 @@
 //! The SDK client, built from the settings of this run and the limits of
 //! the global flags.
 
-use moveworks_ext::{
-    Client, ConfigError, DEFAULT_STREAM_IDLE_TIMEOUT, RetryPolicy, Timeouts, WaitPolicy,
-};
+use moveworks_ext::{Client, ConfigError, DEFAULT_STREAM_IDLE_TIMEOUT, RetryPolicy, WaitPolicy};
 use secrecy::ExposeSecret;
 
 use crate::args::Global;
@@ -34,8 +32,6 @@ pub async fn client(global: &Global) -> Result<Client, Failure> {
     if let Some(timeout) = global.timeout {
         builder = builder
             .total_timeout(timeout)
-            // The token request is bounded by the attempt timeout only.
-            .attempt_timeout(timeout.min(Timeouts::default().attempt))
             .wait_policy(WaitPolicy::default().deadline(timeout))
             .stream_idle_timeout(timeout.min(DEFAULT_STREAM_IDLE_TIMEOUT));
     }

@@ -59,6 +59,7 @@ impl Exit {
             Error::Timeout(_) | Error::WaitTimeout(_) => Exit::Deadline,
             Error::Auth(auth) => match auth.kind() {
                 AuthErrorKind::Unreachable => Exit::Unreachable,
+                AuthErrorKind::TimedOut => Exit::Deadline,
                 AuthErrorKind::Rejected | AuthErrorKind::InvalidResponse => Exit::Api,
                 AuthErrorKind::InvalidToken => Exit::Usage,
                 _ => Exit::Other,
@@ -66,6 +67,7 @@ impl Exit {
             Error::Stream(stream) => match stream.kind() {
                 StreamErrorKind::ErrorEvent { .. }
                 | StreamErrorKind::EventTooLarge { .. }
+                | StreamErrorKind::AnswerTooLarge { .. }
                 | StreamErrorKind::Malformed { .. } => Exit::Api,
                 StreamErrorKind::Closed | StreamErrorKind::Cut(_) => Exit::Unreachable,
                 StreamErrorKind::Idle(_) => Exit::Deadline,

@@ -18,8 +18,10 @@ pub struct AuthError {
 pub enum AuthErrorKind {
     /// A token is empty or not a valid header value.
     InvalidToken,
-    /// The token endpoint could not be reached or timed out.
+    /// The token endpoint could not be reached, or the connection failed.
     Unreachable,
+    /// The token endpoint did not answer in time.
+    TimedOut,
     /// The token endpoint refused the credentials or failed.
     Rejected,
     /// The token endpoint answered something that is not a token.
@@ -56,7 +58,7 @@ impl AuthError {
     /// Whether asking again later might work.
     pub fn is_retryable(&self) -> bool {
         match self.kind {
-            AuthErrorKind::Unreachable => true,
+            AuthErrorKind::Unreachable | AuthErrorKind::TimedOut => true,
             AuthErrorKind::Rejected => self
                 .status
                 .is_some_and(|s| s.is_server_error() || s.as_u16() == 429),

@@ -81,12 +81,7 @@ impl ClientCredentials {
             .timeout(self.timeout)
             .send()
             .await
-            .map_err(|e| {
-                AuthError::new(
-                    AuthErrorKind::Unreachable,
-                    format!("token endpoint unreachable: {}", e.without_url()),
-                )
-            })?;
+            .map_err(|e| unreachable("token endpoint unreachable", e))?;
         let status = response.status();
         let body = read_limited(response).await?;
         if !status.is_success() {
@@ -103,12 +98,11 @@ impl ClientCredentials {
 
 async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, AuthError> {
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| {
-        AuthError::new(
-            AuthErrorKind::Unreachable,
-            format!("token response interrupted: {}", e.without_url()),
-        )
-    })? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| unreachable("token response interrupted", e))?
+    {
         if body.len() + chunk.len() > MAX_TOKEN_RESPONSE_BYTES {
             return Err(AuthError::new(
                 AuthErrorKind::InvalidResponse,
@@ -118,6 +112,17 @@ async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, AuthEr
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// A failure to reach the token endpoint or to read its answer: a
+/// timeout is told apart from the rest.
+fn unreachable(what: &str, error: reqwest::Error) -> AuthError {
+    let kind = if error.is_timeout() {
+        AuthErrorKind::TimedOut
+    } else {
+        AuthErrorKind::Unreachable
+    };
+    AuthError::new(kind, format!("{what}: {}", error.without_url()))
 }
 
 #[derive(Deserialize)]

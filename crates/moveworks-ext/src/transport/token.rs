@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::middleware::SdkMiddleware;
 use super::retry_decision::{Decision, decide};
-use crate::auth::AccessToken;
+use crate::auth::{AccessToken, AuthErrorKind};
 use crate::error::{CallStep, Error, TimeoutError};
 
 impl SdkMiddleware {
@@ -30,8 +30,11 @@ impl SdkMiddleware {
             }
             retries += 1;
             let remaining = deadline.saturating_duration_since(Instant::now());
+            let timed_out = error.kind() == AuthErrorKind::TimedOut;
             let wait = match decide(&self.settings.retry, retries, None, remaining) {
-                Decision::RetryAfter(wait) if self.pay_for_retry(false).is_some() => wait,
+                Decision::RetryAfter(wait) if self.pay_for_retry(timed_out).is_some() => wait,
+                // The token endpoint's own limit ran out: a deadline, as any.
+                _ if timed_out => return Err(token_timeout()),
                 _ => return Err(Error::Auth(error)),
             };
             tracing::info!(%error, wait_ms = wait.as_millis() as u64, "token request failed; retrying");
