@@ -9,9 +9,13 @@
 //! [`Paginator`] streams, the answer's text and citations ([`ResponseExt`],
 //! [`MessageExt`]) and rating ([`Client::submit_feedback`]).
 //!
-//! - **No duplicates**: requests that create something (a conversation, a
-//!   response) are retried only where they surely were not processed (a
-//!   refused connection, a 429); see [`Error::may_have_been_processed`].
+//! - **No duplicates**: requests that are not idempotent (create a
+//!   conversation, a response; submit feedback, since the spec does not say
+//!   a repeat is ignored) are retried only where they surely were not
+//!   processed (a refused connection, a 429); see
+//!   [`Error::may_have_been_processed`]. [`Error::is_retryable`] is false
+//!   whenever the request may have been processed, so retrying on it never
+//!   asks twice. [`CallOptions::idempotent`] overrides the default per call.
 //! - **Auth**: every request carries `Authorization: Bearer <token>` (a
 //!   sensitive header) and `Assistant-Name`. Tokens come from a static token,
 //!   OAuth 2.0 client credentials (cached, refreshed ahead of expiry, fetched
@@ -20,8 +24,13 @@
 //!   loopback address); redirects are not followed.
 //! - **Retries and timeouts**: connection errors, timeouts and 408, 429, 500,
 //!   502, 503, 504 are retried twice with exponential backoff and jitter;
-//!   `Retry-After` is honoured up to 60 s. 5 s to connect, 30 s per attempt,
-//!   60 s in all. See [`RetryPolicy`] and [`Timeouts`].
+//!   `Retry-After` is honoured up to 60 s; retries draw from a
+//!   [`RetryBudget`] shared by the client and its clones, so an outage does
+//!   not triple the load. 5 s to connect, 30 s per attempt, 60 s in all,
+//!   and the total covers every wait of a call (the token, connecting, the
+//!   headers, the body, the backoff, a stream's headers) whatever HTTP
+//!   client you pass; a deadline names the [`CallStep`] it cut. See
+//!   [`RetryPolicy`] and [`Timeouts`].
 //! - **Errors**: one [`Error`] with the status, API error code, message,
 //!   request id (`x-moveworks-root-uuid`), `Retry-After` and attempt count,
 //!   whatever the body was.
@@ -78,6 +87,22 @@
 //! [`ConversationUpdate`], [`ConversationQuery`], [`EventQuery`],
 //! [`Feedback`]), not positional arguments; path ids are positional, in the
 //! order of the API's paths.
+//!
+//! # Which calls may be sent twice
+//!
+//! A call that may be sent twice with the effect of once is retried after a
+//! timeout, a cut connection or a 5xx; one that may not is retried only
+//! where it surely was not processed. The default follows the method
+//! (`GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE` may; `POST`, `PATCH` may not),
+//! except where the operation says otherwise:
+//!
+//! | operation | may be sent twice | why |
+//! |---|---|---|
+//! | `update-conversation` (`PATCH`) | yes | it sets the title and the archived flag to the values sent |
+//! | `submit-feedback` (`POST`) | no | the spec does not say that submitting the same callback id again is ignored: a second request could record the rating and its comment twice |
+//!
+//! [`CallOptions::idempotent`] says otherwise for the calls of one
+//! [`Client::with_options`].
 //!
 //! # Public dependencies
 //!

@@ -9,8 +9,13 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-/// How many retries a client may make while the API fails; see the
-/// [module docs](self) for how it fills and drains.
+/// How many retries a client may make while the API fails: a token bucket
+/// shared by the client, its clones and its [`Client::with_options`](crate::Client::with_options)
+/// clients. Each retry withdraws tokens; a call that succeeds at once puts
+/// some back, and one that succeeds after retries returns what its retries
+/// took. When the bucket cannot pay for a retry, the call ends with its
+/// error at once, and [`Error::retry_budget_spent`](crate::Error::retry_budget_spent)
+/// says so.
 ///
 /// The default is the AWS SDKs' standard mode: 500 tokens, 5 a retry, 10 a
 /// retry after a timeout, 1 back per call that succeeds at once. During an
