@@ -167,6 +167,34 @@ async fn a_401_refreshes_the_token_once_and_retries_once() {
 }
 
 #[tokio::test]
+async fn a_401_is_refreshed_and_retried_even_with_no_retries_left() {
+    // The refresh is not a retry of the policy's: it is tried with no
+    // retries at all, and a create-response (sent only where surely not
+    // processed: a 401 was not processed) gets it too.
+    let server = ScriptedServer::start(vec![
+        Step::json(401, &error_body("UNAUTHORIZED", "token expired")),
+        Step::json(
+            202,
+            &moveworks_testkit::mock_api::examples::response("CREATED").to_string(),
+        ),
+    ])
+    .await;
+    let provider = Shared(Arc::new(CachingTokenProvider::new(Numbered::default())));
+    let client = server
+        .client()
+        .token_provider(provider)
+        .retry_policy(moveworks_ext::RetryPolicy::none())
+        .build()
+        .unwrap();
+
+    client.create_response("conv_1", "hello").await.unwrap();
+
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[1].header("authorization"), Some("Bearer token-1"));
+}
+
+#[tokio::test]
 async fn a_second_401_is_returned_not_retried_again() {
     let server =
         ScriptedServer::start(vec![Step::json(401, &error_body("UNAUTHORIZED", "no"))]).await;

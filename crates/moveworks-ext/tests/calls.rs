@@ -269,3 +269,32 @@ async fn any_generated_operation_goes_through_call() {
         Some("Bearer test-token-123")
     );
 }
+
+#[tokio::test]
+async fn a_body_of_exactly_the_limit_is_read_one_byte_more_is_refused() {
+    // `{"status": "SUBMITTED"}` padded with spaces to `len` bytes, its
+    // length announced.
+    let body = |len: usize| format!("{SUBMITTED:<len$}");
+    let limit = SUBMITTED.len() + 10;
+    for (len, fits) in [(limit, true), (limit + 1, false)] {
+        let server = ScriptedServer::start(vec![Step::json(200, &body(len))]).await;
+        let client = server.client().max_response_bytes(limit).build().unwrap();
+        let result = submit(&client).await;
+        match result {
+            Ok(answer) => {
+                assert!(fits, "{len} bytes passed a {limit}-byte limit");
+                assert_eq!(answer.status, SubmitFeedbackResponseStatus::Submitted);
+            }
+            Err(error) => {
+                assert!(
+                    !fits,
+                    "{len} bytes refused at a {limit}-byte limit: {error}"
+                );
+                assert!(
+                    matches!(&error, Error::Decode(d) if matches!(d.kind(), moveworks_ext::DecodeErrorKind::TooLarge { .. })),
+                    "{error:?}"
+                );
+            }
+        }
+    }
+}

@@ -287,3 +287,49 @@ async fn a_token_provider_that_answers_late_is_given_only_the_time_left() {
     assert_eq!(timeout_step(&result.unwrap_err()), Some(CallStep::Headers));
     assert!(elapsed >= total && elapsed < total + SLACK, "{elapsed:?}");
 }
+
+#[tokio::test]
+async fn a_token_request_past_its_own_limit_is_a_deadline_of_the_token_step() {
+    // The token endpoint's request has the attempt timeout (200 ms) of a
+    // longer call: when that runs out and no retry is left, the call's
+    // error is a timeout of the token step, not an unreachable endpoint.
+    let tokens = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(30))]).await;
+    let client = oauth_builder("http://127.0.0.1:9", &tokens.base_url, "secret")
+        .attempt_timeout(Duration::from_millis(200))
+        .total_timeout(Duration::from_secs(5))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+
+    let (result, elapsed) = bounded(Duration::from_millis(200), client.get_conversation("c")).await;
+
+    assert_eq!(timeout_step(&result.unwrap_err()), Some(CallStep::Token));
+    assert!(elapsed < Duration::from_millis(200) + SLACK, "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn an_unreachable_token_endpoint_with_no_retry_left_is_an_auth_error() {
+    let tokens = ScriptedServer::start(vec![Step::Close]).await;
+    let client = oauth_builder("http://127.0.0.1:9", &tokens.base_url, "secret")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client.get_conversation("c").await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Auth(auth) if auth.kind() == AuthErrorKind::Unreachable),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn token_retries_are_paid_from_the_retry_budget() {
+    let tokens = ScriptedServer::start(vec![Step::Close, token_answer()]).await;
+    let client = oauth_builder("http://127.0.0.1:9", &tokens.base_url, "secret")
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .retry_budget(moveworks_ext::RetryBudget::default().capacity(0))
+        .build()
+        .unwrap();
+    let error = client.get_conversation("c").await.unwrap_err();
+    assert!(matches!(error, Error::Auth(_)), "{error:?}");
+    assert_eq!(tokens.count(), 1, "an empty budget pays for no token retry");
+}

@@ -128,3 +128,62 @@ async fn clones_and_per_call_clients_share_one_budget() {
     assert_eq!(third.attempts(), 1);
     assert_eq!(Counts::get(&server.counts.requests), 5);
 }
+
+#[tokio::test]
+async fn a_success_after_retries_returns_what_its_retries_took() {
+    use support::{ClientFor, ScriptedServer, Step};
+    // 5 tokens: one retry. The first call spends it on a 503 and then
+    // succeeds, which gives it back; the second call can retry too.
+    let conversation = moveworks_testkit::mock_api::examples::conversation("conv_1", None);
+    let ok = Step::json(200, &conversation.to_string());
+    let unavailable = Step::json(503, "{}");
+    let server =
+        ScriptedServer::start(vec![unavailable.clone(), ok.clone(), unavailable, ok]).await;
+    let client = server
+        .client()
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .retry_budget(RetryBudget::default().capacity(5).success_refund(0))
+        .build()
+        .unwrap();
+
+    client.get_conversation("conv_1").await.unwrap();
+    client.get_conversation("conv_1").await.unwrap();
+
+    assert_eq!(server.count(), 4);
+}
+
+#[tokio::test]
+async fn a_retry_after_a_cut_connection_costs_less_than_after_a_timeout() {
+    use support::{ClientFor, ScriptedServer, Step};
+    let conversation = moveworks_testkit::mock_api::examples::conversation("conv_1", None);
+    let ok = Step::json(200, &conversation.to_string());
+    let budget = RetryBudget::default().capacity(10).success_refund(0);
+    let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(1));
+
+    // Two cut connections: 5 tokens each, both retries paid for.
+    let server = ScriptedServer::start(vec![Step::Reset, Step::Reset, ok]).await;
+    let client = server
+        .client()
+        .retry_policy(policy.clone())
+        .retry_budget(budget.clone())
+        .build()
+        .unwrap();
+    client.get_conversation("conv_1").await.unwrap();
+    assert_eq!(server.count(), 3);
+
+    // Two stalls past the attempt timeout: 10 tokens for the first retry,
+    // none left for the second.
+    let stall = Step::Stall(Duration::from_secs(30));
+    let server = ScriptedServer::start(vec![stall.clone(), stall]).await;
+    let client = server
+        .client()
+        .retry_policy(policy)
+        .retry_budget(budget)
+        .attempt_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let error = client.get_conversation("conv_1").await.unwrap_err();
+    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+    assert_eq!(server.count(), 2);
+    assert!(error.retry_budget_spent());
+}

@@ -21,11 +21,10 @@ pub(crate) fn from_headers(headers: &HeaderMap, now: SystemTime) -> Option<Durat
         .and_then(|v| parse_retry_after(v, now))
 }
 
+/// Milliseconds; negative, infinite and NaN values are no wait, since
+/// `Duration` refuses them.
 fn parse_millis(text: &str) -> Option<Duration> {
     let ms: f64 = text.trim().parse().ok()?;
-    if !ms.is_finite() || ms < 0.0 {
-        return None;
-    }
     Duration::try_from_secs_f64(ms / 1000.0).ok()
 }
 
@@ -106,6 +105,13 @@ mod tests {
             from_headers(&headers(&[("retry-after-ms", "-5")]), now),
             None
         );
+        for zero in ["0", "0.0", "-0"] {
+            assert_eq!(
+                from_headers(&headers(&[("retry-after-ms", zero)]), now),
+                Some(Duration::ZERO),
+                "{zero}"
+            );
+        }
     }
 
     proptest::proptest! {

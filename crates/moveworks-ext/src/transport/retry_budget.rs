@@ -209,6 +209,19 @@ mod tests {
     }
 
     #[test]
+    fn the_costs_can_be_set() {
+        let bucket = RetryBudget::default()
+            .capacity(20)
+            .retry_cost(3)
+            .timeout_retry_cost(7)
+            .bucket()
+            .unwrap();
+        assert_eq!(bucket.withdraw(false), Some(3));
+        assert_eq!(bucket.withdraw(true), Some(7));
+        assert_eq!(bucket.tokens(), 10);
+    }
+
+    #[test]
     fn an_unlimited_budget_has_no_bucket() {
         assert!(RetryBudget::unlimited().bucket().is_none());
         assert!(RetryBudget::unlimited().capacity(3).bucket().is_some());

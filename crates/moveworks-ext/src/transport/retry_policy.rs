@@ -122,6 +122,22 @@ mod tests {
     }
 
     #[test]
+    fn the_caps_can_be_set() {
+        let policy = RetryPolicy::default()
+            .jitter(false)
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(250))
+            .max_retry_after(Duration::from_secs(5));
+        assert_eq!(policy.backoff(0), Duration::from_millis(100));
+        assert_eq!(policy.backoff(5), Duration::from_millis(250));
+        use super::super::retry_decision::{Decision, decide};
+        let plenty = Duration::from_secs(3600);
+        let asked = |secs| decide(&policy, 1, Some(Duration::from_secs(secs)), plenty);
+        assert_eq!(asked(5), Decision::RetryAfter(Duration::from_secs(5)));
+        assert_eq!(asked(6), Decision::Stop, "longer than the cap");
+    }
+
+    #[test]
     fn jitter_only_shortens_by_up_to_a_quarter() {
         let policy = RetryPolicy::default();
         for _ in 0..1000 {

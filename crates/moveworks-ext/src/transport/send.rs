@@ -360,10 +360,11 @@ fn failed(call: &Attempts<'_>, failure: &Failure, span: Option<&tracing::Id>) ->
     let timed_out = failure.is_timeout();
     note(|facts| {
         facts.attempts = attempts;
-        facts.timeout_step = match failure {
-            Failure::Http { step, .. } | Failure::Deadline(step) if timed_out => Some(*step),
-            _ => None,
-        };
+        // Read only for a timeout: a failure of another kind leaves it be.
+        if timed_out {
+            let (Failure::Http { step, .. } | Failure::Deadline(step)) = failure;
+            facts.timeout_step = Some(*step);
+        }
     });
     let (transient, connect, built) = match failure {
         Failure::Http { error, .. } => {
