@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::change_summary::Changes;
-use crate::freshness::{self, Drift};
+use crate::freshness::{self, Drift, OutputFile};
+use crate::generate::context::{self, CodeContext};
 use crate::generate::crate_docs;
 use crate::generate::manifest::{self, Dependencies};
-use crate::generate::rust_code::{self, CodeContext, RustCode};
+use crate::generate::rust_code::{self, RustCode};
 use crate::normalize::{self, Report};
 use crate::spec_yaml;
 
@@ -38,13 +39,6 @@ pub enum Target {
     Workspace { root: PathBuf },
     /// One standalone client crate named `name` in `dir`.
     Standalone { dir: PathBuf, name: String },
-}
-
-/// One file the generator produces.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: PathBuf,
-    pub contents: String,
 }
 
 /// Everything one generation produces, before anything is written.
@@ -92,7 +86,7 @@ pub fn plan(
     };
     let code =
         rust_code::generate(&normalized, &context).map_err(|e| format!("{spec_name}: {e}"))?;
-    let marker = rust_code::generated_marker(&context);
+    let marker = context::generated_marker(&context);
     let title = normalized
         .pointer("/info/title")
         .and_then(Value::as_str)

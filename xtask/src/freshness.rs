@@ -7,7 +7,12 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::codegen::OutputFile;
+/// One file the generator produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub contents: String,
+}
 
 /// How a generated file differs from the disk.
 #[derive(Debug, Clone, PartialEq, Eq)]

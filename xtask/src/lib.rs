@@ -10,5 +10,7 @@ pub mod freshness;
 pub mod generate;
 pub mod json_pointer;
 pub mod normalize;
+pub mod rust_names;
 pub mod semver;
+pub mod semver_command;
 pub mod spec_yaml;

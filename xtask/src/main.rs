@@ -84,11 +84,9 @@ fn command(args: &[String]) -> ExitCode {
             SemverCommand::Judge {
                 baseline,
                 require_changelog,
-            } => xtask::semver::workspace::run(
-                &codegen::workspace_root(),
-                &baseline,
-                require_changelog,
-            ),
+            } => {
+                xtask::semver_command::run(&codegen::workspace_root(), &baseline, require_changelog)
+            }
         }),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");

@@ -5,8 +5,9 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
+use super::context::{CodeContext, generated_marker};
+use super::operation_table::OperationRow;
 use super::rewrite::doc_comments::sanitize_markdown;
-use super::rust_code::{CodeContext, OperationRow};
 use crate::normalize::{AMBIENT_HEADERS, OPEN_ENUM_EXTENSION};
 
 pub fn client(
@@ -209,7 +210,7 @@ pub fn readme(crate_name: &str, summary: &str, context: &CodeContext<'_>) -> Str
          reviewed whenever the spec changes. Do not edit it: change the spec or the generator and\n\
          regenerate. The crate documentation (`cargo doc --open -p {crate_name}`) lists every\n\
          operation and shows how to configure authentication.\n",
-        marker = super::rust_code::generated_marker(context).trim_start_matches("// "),
+        marker = generated_marker(context).trim_start_matches("// "),
         spec = context.spec_file,
         command = context.regenerate_command,
     )

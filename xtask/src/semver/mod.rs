@@ -9,6 +9,7 @@
 //! added to an open enum), so a crate whose sources changed with nothing
 //! breaking is at least a minor change.
 
+pub mod bump;
 pub mod report;
 pub mod tool;
 pub mod verdict;
@@ -17,7 +18,8 @@ pub mod workspace;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub use verdict::{Bump, Verdict};
+pub use bump::Bump;
+pub use verdict::Verdict;
 
 /// What the current crate is compared with.
 #[derive(Debug, Clone, PartialEq, Eq)]

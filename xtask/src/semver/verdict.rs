@@ -3,29 +3,8 @@
 
 use std::fmt;
 
+use super::bump::{Bump, next_version};
 use super::report::{Finding, Report};
-
-/// The semver update a change needs, least first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Bump {
-    /// The public API is unchanged.
-    None,
-    /// Additions only: existing users keep compiling.
-    Minor,
-    /// Something existing users may rely on changed or went away.
-    Major,
-}
-
-impl Bump {
-    /// The word used in reports and in CHANGELOG.md.
-    pub fn label(self) -> &'static str {
-        match self {
-            Bump::None => "none",
-            Bump::Minor => "minor",
-            Bump::Major => "breaking",
-        }
-    }
-}
 
 /// The verdict on one crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,22 +54,6 @@ impl Verdict {
     pub fn breaking(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.required == Bump::Major)
     }
-}
-
-/// `version` bumped for `bump`, the Cargo way: before 1.0 a breaking change
-/// bumps the minor number and an addition the patch number.
-pub fn next_version(version: &str, bump: Bump) -> Option<String> {
-    let core = version.split(['-', '+']).next()?;
-    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
-    let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
-    let next = match (bump, major) {
-        (Bump::None, _) => (major, minor, patch),
-        (Bump::Major, 0) => (0, minor + 1, 0),
-        (Bump::Minor, 0) => (0, minor, patch + 1),
-        (Bump::Major, _) => (major + 1, 0, 0),
-        (Bump::Minor, _) => (major, minor + 1, 0),
-    };
-    Some(format!("{}.{}.{}", next.0, next.1, next.2))
 }
 
 impl fmt::Display for Verdict {
@@ -222,19 +185,5 @@ mod tests {
             "{added}"
         );
         assert!(!added.contains(quiet), "{added}");
-    }
-
-    #[test]
-    fn versions_bump_the_cargo_way() {
-        assert_eq!(next_version("0.1.0", Bump::Major).as_deref(), Some("0.2.0"));
-        assert_eq!(next_version("0.3.4", Bump::Minor).as_deref(), Some("0.3.5"));
-        assert_eq!(next_version("1.2.3", Bump::Major).as_deref(), Some("2.0.0"));
-        assert_eq!(next_version("1.2.3", Bump::Minor).as_deref(), Some("1.3.0"));
-        assert_eq!(
-            next_version("1.2.3-rc.1", Bump::Minor).as_deref(),
-            Some("1.3.0")
-        );
-        assert_eq!(next_version("1.2.3", Bump::None).as_deref(), Some("1.2.3"));
-        assert_eq!(next_version("one.two", Bump::Minor), None);
     }
 }

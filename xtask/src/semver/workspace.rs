@@ -1,11 +1,11 @@
 //! The verdict on this workspace's crates against a git revision, for
-//! `cargo xtask semver` (CI) and after `cargo xtask codegen`.
+//! `cargo xtask semver` (CI) and after `cargo xtask codegen`, and the git
+//! queries both make.
 
 use std::path::Path;
 use std::process::Command;
 
 use super::{Baseline, Subject, Verdict, judge};
-use crate::changelog;
 
 /// The crates judged: the generated client, and moveworks-ext, which must
 /// still compile against it. `(package, directory under the root)`.
@@ -32,42 +32,6 @@ pub fn judge_all(root: &Path, rev: &str) -> Result<Vec<Verdict>, String> {
             })
         })
         .collect()
-}
-
-/// `cargo xtask semver`: prints the verdicts against `rev`. With
-/// `require_changelog`, a breaking verdict that CHANGELOG.md's Unreleased
-/// section does not record fails. Returns whether the run passes.
-pub fn run(root: &Path, rev: &str, require_changelog: bool) -> Result<bool, String> {
-    println!(
-        "semver: judging {} against {rev} with cargo-semver-checks",
-        names()
-    );
-    let verdicts = judge_all(root, rev)?;
-    for verdict in &verdicts {
-        print!("{verdict}");
-    }
-    let breaking = verdicts.iter().any(|v| v.bump == super::Bump::Major);
-    if require_changelog && breaking {
-        let text = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap_or_default();
-        if !changelog::records_breaking_change(&text) {
-            eprintln!(
-                "error: the change is breaking, but CHANGELOG.md's [Unreleased] section records \
-                 no breaking change: run `cargo xtask codegen` (it writes the entry) or add one \
-                 marked **breaking**, and release it as a major version"
-            );
-            return Ok(false);
-        }
-        println!("semver: CHANGELOG.md records the breaking change under [Unreleased]");
-    }
-    Ok(true)
-}
-
-fn names() -> String {
-    JUDGED
-        .iter()
-        .map(|(p, _)| *p)
-        .collect::<Vec<_>>()
-        .join(" and ")
 }
 
 /// Whether `path` (relative to `root`) differs between the working tree and
