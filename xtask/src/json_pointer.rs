@@ -9,6 +9,19 @@ pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Unescapes one reference token: `~1` becomes `/`, then `~0` becomes `~`
+/// (in that order, so `~01` is `~1`).
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// The parent pointer and the unescaped last token of `pointer`; `None` for
+/// the whole document (`""`).
+pub fn split_last(pointer: &str) -> Option<(&str, String)> {
+    let (parent, last) = pointer.rsplit_once('/')?;
+    Some((parent, unescape(last)))
+}
+
 /// Joins a parent pointer and one unescaped token.
 pub fn join(parent: &str, token: &str) -> String {
     format!("{parent}/{}", escape(token))
@@ -60,7 +73,7 @@ pub fn schema_name(reference: &str) -> Option<String> {
     if token.contains('/') {
         return None;
     }
-    Some(token.replace("~1", "/").replace("~0", "~"))
+    Some(unescape(token))
 }
 
 /// The reference to the component schema `name`.
@@ -78,6 +91,13 @@ mod tests {
     fn escapes_and_joins_tokens() {
         assert_eq!(escape("a/b~c"), "a~1b~0c");
         assert_eq!(join("/paths", "/x/{id}"), "/paths/~1x~1{id}");
+        assert_eq!(unescape("a~1b~0c"), "a/b~c");
+        assert_eq!(unescape("~01"), "~1");
+        assert_eq!(
+            split_last("/paths/~1x~1{id}"),
+            Some(("/paths", "/x/{id}".to_owned()))
+        );
+        assert_eq!(split_last(""), None);
     }
 
     #[test]

@@ -21,6 +21,7 @@ use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, 
 use quote::quote;
 use serde_json::Value;
 
+use crate::json_pointer::split_last;
 use crate::normalize::walk::operations_mut;
 
 /// The two token streams progenitor produces for one document.
@@ -519,21 +520,20 @@ fn operation_pointers(document: &mut Value) -> Vec<(String, String)> {
 }
 
 fn remove_operation(document: &mut Value, pointer: &str) {
-    let Some((item_pointer, method)) = pointer.rsplit_once('/') else {
+    let Some((item_pointer, method)) = split_last(pointer) else {
         return;
     };
     let Some(Value::Object(item)) = document.pointer_mut(item_pointer) else {
         return;
     };
-    item.shift_remove(method);
+    item.shift_remove(&method);
     let has_operations = item
         .keys()
         .any(|k| crate::normalize::walk::METHODS.contains(&k.as_str()));
     if !has_operations {
-        let Some((paths_pointer, path_token)) = item_pointer.rsplit_once('/') else {
+        let Some((paths_pointer, path)) = split_last(item_pointer) else {
             return;
         };
-        let path = path_token.replace("~1", "/").replace("~0", "~");
         if let Some(Value::Object(paths)) = document.pointer_mut(paths_pointer) {
             paths.shift_remove(&path);
         }
