@@ -43,6 +43,9 @@ fn every_spec_generates_every_operation() {
             "{file}: {:?}",
             plan.code.closed_enums
         );
+        // The builder-style run's `types` module agrees with the positional
+        // run's apart from the builders (type_builders::adopt checks it).
+        assert_eq!(plan.code.builders_missing, None, "{file}");
         let lib = &plan.code.client_lib;
         assert!(
             !lib.contains("\"api-version\""),

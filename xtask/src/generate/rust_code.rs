@@ -58,11 +58,7 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
     let builders = output
         .builder_style
         .and_then(|tokens| syn::parse2(tokens).map_err(|e| e.to_string()))
-        .and_then(|builder_style| {
-            type_builders::adopt(&mut client, builder_style)
-                .then_some(())
-                .ok_or_else(|| "its output has no `types::builder` module".to_owned())
-        });
+        .and_then(|builder_style| type_builders::adopt(&mut client, builder_style));
     request_constructors::add(&mut client, builders.is_ok());
     schemars_impls::to_schemars_1(&mut client);
     reserved_idents::make_raw(&mut client);
