@@ -716,6 +716,92 @@ mod tests {
         assert!(output.client.to_string().contains("pub async fn get_a"));
     }
 
+    /// Every Rust keyword, strict or reserved in some edition.
+    const KEYWORDS: &[&str] = &[
+        "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
+        "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+        "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+        "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe",
+        "unsized", "use", "virtual", "where", "while", "yield",
+    ];
+
+    fn idents(tokens: TokenStream, out: &mut std::collections::BTreeSet<String>) {
+        for tree in tokens {
+            match tree {
+                proc_macro2::TokenTree::Ident(ident) => {
+                    out.insert(ident.to_string());
+                }
+                proc_macro2::TokenTree::Group(group) => idents(group.stream(), out),
+                _ => {}
+            }
+        }
+    }
+
+    /// The generated code needs no rewrite for keywords: typify and
+    /// progenitor rename a spec name that is a keyword of any edition,
+    /// `gen` (reserved since 2024) included, with a trailing `_`. (An
+    /// earlier rewrite made such identifiers raw; it never fired.)
+    #[test]
+    fn spec_names_that_are_keywords_never_reach_the_code_bare() {
+        let strings = |names: &[&str]| -> serde_json::Map<String, Value> {
+            names
+                .iter()
+                .map(|n| ((*n).to_owned(), json!({"type": "string"})))
+                .collect()
+        };
+        let mut paths = serde_json::Map::new();
+        for keyword in KEYWORDS {
+            paths.insert(
+                format!("/{keyword}/{{{keyword}}}"),
+                json!({"post": {
+                    "operationId": keyword,
+                    "parameters": [
+                        {"name": keyword, "in": "path", "required": true, "schema": {"type": "string"}},
+                        {"name": format!("q-{keyword}"), "in": "query", "schema": {"type": "string"}}
+                    ],
+                    "requestBody": {"content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/gen"}}}},
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {
+                        "schema": {"type": "object", "properties": strings(KEYWORDS)}}}}}
+                }}),
+            );
+        }
+        let mut schemas = serde_json::Map::new();
+        schemas.insert(
+            "gen".to_owned(),
+            json!({"type": "object", "properties": strings(KEYWORDS), "required": KEYWORDS}),
+        );
+        schemas.insert(
+            "Values".to_owned(),
+            json!({"type": "string", "enum": KEYWORDS}),
+        );
+        let mut doc = document(Value::Object(paths));
+        doc["components"] = json!({"schemas": schemas});
+        let output = generate(&doc, "api").unwrap();
+        assert!(output.skipped.is_empty() && output.untyped.is_empty());
+        let mut found = std::collections::BTreeSet::new();
+        idents(output.client, &mut found);
+        idents(output.httpmock, &mut found);
+        idents(output.builder_style.unwrap(), &mut found);
+        // Keywords the generated code never uses as keywords: none may
+        // appear at all, and each spec name came out renamed.
+        for keyword in [
+            "abstract", "become", "box", "do", "final", "gen", "macro", "override", "priv", "try",
+            "typeof", "unsized", "virtual", "yield",
+        ] {
+            assert!(
+                !found.contains(keyword),
+                "bare `{keyword}` in the generated code"
+            );
+            assert!(found.contains(&format!("{keyword}_")), "no `{keyword}_`");
+        }
+        assert!(
+            found.iter().all(|ident| !ident.starts_with("r#")),
+            "a raw identifier"
+        );
+        assert!(found.contains("type_") && found.contains("fn_") && found.contains("Gen"));
+    }
+
     #[test]
     fn invalid_documents_are_errors_naming_where() {
         let doc = document(

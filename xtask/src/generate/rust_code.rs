@@ -11,8 +11,7 @@ use super::operation_table::{self, OperationRow};
 use super::progenitor_run::{self, SkippedOperation, UntypedSchema};
 use super::rewrite::{
     api_version_header, doc_comments, fallible_constructor, httpmock_paths, non_exhaustive,
-    open_enums, path_encoding, request_constructors, reserved_idents, schemars_impls,
-    type_builders,
+    open_enums, path_encoding, request_constructors, schemars_impls, type_builders,
 };
 use super::{crate_docs, format};
 use crate::normalize::OPEN_ENUM_EXTENSION;
@@ -61,7 +60,6 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
         .and_then(|builder_style| type_builders::adopt(&mut client, builder_style));
     request_constructors::add(&mut client, builders.is_ok());
     schemars_impls::to_schemars_1(&mut client);
-    reserved_idents::make_raw(&mut client);
     api_version_header::remove(&mut client);
     fallible_constructor::return_result(&mut client);
     path_encoding::use_own_encoder(&mut client);
@@ -84,7 +82,6 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
 
     let mut httpmock: syn::File = syn::parse2(output.httpmock)
         .map_err(|e| format!("progenitor httpmock output does not parse: {e}"))?;
-    reserved_idents::make_raw(&mut httpmock);
     httpmock_paths::escape_values(&mut httpmock);
     doc_comments::sanitize(&mut httpmock);
     httpmock.attrs = crate_attributes();

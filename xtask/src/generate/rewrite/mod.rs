@@ -9,7 +9,6 @@ pub mod non_exhaustive;
 pub mod open_enums;
 pub mod path_encoding;
 pub mod request_constructors;
-pub mod reserved_idents;
 pub mod schemars_impls;
 pub mod type_builders;
 
