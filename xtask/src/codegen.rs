@@ -14,6 +14,7 @@ use crate::freshness::{self, Drift, OutputFile};
 use crate::generate::context::{self, CodeContext};
 use crate::generate::crate_docs;
 use crate::generate::manifest::{self, Dependencies};
+use crate::generate::rewrite::{REWRITES, Rewrite};
 use crate::generate::rust_code::{self, RustCode};
 use crate::normalize::{self, Report};
 use crate::spec_yaml;
@@ -54,12 +55,42 @@ pub struct Plan {
     pub code: RustCode,
 }
 
+/// How the generator runs.
+#[derive(Clone, Copy)]
+pub struct Settings<'a> {
+    /// The rewrites of progenitor's output, in order.
+    pub rewrites: &'a [Rewrite],
+}
+
+impl Default for Settings<'_> {
+    fn default() -> Self {
+        Settings { rewrites: REWRITES }
+    }
+}
+
 /// Computes the output of generating `spec_text` for `target`.
 pub fn plan(
     spec_text: &str,
     spec_name: &str,
     target: &Target,
     workspace_manifest: &str,
+) -> Result<Plan, String> {
+    plan_with(
+        spec_text,
+        spec_name,
+        target,
+        workspace_manifest,
+        Settings::default(),
+    )
+}
+
+/// [`plan`] with other generator settings.
+pub fn plan_with(
+    spec_text: &str,
+    spec_name: &str,
+    target: &Target,
+    workspace_manifest: &str,
+    settings: Settings<'_>,
 ) -> Result<Plan, String> {
     let mut normalized = spec_yaml::parse(spec_text).map_err(|e| format!("{spec_name}: {e}"))?;
     let report = normalize::normalize(&mut normalized).map_err(|e| format!("{spec_name}: {e}"))?;
@@ -84,8 +115,8 @@ pub fn plan(
         spec_file: spec_name,
         wrapped_by_ext: matches!(target, Target::Workspace { .. }),
     };
-    let code =
-        rust_code::generate(&normalized, &context).map_err(|e| format!("{spec_name}: {e}"))?;
+    let code = rust_code::generate(&normalized, &context, settings.rewrites)
+        .map_err(|e| format!("{spec_name}: {e}"))?;
     let marker = context::generated_marker(&context);
     let title = normalized
         .pointer("/info/title")

@@ -9,13 +9,8 @@ use syn::visit::Visit;
 use super::context::{CodeContext, generated_marker};
 use super::operation_table::{self, OperationRow};
 use super::progenitor_run::{self, SkippedOperation, UntypedSchema};
-use super::rewrite::{
-    api_version_header, doc_comments, fallible_constructor, httpmock_paths, non_exhaustive,
-    open_enums, path_encoding, request_constructors, schemars_impls, type_builders,
-};
+use super::rewrite::{self, Rewrite, Target};
 use super::{crate_docs, format};
-use crate::normalize::OPEN_ENUM_EXTENSION;
-use crate::rust_names::type_name;
 
 /// The support module every generated client carries (the hook glue).
 pub const MIDDLEWARE_TEMPLATE: &str = include_str!("../../templates/middleware.rs");
@@ -48,27 +43,21 @@ pub struct CratesUsed {
     pub futures: bool,
 }
 
-pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCode, String> {
+pub fn generate(
+    normalized: &Value,
+    context: &CodeContext<'_>,
+    rewrites: &[Rewrite],
+) -> Result<RustCode, String> {
     let crate_ident = context.crate_name.replace('-', "_");
     let output = progenitor_run::generate(normalized, &crate_ident)?;
 
     let mut client: syn::File =
         syn::parse2(output.client).map_err(|e| format!("progenitor output does not parse: {e}"))?;
-    let builders = output
+    let builder_style = output
         .builder_style
-        .and_then(|tokens| syn::parse2(tokens).map_err(|e| e.to_string()))
-        .and_then(|builder_style| type_builders::adopt(&mut client, builder_style));
-    request_constructors::add(&mut client, builders.is_ok());
-    schemars_impls::to_schemars_1(&mut client);
-    api_version_header::remove(&mut client);
-    fallible_constructor::return_result(&mut client);
-    path_encoding::use_own_encoder(&mut client);
-    // Spec text is sanitized before the open-enum rewrite adds docs of its
-    // own, whose intra-doc links must survive.
-    doc_comments::sanitize(&mut client);
-    let closed_enums = open_enums::open(&mut client, &open_enum_names(normalized));
-    // After the open-enum rewrite, which replaces the enums it opens.
-    non_exhaustive::mark(&mut client);
+        .and_then(|tokens| syn::parse2(tokens).map_err(|e| e.to_string()));
+    let mut cx = rewrite::Context::new(normalized, builder_style);
+    rewrite::apply(rewrites, Target::Client, &mut client, &mut cx);
 
     let operations = operation_table::rows(normalized, &output.skipped);
     check_operation_names(&client, &operations)?;
@@ -77,13 +66,12 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
     let mut lib = support_items(normalized, &operations);
     lib.items.append(&mut client.items);
     lib.attrs = crate_attributes();
-    let docs = crate_docs::client(normalized, context, &operations, builders.is_ok());
+    let docs = crate_docs::client(normalized, context, &operations, cx.builders.is_ok());
     let client_lib = with_header(context, &docs, &format::rust_file(&lib)?);
 
     let mut httpmock: syn::File = syn::parse2(output.httpmock)
         .map_err(|e| format!("progenitor httpmock output does not parse: {e}"))?;
-    httpmock_paths::escape_values(&mut httpmock);
-    doc_comments::sanitize(&mut httpmock);
+    rewrite::apply(rewrites, Target::Httpmock, &mut httpmock, &mut cx);
     httpmock.attrs = crate_attributes();
     let httpmock_docs = crate_docs::httpmock(context);
     let httpmock_lib = with_header(context, &httpmock_docs, &format::rust_file(&httpmock)?);
@@ -101,8 +89,8 @@ pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCod
         crates_used,
         skipped: output.skipped,
         untyped: output.untyped,
-        closed_enums,
-        builders_missing: builders.err(),
+        closed_enums: cx.closed_enums,
+        builders_missing: cx.builders.err(),
         operation_count: operations.len(),
         type_count,
     })
@@ -133,20 +121,6 @@ fn crate_attributes() -> Vec<syn::Attribute> {
         // On docs.rs, items that need a feature say which.
         #![cfg_attr(docsrs, feature(doc_cfg))]
     }
-}
-
-fn open_enum_names(normalized: &Value) -> Vec<String> {
-    let Some(schemas) = normalized
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    else {
-        return Vec::new();
-    };
-    schemas
-        .iter()
-        .filter(|(_, schema)| schema.get(OPEN_ENUM_EXTENSION) == Some(&Value::Bool(true)))
-        .map(|(name, _)| type_name(name))
-        .collect()
 }
 
 /// The operation table must name exactly the methods progenitor generated,

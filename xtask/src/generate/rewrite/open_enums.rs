@@ -9,7 +9,23 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use serde_json::Value;
 use syn::{Attribute, Fields, Item, ItemEnum, Meta};
+
+use crate::normalize::OPEN_ENUM_EXTENSION;
+use crate::rust_names::type_name;
+
+/// The Rust names of the enums the normalization marked open.
+pub fn marked_open(normalized: &Value) -> Vec<String> {
+    normalized
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, schema)| schema.get(OPEN_ENUM_EXTENSION) == Some(&Value::Bool(true)))
+        .map(|(name, _)| type_name(name))
+        .collect()
+}
 
 /// Replaces each enum named in `names` inside `mod types`. Returns the names
 /// that were not found (or are not plain string enums), so the caller can
