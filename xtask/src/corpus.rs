@@ -15,7 +15,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::codegen::{self, Target};
-use crate::freshness;
+use crate::{freshness, json_pointer, normalize};
 
 /// The variable that points at the corpus instead of the default place.
 pub const CORPUS_DIR_VAR: &str = "MOVEWORKS_CORPUS_DIR";
@@ -213,6 +213,7 @@ fn generate_one(
     // progenitor's panics are caught inside; this catches the xtask's own,
     // so one bad spec cannot end the run for the others.
     let plan = catch_unwind(AssertUnwindSafe(|| {
+        normalizes_once(&text)?;
         codegen::plan(&text, &spec_name, &target, manifest)
     }))
     .map_err(|_| "the xtask panicked (a bug in the xtask)".to_owned())??;
@@ -252,6 +253,23 @@ fn generate_one(
             + usize::from(plan.code.builders_missing.is_some()),
         seconds: clock.elapsed().as_secs_f64(),
     })
+}
+
+/// Normalizing the normalized document must change nothing (as
+/// `tests/real_specs.rs` checks on the Moveworks specs): a pass that rewrites
+/// its own output is a bug that shows first on specs like these.
+fn normalizes_once(text: &str) -> Result<(), String> {
+    let mut once = crate::spec_yaml::parse(text).map_err(|e| e.to_string())?;
+    normalize::normalize(&mut once).map_err(|e| e.to_string())?;
+    let mut twice = once.clone();
+    normalize::normalize(&mut twice).map_err(|e| format!("normalizing again failed: {e}"))?;
+    match json_pointer::first_difference(&once, &twice) {
+        None => Ok(()),
+        Some(pointer) => Err(format!(
+            "normalizing the normalized document changed it at `{pointer}` (a pass is not \
+             idempotent)"
+        )),
+    }
 }
 
 fn first_line(text: &str) -> &str {

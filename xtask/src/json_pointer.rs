@@ -81,6 +81,40 @@ pub fn schema_ref(name: &str) -> String {
     format!("#/components/schemas/{}", escape(name))
 }
 
+/// The pointer of the first place where `a` and `b` differ (a value, a
+/// key present in one only, or the order of an object's keys), in document
+/// order; `None` when they are the same.
+pub fn first_difference(a: &Value, b: &Value) -> Option<String> {
+    let mut pending = vec![(String::new(), a, b)];
+    while let Some((pointer, a, b)) = pending.pop() {
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                if !x.keys().eq(y.keys()) {
+                    let longer = if x.len() > y.len() { x } else { y };
+                    let key = x
+                        .keys()
+                        .zip(y.keys())
+                        .find(|(k, l)| k != l)
+                        .map(|(k, _)| k)
+                        .or_else(|| longer.keys().nth(x.len().min(y.len())));
+                    return Some(key.map_or(pointer.clone(), |key| join(&pointer, key)));
+                }
+                for (key, value) in x.iter().rev() {
+                    pending.push((join(&pointer, key), value, &y[key]));
+                }
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                for (index, (v, w)) in x.iter().zip(y).enumerate().rev() {
+                    pending.push((join(&pointer, &index.to_string()), v, w));
+                }
+            }
+            _ if a != b => return Some(pointer),
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -119,6 +153,24 @@ mod tests {
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("caf%C3%A9"), "café");
+    }
+
+    #[test]
+    fn finds_the_first_difference_in_document_order() {
+        let a = json!({"a": {"x": 1, "y": [1, 2]}, "b": 1});
+        assert_eq!(first_difference(&a, &a), None);
+        let changed = json!({"a": {"x": 1, "y": [1, 3]}, "b": 2});
+        assert_eq!(first_difference(&a, &changed).as_deref(), Some("/a/y/1"));
+        let added = json!({"a": {"x": 1, "y": [1, 2], "z/w": 0}, "b": 1});
+        assert_eq!(first_difference(&a, &added).as_deref(), Some("/a/z~1w"));
+        let reordered = json!({"b": 1, "a": {"x": 1, "y": [1, 2]}});
+        assert_eq!(first_difference(&a, &reordered).as_deref(), Some("/a"));
+        let shorter = json!({"a": {"x": 1, "y": [1]}, "b": 1});
+        assert_eq!(first_difference(&a, &shorter).as_deref(), Some("/a/y"));
+        assert_eq!(
+            first_difference(&json!(1), &json!("1")).as_deref(),
+            Some("")
+        );
     }
 
     #[test]
