@@ -14,8 +14,8 @@ use crate::freshness::{self, Drift, OutputFile};
 use crate::generate::context::{self, CodeContext};
 use crate::generate::crate_docs;
 use crate::generate::manifest::{self, Dependencies};
-use crate::generate::rewrite::{REWRITES, Rewrite};
 use crate::generate::rust_code::{self, RustCode};
+pub use crate::generate::settings::Settings;
 use crate::normalize::{self, Report};
 use crate::spec_yaml;
 
@@ -53,19 +53,6 @@ pub struct Plan {
     /// Where the normalized document goes (to diff against the old one).
     pub normalized_path: PathBuf,
     pub code: RustCode,
-}
-
-/// How the generator runs.
-#[derive(Clone, Copy)]
-pub struct Settings<'a> {
-    /// The rewrites of progenitor's output, in order.
-    pub rewrites: &'a [Rewrite],
-}
-
-impl Default for Settings<'_> {
-    fn default() -> Self {
-        Settings { rewrites: REWRITES }
-    }
 }
 
 /// Computes the output of generating `spec_text` for `target`.
@@ -115,7 +102,7 @@ pub fn plan_with(
         spec_file: spec_name,
         wrapped_by_ext: matches!(target, Target::Workspace { .. }),
     };
-    let code = rust_code::generate(&normalized, &context, settings.rewrites)
+    let code = rust_code::generate(&normalized, &context, settings)
         .map_err(|e| format!("{spec_name}: {e}"))?;
     let marker = context::generated_marker(&context);
     let title = normalized

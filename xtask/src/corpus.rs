@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::codegen::{self, Target};
+use crate::codegen::{self, Settings, Target};
+use crate::generate::format::Formatting;
 use crate::{freshness, json_pointer, normalize};
 
 /// The variable that points at the corpus instead of the default place.
@@ -214,7 +215,13 @@ fn generate_one(
     // so one bad spec cannot end the run for the others.
     let plan = catch_unwind(AssertUnwindSafe(|| {
         normalizes_once(&text)?;
-        codegen::plan(&text, &spec_name, &target, manifest)
+        // Nobody reads or commits these crates: prettyplease's output
+        // compiles the same, without a rustfmt pass over megabytes.
+        let settings = Settings {
+            formatting: Formatting::Prettyplease,
+            ..Settings::default()
+        };
+        codegen::plan_with(&text, &spec_name, &target, manifest, settings)
     }))
     .map_err(|_| "the xtask panicked (a bug in the xtask)".to_owned())??;
     let drift = freshness::compare(&plan.files, &plan.owned_dirs);

@@ -9,3 +9,4 @@ pub mod operation_table;
 pub mod progenitor_run;
 pub mod rewrite;
 pub mod rust_code;
+pub mod settings;

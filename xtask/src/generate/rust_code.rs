@@ -9,10 +9,12 @@ use syn::visit::Visit;
 use super::context::{CodeContext, generated_marker};
 use super::operation_table::{self, OperationRow};
 use super::progenitor_run::{self, SkippedOperation, UntypedSchema};
-use super::rewrite::{self, Rewrite, Target};
+use super::rewrite::{self, Target};
+use super::settings::Settings;
 use super::{crate_docs, format};
 
-/// The support module every generated client carries (the hook glue).
+/// The support module every generated client carries (the hook glue),
+/// committed rustfmt-formatted (a test in `format` checks it).
 pub const MIDDLEWARE_TEMPLATE: &str = include_str!("../../templates/middleware.rs");
 
 /// What one generation produced.
@@ -46,8 +48,9 @@ pub struct CratesUsed {
 pub fn generate(
     normalized: &Value,
     context: &CodeContext<'_>,
-    rewrites: &[Rewrite],
+    settings: Settings<'_>,
 ) -> Result<RustCode, String> {
+    let rewrites = settings.rewrites;
     let crate_ident = context.crate_name.replace('-', "_");
     let output = progenitor_run::generate(normalized, &crate_ident)?;
 
@@ -67,20 +70,24 @@ pub fn generate(
     lib.items.append(&mut client.items);
     lib.attrs = crate_attributes();
     let docs = crate_docs::client(normalized, context, &operations, cx.builders.is_ok());
-    let client_lib = with_header(context, &docs, &format::rust_file(&lib)?);
+    let client_lib = with_header(
+        context,
+        &docs,
+        &format::rust_file(&lib, settings.formatting)?,
+    );
 
     let mut httpmock: syn::File = syn::parse2(output.httpmock)
         .map_err(|e| format!("progenitor httpmock output does not parse: {e}"))?;
     rewrite::apply(rewrites, Target::Httpmock, &mut httpmock, &mut cx);
     httpmock.attrs = crate_attributes();
     let httpmock_docs = crate_docs::httpmock(context);
-    let httpmock_lib = with_header(context, &httpmock_docs, &format::rust_file(&httpmock)?);
-
-    let client_middleware = format!(
-        "{}\n{}",
-        generated_marker(context),
-        format::rust_source(MIDDLEWARE_TEMPLATE)?
+    let httpmock_lib = with_header(
+        context,
+        &httpmock_docs,
+        &format::rust_file(&httpmock, settings.formatting)?,
     );
+
+    let client_middleware = format!("{}\n{MIDDLEWARE_TEMPLATE}", generated_marker(context));
     let crates_used = crates_used(&client_lib);
     Ok(RustCode {
         client_lib,
