@@ -17,7 +17,7 @@ use crate::generate::manifest::{self, Dependencies};
 use crate::generate::rust_code::{self, RustCode};
 pub use crate::generate::settings::Settings;
 use crate::normalize::{self, Report};
-use crate::spec_yaml;
+use crate::spec_text;
 
 /// The generated client crate of this workspace.
 pub const CLIENT_CRATE: &str = "moveworks-api";
@@ -79,7 +79,7 @@ pub fn plan_with(
     workspace_manifest: &str,
     settings: Settings<'_>,
 ) -> Result<Plan, String> {
-    let mut normalized = spec_yaml::parse(spec_text).map_err(|e| format!("{spec_name}: {e}"))?;
+    let mut normalized = spec_text::parse(spec_text).map_err(|e| format!("{spec_name}: {e}"))?;
     let report = normalize::normalize(&mut normalized).map_err(|e| format!("{spec_name}: {e}"))?;
 
     let (client_dir, client_name, command, deps) = match target {
@@ -191,8 +191,7 @@ pub struct Options {
 /// Runs one generation and prints what it did. `Ok(false)` means `--check`
 /// found drift.
 pub fn run(options: &Options) -> Result<bool, String> {
-    let spec_text = std::fs::read_to_string(&options.spec)
-        .map_err(|e| format!("cannot read {}: {e}", options.spec.display()))?;
+    let spec_text = spec_text::read(&options.spec)?;
     let spec_name = options
         .spec
         .file_name()

@@ -13,4 +13,4 @@ pub mod normalize;
 pub mod rust_names;
 pub mod semver;
 pub mod semver_command;
-pub mod spec_yaml;
+pub mod spec_text;

@@ -8,8 +8,7 @@ use crate::codegen::{Target, plan};
 /// The median time of `repeats` generations of the spec at `spec_path`
 /// into a standalone crate plan (normalize, progenitor, rewrites, rustfmt).
 pub fn time(root: &Path, spec_path: &Path, repeats: usize) -> Result<Duration, String> {
-    let spec =
-        std::fs::read_to_string(spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    let spec = crate::spec_text::read(spec_path)?;
     let name = spec_path
         .file_name()
         .map_or_else(|| "spec".into(), |n| n.to_string_lossy().into_owned());
