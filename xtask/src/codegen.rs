@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use serde_json::Value;
 
@@ -16,8 +17,9 @@ use crate::generate::crate_docs;
 use crate::generate::manifest::{self, Dependencies};
 use crate::generate::rust_code::{self, RustCode};
 pub use crate::generate::settings::Settings;
-use crate::normalize::{self, Report};
-use crate::spec_text;
+use crate::generation_report::Losses;
+use crate::normalize::{self, Report, SkippedOperation};
+use crate::{spec_text, trace};
 
 /// The generated client crate of this workspace.
 pub const CLIENT_CRATE: &str = "moveworks-api";
@@ -49,6 +51,10 @@ pub struct Plan {
     /// does not produce are stale.
     pub owned_dirs: Vec<PathBuf>,
     pub report: Report,
+    /// Every operation left out (by the normalization, then by the
+    /// generator).
+    pub skipped: Vec<SkippedOperation>,
+    /// The document progenitor read (`openapi/normalized.json`).
     pub normalized: Value,
     /// Where the normalized document goes (to diff against the old one).
     pub normalized_path: PathBuf,
@@ -79,8 +85,12 @@ pub fn plan_with(
     workspace_manifest: &str,
     settings: Settings<'_>,
 ) -> Result<Plan, String> {
+    let started = Instant::now();
     let mut normalized = spec_text::parse(spec_text).map_err(|e| format!("{spec_name}: {e}"))?;
+    trace::phase("parse", started);
+    let started = Instant::now();
     let report = normalize::normalize(&mut normalized).map_err(|e| format!("{spec_name}: {e}"))?;
+    trace::phase("normalize", started);
 
     let (client_dir, client_name, command, deps) = match target {
         Target::Workspace { root } => (
@@ -104,7 +114,20 @@ pub fn plan_with(
     };
     let code = rust_code::generate(&normalized, &context, settings)
         .map_err(|e| format!("{spec_name}: {e}"))?;
+    // What the crate was generated from is what progenitor read, not the
+    // normalization's output: the fallbacks may have left out operations
+    // and made schemas untyped since.
+    let normalized = code.document.clone();
     let marker = context::generated_marker(&context);
+    let losses = Losses {
+        spec_file: spec_name,
+        crate_name: &client_name,
+        marker: &marker,
+        report: &report,
+        code: &code,
+    };
+    let report_text = losses.render();
+    let skipped = losses.skipped().cloned().collect();
     let title = normalized
         .pointer("/info/title")
         .and_then(Value::as_str)
@@ -112,8 +135,10 @@ pub fn plan_with(
         .to_owned();
     let description = format!("Async client for {title}, generated from its OpenAPI spec.");
 
+    let started = Instant::now();
     let normalized_text =
         serde_json::to_string_pretty(&normalized).map_err(|e| e.to_string())? + "\n";
+    trace::phase("normalized.json", started);
     let normalized_path = client_dir.join("openapi/normalized.json");
     let mut files = vec![
         OutputFile {
@@ -137,6 +162,10 @@ pub fn plan_with(
         OutputFile {
             path: normalized_path.clone(),
             contents: normalized_text,
+        },
+        OutputFile {
+            path: client_dir.join("openapi/report.md"),
+            contents: report_text,
         },
         OutputFile {
             path: client_dir.join("src/lib.rs"),
@@ -171,6 +200,7 @@ pub fn plan_with(
         files,
         owned_dirs,
         report,
+        skipped,
         normalized,
         normalized_path,
         code,
@@ -342,7 +372,7 @@ fn print_summary(spec_name: &str, plan: &Plan, changes: &Changes) {
             warning.message, warning.pointer, warning.pass
         );
     }
-    for skipped in &plan.code.skipped {
+    for skipped in &plan.skipped {
         let _ = writeln!(
             out,
             "  warning: skipped operation `{}` (at `{}`): {}",

@@ -229,7 +229,6 @@ fn generate_one(
     Ok(Generated {
         operations: plan.code.operation_count,
         skipped: plan
-            .code
             .skipped
             .iter()
             .map(|s| {

@@ -33,9 +33,9 @@ fn every_spec_generates_every_operation() {
     for (file, operations) in SPECS {
         let plan = generate(file);
         assert!(
-            plan.code.skipped.is_empty(),
+            plan.skipped.is_empty(),
             "{file}: skipped {:?}",
-            plan.code.skipped
+            plan.skipped
         );
         assert_eq!(plan.code.operation_count, operations, "{file}");
         assert!(

@@ -168,8 +168,9 @@ error.
 
 This crate is generated; never edit it by hand. Change the spec or the generator (the `xtask`),
 then run `{}`. [`OPENAPI_SPEC`] holds the spec as published and [`OPENAPI_NORMALIZED`] the
-OpenAPI 3.0 document the generator read. Requests carry no `api-version` header (progenitor adds
-one by default; the API does not define it).
+OpenAPI 3.0 document progenitor read; `openapi/report.md` in the crate's sources lists what the
+generator could not carry over. Requests carry no `api-version` header (progenitor adds one by
+default; the API does not define it).
 ",
         context.regenerate_command
     );

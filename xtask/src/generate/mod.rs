@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod crate_docs;
+pub mod fallbacks;
 pub mod format;
 pub mod manifest;
 pub mod operation_table;

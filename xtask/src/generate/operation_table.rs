@@ -3,8 +3,7 @@
 
 use serde_json::Value;
 
-use super::progenitor_run::SkippedOperation;
-use crate::normalize::walk::METHODS;
+use crate::normalize::walk::operations;
 use crate::rust_names::method_name;
 
 /// One row of the `OPERATIONS` table.
@@ -72,46 +71,36 @@ fn parameters(
 
 /// The operations progenitor generated, in the order it generated them
 /// (document order of paths, then get, put, post, ... within a path).
-pub fn rows(normalized: &Value, skipped: &[SkippedOperation]) -> Vec<OperationRow> {
+pub fn rows(normalized: &Value) -> Vec<OperationRow> {
     let mut rows = Vec::new();
-    let Some(paths) = normalized.get("paths").and_then(Value::as_object) else {
-        return rows;
-    };
-    for (path, item) in paths {
-        for method in METHODS {
-            let Some(operation) = item.get(method) else {
-                continue;
-            };
-            let id = operation
-                .get("operationId")
+    for op in operations(normalized) {
+        let operation = op.operation;
+        let id = operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        rows.push(OperationRow {
+            name: method_name(&id),
+            id,
+            method: op.method.to_uppercase(),
+            path: op.path.to_owned(),
+            summary: operation
+                .get("summary")
                 .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            if skipped.iter().any(|s| s.operation_id == id) {
-                continue;
-            }
-            rows.push(OperationRow {
-                name: method_name(&id),
-                id,
-                method: method.to_uppercase(),
-                path: path.clone(),
-                summary: operation
-                    .get("summary")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                accept: operation
-                    .get(crate::normalize::ACCEPT_EXTENSION)
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                parameters: parameters(normalized, item, operation),
-                body: operation
-                    .get("requestBody")
-                    .and_then(|body| resolve_ref(normalized, body))
-                    .and_then(|body| body.get("content"))
-                    .and_then(Value::as_object)
-                    .and_then(|content| content.keys().next().cloned()),
-            });
-        }
+                .map(str::to_owned),
+            accept: operation
+                .get(crate::normalize::ACCEPT_EXTENSION)
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            parameters: parameters(normalized, op.item, operation),
+            body: operation
+                .get("requestBody")
+                .and_then(|body| resolve_ref(normalized, body))
+                .and_then(|body| body.get("content"))
+                .and_then(Value::as_object)
+                .and_then(|content| content.keys().next().cloned()),
+        });
     }
     rows
 }

@@ -2,16 +2,21 @@
 //! output: the rewrites, the operation and server tables, crate docs, and
 //! formatting.
 
+use std::time::Instant;
+
 use quote::quote;
 use serde_json::Value;
 use syn::visit::Visit;
 
 use super::context::{CodeContext, generated_marker};
+use super::fallbacks::UntypedSchema;
 use super::operation_table::{self, OperationRow};
-use super::progenitor_run::{self, SkippedOperation, UntypedSchema};
+use super::progenitor_run::{self, ProgenitorOutput};
 use super::rewrite::{self, Target};
 use super::settings::Settings;
 use super::{crate_docs, format};
+use crate::normalize::SkippedOperation;
+use crate::trace;
 
 /// The support module every generated client carries (the hook glue),
 /// committed rustfmt-formatted (a test in `format` checks it).
@@ -23,7 +28,13 @@ pub struct RustCode {
     pub client_middleware: String,
     pub httpmock_lib: String,
     pub crates_used: CratesUsed,
+    /// The document progenitor generated from: the normalized one without
+    /// what the fallbacks left out (see `progenitor_run`).
+    pub document: Value,
+    /// Operations progenitor failed on, left out.
     pub skipped: Vec<SkippedOperation>,
+    /// How many times progenitor ran.
+    pub progenitor_runs: usize,
     /// Component schemas generated as `serde_json::Value` because typify
     /// could not convert them.
     pub untyped: Vec<UntypedSchema>,
@@ -52,20 +63,35 @@ pub fn generate(
 ) -> Result<RustCode, String> {
     let rewrites = settings.rewrites;
     let crate_ident = context.crate_name.replace('-', "_");
+    let started = Instant::now();
     let output = progenitor_run::generate(normalized, &crate_ident)?;
+    trace::phase("progenitor", started);
+    let started = Instant::now();
+    let ProgenitorOutput {
+        client,
+        httpmock,
+        builder_style,
+        skipped,
+        untyped,
+        document,
+        runs,
+    } = output;
+    // From here on, the document is what progenitor read.
+    let normalized = &document;
 
     let mut client: syn::File =
-        syn::parse2(output.client).map_err(|e| format!("progenitor output does not parse: {e}"))?;
-    let builder_style = output
-        .builder_style
-        .and_then(|tokens| syn::parse2(tokens).map_err(|e| e.to_string()));
+        syn::parse2(client).map_err(|e| format!("progenitor output does not parse: {e}"))?;
+    let builder_style =
+        builder_style.and_then(|tokens| syn::parse2(tokens).map_err(|e| e.to_string()));
     let mut cx = rewrite::Context::new(normalized, builder_style);
     rewrite::apply(rewrites, Target::Client, &mut client, &mut cx);
 
-    let operations = operation_table::rows(normalized, &output.skipped);
+    let operations = operation_table::rows(normalized);
     check_operation_names(&client, &operations)?;
     let type_count = count_types(&client);
 
+    trace::phase("parse and rewrite the client", started);
+    let started = Instant::now();
     let mut lib = support_items(normalized, &operations);
     lib.items.append(&mut client.items);
     lib.attrs = crate_attributes();
@@ -76,7 +102,9 @@ pub fn generate(
         &format::rust_file(&lib, settings.formatting)?,
     );
 
-    let mut httpmock: syn::File = syn::parse2(output.httpmock)
+    trace::phase("format the client", started);
+    let started = Instant::now();
+    let mut httpmock: syn::File = syn::parse2(httpmock)
         .map_err(|e| format!("progenitor httpmock output does not parse: {e}"))?;
     rewrite::apply(rewrites, Target::Httpmock, &mut httpmock, &mut cx);
     httpmock.attrs = crate_attributes();
@@ -87,18 +115,23 @@ pub fn generate(
         &format::rust_file(&httpmock, settings.formatting)?,
     );
 
+    trace::phase("the httpmock crate", started);
     let client_middleware = format!("{}\n{MIDDLEWARE_TEMPLATE}", generated_marker(context));
     let crates_used = crates_used(&client_lib);
+    let (closed_enums, builders) = (cx.closed_enums, cx.builders);
+    let operation_count = operations.len();
     Ok(RustCode {
         client_lib,
         client_middleware,
         httpmock_lib,
         crates_used,
-        skipped: output.skipped,
-        untyped: output.untyped,
-        closed_enums: cx.closed_enums,
-        builders_missing: cx.builders.err(),
-        operation_count: operations.len(),
+        document,
+        skipped,
+        progenitor_runs: runs,
+        untyped,
+        closed_enums,
+        builders_missing: builders.err(),
+        operation_count,
         type_count,
     })
 }
@@ -245,8 +278,9 @@ fn support_items(normalized: &Value, operations: &[OperationRow]) -> syn::File {
         /// published.
         pub const OPENAPI_SPEC: &str = include_str!("../openapi/openapi.yaml");
 
-        /// The OpenAPI 3.0 document the generator actually read: the
-        /// published one after the xtask's normalization passes.
+        /// The OpenAPI 3.0 document progenitor read: the published one
+        /// after the xtask's normalization passes, without what the
+        /// generator had to leave out (listed in `openapi/report.md`).
         pub const OPENAPI_NORMALIZED: &str = include_str!("../openapi/normalized.json");
 
         /// A server the spec lists.
