@@ -77,9 +77,8 @@ fn same_text(on_disk: &[u8], contents: &str) -> bool {
     if on_disk == contents.as_bytes() {
         return true;
     }
-    std::str::from_utf8(on_disk).is_ok_and(|text| {
-        text.contains("\r\n") && text.replace("\r\n", "\n") == contents
-    })
+    std::str::from_utf8(on_disk)
+        .is_ok_and(|text| text.contains("\r\n") && text.replace("\r\n", "\n") == contents)
 }
 
 fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -11,9 +11,13 @@ usage: cargo xtask <command>
 commands:
   codegen [--check] [--no-semver] [--spec PATH] [--out DIR [--name NAME]]
       Regenerate crates/moveworks-api and crates/moveworks-api-httpmock from
-      openapi.yaml. When the client crate changed against the last commit,
-      judge the change with cargo-semver-checks (as `semver` does) and
-      record it under [Unreleased] in CHANGELOG.md; --no-semver skips that.
+      openapi.yaml, and say what changed against the last commit. When the
+      generated crates changed: whether a new spec, a generator change or
+      both did it; whether every workspace crate still builds against the
+      new client (cargo check); the semver verdict of cargo-semver-checks
+      (as `semver` gives it; none, documentation only, when only docs
+      changed); all recorded under [Unreleased] in CHANGELOG.md.
+      --no-semver skips that judgment.
       --check compares instead of writing and fails when the committed
       output is stale. --spec reads another spec; --out writes one
       standalone, buildable client crate into DIR (named after DIR unless
@@ -150,6 +154,7 @@ fn parse_codegen(args: &[String]) -> Result<Options, String> {
         target,
         check,
         semver,
+        target_dir: None,
     })
 }
 

@@ -113,6 +113,7 @@ fn check_passes_on_a_crlf_copy_of_the_workspace() {
         target: Target::Workspace { root: copy.clone() },
         check,
         semver: false,
+        target_dir: None,
     };
     assert!(codegen::run(&options(true)).unwrap(), "--check found drift");
     let lib = copy.join("crates/moveworks-api/src/lib.rs");

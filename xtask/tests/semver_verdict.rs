@@ -52,6 +52,7 @@ fn generate(name: &str, document: &Value) -> PathBuf {
         },
         check: false,
         semver: false,
+        target_dir: None,
     };
     assert!(codegen::run(&options).unwrap());
     dir

@@ -1,9 +1,7 @@
 //! The verdict on this workspace's crates against a git revision, for
-//! `cargo xtask semver` (CI) and after `cargo xtask codegen`, and the git
-//! queries both make.
+//! `cargo xtask semver` (CI) and after `cargo xtask codegen`.
 
 use std::path::Path;
-use std::process::Command;
 
 use super::{Baseline, Subject, Verdict, judge};
 
@@ -14,6 +12,24 @@ pub const JUDGED: &[(&str, &str)] = &[
     ("moveworks-ext", "crates/moveworks-ext"),
 ];
 
+/// The crate `package` in `dir` (under `root`) against `rev`, built in
+/// `target_dir` (the workspace's own when `None`).
+pub fn subject(
+    root: &Path,
+    package: &str,
+    dir: &str,
+    rev: &str,
+    target_dir: Option<&Path>,
+) -> Subject {
+    Subject {
+        package: package.to_owned(),
+        manifest: root.join("Cargo.toml"),
+        crate_dir: root.join(dir),
+        baseline: Baseline::GitRev(rev.to_owned()),
+        target_dir: target_dir.map(Path::to_path_buf),
+    }
+}
+
 /// Judges every crate of [`JUDGED`] against `rev`.
 ///
 /// # Errors
@@ -22,58 +38,6 @@ pub const JUDGED: &[(&str, &str)] = &[
 pub fn judge_all(root: &Path, rev: &str) -> Result<Vec<Verdict>, String> {
     JUDGED
         .iter()
-        .map(|(package, dir)| {
-            judge(&Subject {
-                package: (*package).to_owned(),
-                manifest: root.join("Cargo.toml"),
-                crate_dir: root.join(dir),
-                baseline: Baseline::GitRev(rev.to_owned()),
-                target_dir: None,
-            })
-        })
+        .map(|(package, dir)| judge(&subject(root, package, dir, rev, None)))
         .collect()
-}
-
-/// Whether `path` (relative to `root`) differs between the working tree and
-/// `rev`.
-pub fn changed_since(root: &Path, rev: &str, path: &str) -> Result<bool, String> {
-    let status = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["diff", "--quiet", rev, "--", path])
-        .status()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    match status.code() {
-        Some(0) => Ok(false),
-        Some(1) => Ok(true),
-        _ => Err(format!("`git diff {rev} -- {path}` failed")),
-    }
-}
-
-/// `git show REV:PATH`.
-pub fn show(root: &Path, rev: &str, path: &str) -> Result<String, String> {
-    git_output(root, &["show", &format!("{rev}:{path}")])
-}
-
-/// `git rev-parse REV:PATH`: the blob id of a committed file.
-pub fn blob(root: &Path, rev: &str, path: &str) -> Result<String, String> {
-    git_output(root, &["rev-parse", &format!("{rev}:{path}")]).map(|s| s.trim().to_owned())
-}
-
-fn git_output(root: &Path, args: &[&str]) -> Result<String, String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-    } else {
-        Err(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ))
-    }
 }
