@@ -45,6 +45,7 @@ pub fn untype_failing_schemas(document: &mut Value, probe: Probe<'_>) -> Vec<Unt
         .map(|schemas| schemas.keys().cloned().collect())
         .unwrap_or_default();
     let order = leaves_first(document, &names);
+    untyped.extend(drop_failing_defaults(document, &order, probe));
     let fails =
         |document: &Value, count: usize| probe(&only_schemas(document, &order[..count])).err();
     // Each round removes one culprit; the bound only guards against a
@@ -94,6 +95,49 @@ pub fn untype_failing_schemas(document: &mut Value, probe: Probe<'_>) -> Vec<Unt
             reason,
             kept_type: false,
         });
+    }
+    untyped
+}
+
+/// typify refuses many schemas only for a `default` it cannot check
+/// (FastAPI writes them on unions typify makes structs of). When the
+/// component schemas all pass once every default is gone, each schema that
+/// has one is tried on its own (with what it refers to, their defaults
+/// gone): a few small trials where bisection over every schema costs many
+/// large ones. Each that fails keeps its type without its defaults.
+fn drop_failing_defaults(
+    document: &mut Value,
+    order: &[String],
+    probe: Probe<'_>,
+) -> Vec<UntypedSchema> {
+    let mut defaultless = only_schemas(document, order);
+    if !drop_defaults(&mut defaultless) || probe(&defaultless).is_err() {
+        return Vec::new();
+    }
+    let mut untyped = Vec::new();
+    for name in order {
+        let pointer = json_pointer::join("/components/schemas", name);
+        let Some(schema) = document.pointer(&pointer) else {
+            continue;
+        };
+        let mut with_defaults = schema.clone();
+        if !drop_defaults(&mut schema.clone()) {
+            continue;
+        }
+        let mut trial = only_schemas(&defaultless, std::slice::from_ref(name));
+        if let Some(slot) = trial.pointer_mut(&pointer) {
+            std::mem::swap(slot, &mut with_defaults);
+        }
+        if let Err(reason) = probe(&trial) {
+            if let Some(schema) = document.pointer_mut(&pointer) {
+                drop_defaults(schema);
+            }
+            untyped.push(UntypedSchema {
+                pointer,
+                reason,
+                kept_type: true,
+            });
+        }
     }
     untyped
 }
@@ -537,6 +581,47 @@ mod tests {
         let skipped = skip_failing_operations(&mut doc, &picky, false, &mut Vec::new());
         assert!(skipped.is_empty());
         assert!(doc["paths"]["/a"].get("get").is_some());
+    }
+
+    #[test]
+    fn schemas_failing_for_their_defaults_alone_are_found_one_by_one() {
+        // Fails on any document holding a default of the string "bad".
+        let runs = std::cell::Cell::new(0);
+        let probe = |document: &Value| {
+            runs.set(runs.get() + 1);
+            if document.to_string().contains("\"default\":\"bad\"") {
+                Err("value does not conform".to_owned())
+            } else {
+                Ok(())
+            }
+        };
+        let mut doc = json!({"paths": {}, "components": {"schemas": {
+            "A": {"type": "string", "default": "fine"},
+            "B": {"properties": {"x": {"type": "string", "default": "bad"}, "a": {"$ref": "#/components/schemas/A"}}},
+            "C": {"type": "integer"},
+            "D": {"items": {"default": "bad"}}
+        }}});
+        let untyped = untype_failing_schemas(&mut doc, &probe);
+        let found: Vec<_> = untyped
+            .iter()
+            .map(|u| (u.pointer.as_str(), u.kept_type))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("/components/schemas/B", true),
+                ("/components/schemas/D", true)
+            ]
+        );
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["A"]["default"], "fine",
+            "a default that passes stays"
+        );
+        assert_eq!(schemas["B"]["properties"]["x"], json!({"type": "string"}));
+        assert_eq!(schemas["D"], json!({"items": {}}));
+        // All defaults gone, then A, B and D alone, then the whole once.
+        assert_eq!(runs.get(), 5, "{} trials", runs.get());
     }
 
     #[test]

@@ -129,10 +129,11 @@ fn add_build_methods(builder: &mut ItemMod) {
             _ => None,
         })
         .collect();
+    // A field named `build` already has a setter of that name: that builder
+    // is finished with `try_into()` alone.
+    let with_build = super::types_with_inherent_method(items, "build");
     for name in names {
-        // A field named `build` already has a setter of that name: that
-        // builder is finished with `try_into()` alone.
-        if super::has_inherent_method(items, &name.to_string(), "build") {
+        if with_build.contains(&name.to_string()) {
             continue;
         }
         items.push(syn::parse_quote! {
