@@ -37,14 +37,17 @@ commands:
       $MOVEWORKS_CORPUS_DIR. NAME keeps only specs whose name contains it.
       --doctest builds each crate and runs its doctests instead of checking
       it (slower: a full build).
-  bench [--smoke] [--build] [--output FILE]
+  bench [--smoke] [--build] [--corpus] [--codegen] [--output FILE]
       Measure client overhead (raw reqwest vs the generated client vs
       moveworks-ext): instructions per call under callgrind (skipped, with
       a note, where valgrind is not installed), CPU time per call,
       throughput, latency and memory; and codegen time. Writes BENCHMARKS.md.
       Works with any target dir (CARGO_TARGET_DIR, build.target-dir).
-      --build adds cold-build times (minutes). --smoke runs a few iterations
-      only (CI) and writes nothing unless --output is given.
+      --build adds cold-build times (minutes); --corpus times the corpus step
+      of CI from an empty target dir (minutes); --codegen measures code
+      generation only and prints its section (written only to --output).
+      --smoke runs a few iterations only (CI) and writes nothing unless
+      --output is given.
   help
       Print this text.
 ";
@@ -196,6 +199,8 @@ fn parse_bench(args: &[String]) -> Result<xtask::bench::Options, String> {
         match arg.as_str() {
             "--smoke" => options.smoke = true,
             "--build" => options.build = true,
+            "--corpus" => options.corpus = true,
+            "--codegen" => options.codegen_only = true,
             "--output" => {
                 options.output = Some(PathBuf::from(args.next().ok_or("--output needs a value")?))
             }
