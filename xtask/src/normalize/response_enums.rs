@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::error_responses::{free_name, insert_schema, pascal_case};
-use super::walk::operations_mut;
+use super::walk::operations_as_written;
 use super::{NormalizeError, Report};
 use crate::json_pointer::{join, schema_name, schema_ref};
 
@@ -28,7 +28,7 @@ pub const OPEN_ENUM_EXTENSION: &str = "x-moveworks-open-enum";
 
 pub fn open(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     let mut found = Found::default();
-    for op in operations_mut(&mut document.clone()) {
+    for op in operations_as_written(document) {
         let owner = pascal_case(&format!("{}-response", op.label()));
         let Some(responses) = op.operation.get("responses").and_then(Value::as_object) else {
             continue;
@@ -40,7 +40,7 @@ pub fn open(document: &mut Value, report: &mut Report) -> Result<(), NormalizeEr
             for (media, media_type) in content {
                 if media_type.get("schema").is_some() {
                     let pointer = join(
-                        &join(&join(&join(&op.pointer, "responses"), status), "content"),
+                        &join(&join(&join(&op.pointer(), "responses"), status), "content"),
                         media,
                     );
                     found.visit(document, &join(&pointer, "schema"), &owner, 0);

@@ -81,6 +81,31 @@ pub fn operations(document: &Value) -> Vec<Operation<'_>> {
     out
 }
 
+/// Every operation under `paths`, in document order, as
+/// [`operations_mut`] visits them (passes that name things after
+/// operations keep their names by keeping this order).
+pub fn operations_as_written(document: &Value) -> Vec<Operation<'_>> {
+    let mut out = Vec::new();
+    for (path, item) in document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (key, operation) in item.as_object().into_iter().flatten() {
+            if let Some(method) = METHODS.iter().find(|m| **m == key.as_str()) {
+                out.push(Operation {
+                    path,
+                    method,
+                    item,
+                    operation,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Every operation under `paths`, in document order.
 pub fn operations_mut(document: &mut Value) -> Vec<OperationRef<'_>> {
     let mut out = Vec::new();
