@@ -16,7 +16,7 @@ use crate::freshness::{self, Drift, OutputFile};
 use crate::generate::context::{self, CodeContext};
 use crate::generate::crate_docs;
 use crate::generate::manifest::{self, Dependencies};
-use crate::generate::rust_code::{self, RustCode};
+use crate::generate::rust_code::{self, CratesUsed, RustCode};
 pub use crate::generate::settings::Settings;
 use crate::generation_report::Losses;
 pub use crate::layout::{CLIENT_CRATE, HTTPMOCK_CRATE, WORKSPACE_COMMAND, workspace_root};
@@ -24,14 +24,25 @@ use crate::normalize::{self, Report, SkippedOperation};
 use crate::regeneration::{self, Committed, Regeneration};
 use crate::{spec_text, trace};
 
+/// The stack a generation needs. typify and progenitor convert nested
+/// schemas recursively, several large frames per level, and the deepest
+/// public specs go past a main thread's 8 MiB. Only the pages touched are
+/// ever committed, so a large reservation costs nothing on small specs.
+pub const STACK_BYTES: usize = 512 * 1024 * 1024;
+
 /// Where generated crates go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// `crates/moveworks-api` and `crates/moveworks-api-httpmock` of the
     /// workspace at `root`, inheriting workspace dependencies.
     Workspace { root: PathBuf },
-    /// One standalone client crate named `name` in `dir`.
+    /// One standalone client crate named `name` in `dir`, a workspace of
+    /// its own.
     Standalone { dir: PathBuf, name: String },
+    /// One client crate named `name` in `dir`, a member of the workspace
+    /// the caller writes around it (the corpus builds all its crates as
+    /// one workspace).
+    Member { dir: PathBuf, name: String },
 }
 
 /// Everything one generation produces, before anything is written.
@@ -89,11 +100,14 @@ pub fn plan_with(
             WORKSPACE_COMMAND.to_owned(),
             Dependencies::Workspace,
         ),
-        Target::Standalone { dir, name } => (
+        Target::Standalone { dir, name } | Target::Member { dir, name } => (
             dir.clone(),
             name.clone(),
             format!("cargo xtask codegen --spec {spec_name} --out DIR"),
-            Dependencies::standalone_from(workspace_manifest)?,
+            Dependencies::standalone_from(
+                workspace_manifest,
+                matches!(target, Target::Standalone { .. }),
+            )?,
         ),
     };
     let context = CodeContext {
@@ -137,7 +151,19 @@ pub fn plan_with(
                 &marker,
                 &client_name,
                 &description,
-                code.crates_used,
+                // The members of one workspace depend on the same crates
+                // with the same features, so that cargo resolves the same
+                // features for any of them as for all (and never rebuilds
+                // one for a `--package` of its own).
+                // (futures has no version of its own in the workspace, and
+                // only a crate that uses it can name it.)
+                match target {
+                    Target::Member { .. } => CratesUsed {
+                        futures: code.crates_used.futures,
+                        ..CratesUsed::all()
+                    },
+                    Target::Workspace { .. } | Target::Standalone { .. } => code.crates_used,
+                },
                 &deps,
             )?,
         },
@@ -226,7 +252,7 @@ pub fn run_to(options: &Options, out: &mut dyn Write) -> Result<bool, String> {
         .map_or_else(|| "spec".into(), |n| n.to_string_lossy().into_owned());
     let root = match &options.target {
         Target::Workspace { root } => root.clone(),
-        Target::Standalone { .. } => workspace_root(),
+        Target::Standalone { .. } | Target::Member { .. } => workspace_root(),
     };
     let workspace_manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
     let settings = Settings::default();
@@ -242,7 +268,7 @@ pub fn run_to(options: &Options, out: &mut dyn Write) -> Result<bool, String> {
     // files on disk (which a first run has already overwritten).
     let committed = match &options.target {
         Target::Workspace { root } => Some(Committed::at(root, "HEAD")),
-        Target::Standalone { .. } => None,
+        Target::Standalone { .. } | Target::Member { .. } => None,
     };
     let on_disk = || {
         std::fs::read_to_string(&plan.normalized_path)
@@ -321,7 +347,7 @@ fn stale_hint(options: &Options) -> String {
         Target::Workspace { .. } => {
             "generated code is stale: run `cargo xtask codegen` and commit the result".to_owned()
         }
-        Target::Standalone { dir, .. } => format!(
+        Target::Standalone { dir, .. } | Target::Member { dir, .. } => format!(
             "generated crate is stale: run `cargo xtask codegen --spec {} --out {}`",
             options.spec.display(),
             dir.display()

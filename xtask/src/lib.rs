@@ -5,6 +5,7 @@ pub mod bench;
 pub mod change_summary;
 pub mod changelog;
 pub mod codegen;
+pub mod compiler_errors;
 pub mod corpus;
 pub mod freshness;
 pub mod generate;

@@ -30,13 +30,14 @@ commands:
       cargo-semver-checks; prints how to install it when missing.
   semver install
       Install the pinned cargo-semver-checks unless it is already there.
-  corpus [--out DIR] [--no-check | --doctest] [NAME...]
+  corpus [--out DIR] [--no-check | --doctest] [--also DIR]... [NAME...]
       Generate a crate from every OpenAPI spec of the public test corpus and
       `cargo check` them all with one target dir. The corpus is read from
       ../shared/specs/corpus beside the workspace, or from
       $MOVEWORKS_CORPUS_DIR. NAME keeps only specs whose name contains it.
       --doctest builds each crate and runs its doctests instead of checking
-      it (slower: a full build).
+      it (slower: a full build). --also DIR adds the specs of DIR (CI adds
+      xtask/tests/specs). The crates are built as one workspace in DIR.
   bench [--smoke] [--build] [--corpus] [--codegen] [--output FILE]
       Measure client overhead (raw reqwest vs the generated client vs
       moveworks-ext): instructions per call under callgrind (skipped, with
@@ -52,17 +53,11 @@ commands:
       Print this text.
 ";
 
-/// The stack the commands run with. typify and progenitor convert nested
-/// schemas recursively, several large frames per level, and the deepest
-/// public specs go past the main thread's 8 MiB. Only the pages touched are
-/// ever committed, so a large reservation costs nothing on small specs.
-const STACK_BYTES: usize = 512 * 1024 * 1024;
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let worker = std::thread::Builder::new()
         .name("xtask".to_owned())
-        .stack_size(STACK_BYTES)
+        .stack_size(codegen::STACK_BYTES)
         .spawn(move || command(&args));
     match worker.map(std::thread::JoinHandle::join) {
         Ok(Ok(code)) => code,
@@ -217,6 +212,9 @@ fn parse_corpus(args: &[String]) -> Result<xtask::corpus::Options, String> {
         match arg.as_str() {
             "--out" => options.out = Some(PathBuf::from(args.next().ok_or("--out needs a value")?)),
             "--no-check" => options.no_check = true,
+            "--also" => options
+                .also
+                .push(PathBuf::from(args.next().ok_or("--also needs a value")?)),
             "--doctest" => options.doctest = true,
             flag if flag.starts_with("--") => {
                 return Err(format!("unknown corpus argument `{flag}`"));

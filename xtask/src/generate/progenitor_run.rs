@@ -15,7 +15,7 @@
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Mutex, PoisonError};
+use std::sync::Once;
 
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
@@ -233,16 +233,31 @@ pub fn parse(document: &Value) -> Result<OpenAPI, String> {
     })
 }
 
+thread_local! {
+    /// This thread is inside [`quietly`]: its panics are results, not news.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Runs `f`, turning a panic into an `Err` with the panic's message, and
-/// keeping the default hook from printing it.
+/// keeping the panic hook from printing it.
+///
+/// The hook is process-wide, so it is installed once, and stays quiet only
+/// for threads inside `quietly`: generations on other threads (the corpus
+/// generates two specs at a time) neither wait for each other nor silence
+/// a panic elsewhere.
 fn quietly<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    // The panic hook is process-wide; runs take turns.
-    static HOOK: Mutex<()> = Mutex::new(());
-    let _turn = HOOK.lock().unwrap_or_else(PoisonError::into_inner);
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                default(info);
+            }
+        }));
+    });
+    let was_quiet = QUIET.with(|quiet| quiet.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
-    std::panic::set_hook(previous);
+    QUIET.with(|quiet| quiet.set(was_quiet));
     match result {
         Ok(result) => result,
         Err(payload) => {

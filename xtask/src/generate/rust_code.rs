@@ -56,6 +56,19 @@ pub struct CratesUsed {
     pub futures: bool,
 }
 
+impl CratesUsed {
+    /// Every optional crate, used or not.
+    pub fn all() -> Self {
+        CratesUsed {
+            chrono: true,
+            uuid: true,
+            regress: true,
+            serde_json: true,
+            futures: true,
+        }
+    }
+}
+
 pub fn generate(
     normalized: &Value,
     context: &CodeContext<'_>,
