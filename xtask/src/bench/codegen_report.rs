@@ -114,8 +114,9 @@ pub fn render(codegen: &Codegen) -> (String, Vec<Target>) {
         Some((wall, passed)) => {
             let _ = writeln!(
                 out,
-                "`cargo xtask corpus --doctest` (every corpus spec generated, built and its doctests \
-                 run, one shared target dir) from an empty directory: {:.1} min{}.",
+                "`cargo xtask corpus --doctest --also xtask/tests/specs`, as `.ci/run` runs it (every \
+                 corpus spec and every Moveworks spec generated, built as one workspace and its \
+                 doctests run) from an empty directory: {:.1} min{}.",
                 wall.as_secs_f64() / 60.0,
                 if passed { "" } else { ", and it FAILED" }
             );

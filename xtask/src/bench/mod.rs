@@ -58,7 +58,7 @@ pub fn run(options: &Options) -> Result<(), String> {
     }
     let corpus_step = if options.corpus {
         eprintln!("bench: the corpus step of CI from an empty target dir (minutes)");
-        Some(codegen_timing::corpus_step()?)
+        Some(codegen_timing::corpus_step(&root)?)
     } else {
         None
     };
