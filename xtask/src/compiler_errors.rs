@@ -1,7 +1,7 @@
 //! What cargo's JSON messages (`--message-format json`) say went wrong:
 //! the compiler errors of each workspace member, with file and line.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
@@ -16,7 +16,7 @@ pub struct BrokenCrate {
     pub package: String,
     /// The first errors, each `error[CODE]: message (file:line)`.
     pub errors: Vec<String>,
-    /// How many errors there were in all.
+    /// How many distinct errors there were in all.
     pub total: usize,
 }
 
@@ -76,6 +76,9 @@ pub fn members(metadata: &Value) -> BTreeMap<String, String> {
 /// `members`), each crate's in the order they came.
 pub fn by_crate(messages: &str, members: &BTreeMap<String, String>) -> Vec<BrokenCrate> {
     let mut broken: Vec<BrokenCrate> = Vec::new();
+    // `--all-targets` compiles a file once per target that holds it: the
+    // same error comes once for the library and once for its tests.
+    let mut seen = BTreeSet::new();
     for line in messages.lines() {
         let Ok(message) = serde_json::from_str::<Value>(line) else {
             continue;
@@ -92,6 +95,9 @@ pub fn by_crate(messages: &str, members: &BTreeMap<String, String>) -> Vec<Broke
         let Some(error) = describe(&message["message"]) else {
             continue;
         };
+        if !seen.insert((package.clone(), error.clone())) {
+            continue;
+        }
         let index = match broken.iter().position(|b| b.package == *package) {
             Some(index) => index,
             None => {
@@ -105,7 +111,7 @@ pub fn by_crate(messages: &str, members: &BTreeMap<String, String>) -> Vec<Broke
         };
         let entry = &mut broken[index];
         entry.total += 1;
-        if entry.errors.len() < SHOWN && !entry.errors.contains(&error) {
+        if entry.errors.len() < SHOWN {
             entry.errors.push(error);
         }
     }
@@ -206,13 +212,16 @@ mod tests {
     #[test]
     fn only_the_first_errors_are_kept_and_all_are_counted() {
         let members = members();
-        let messages: Vec<String> = (1..=8)
+        let mut messages: Vec<String> = (1..=8)
             .map(|line| error("moveworks-ext", None, "e", "src/lib.rs", line))
             .collect();
+        // The same error again, from the tests' compilation of the file.
+        messages.push(error("moveworks-ext", None, "e", "src/lib.rs", 1));
         let broken = by_crate(&messages.join("\n"), &members);
         assert_eq!(broken[0].errors.len(), SHOWN);
         assert_eq!(broken[0].total, 8);
     }
+
     #[test]
     fn members_are_read_from_metadata() {
         let metadata =
