@@ -67,12 +67,21 @@ pub fn run(options: &Options) -> Result<(), String> {
         corpus_step,
     };
     if options.codegen_only {
-        let (section, _) = codegen_report::render(&codegen);
-        let text = format!(
+        let (section, targets) = codegen_report::render(&codegen);
+        let mut text = format!(
             "# Benchmarks: code generation\n\nMeasured by `cargo xtask bench --codegen{}` on {}.\n\n{section}",
             if options.corpus { " --corpus" } else { "" },
             machine::Machine::describe().summary()
         );
+        text.push_str("\n### Targets\n\n| target | measured | met |\n|---|---:|:---:|\n");
+        for (what, measured, met) in targets {
+            let met = match met {
+                Some(true) => "yes",
+                Some(false) => "**no**",
+                None => "—",
+            };
+            text.push_str(&format!("| {what} | {measured} | {met} |\n"));
+        }
         print!("{text}");
         if let Some(path) = &options.output {
             std::fs::write(path, text)
