@@ -5,7 +5,7 @@
 //! The corpus is third-party text under its own licenses, so it is never
 //! copied into the repository: it is read where it lies, beside the project
 //! (`<root>/../shared/specs/corpus`) or where `MOVEWORKS_CORPUS_DIR` says.
-//! The crates are built as one workspace ([`workspace`]), so that their
+//! The crates are built as one workspace (`workspace.rs`), so that their
 //! common dependencies compile once and cargo builds two crates at a time.
 
 mod workspace;

@@ -8,7 +8,7 @@
 //! own first (progenitor converts every one whatever the operations use, so
 //! one schema typify cannot convert fails every operation), and those that
 //! fail alone are made untyped; then the operations at fault are found and
-//! left out (see [`fallbacks`](super::fallbacks)), each named with its JSON
+//! left out (see [`fallbacks`]), each named with its JSON
 //! pointer and progenitor's message. The document the runs end with, what
 //! the generated crate was made from, is part of the output. Only a failure
 //! nothing of this explains is an error.

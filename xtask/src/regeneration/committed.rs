@@ -50,11 +50,13 @@ impl Committed {
             format!("crates/{HTTPMOCK_CRATE}"),
         ];
         let dirs: Vec<&str> = dirs.iter().map(String::as_str).collect();
-        let mut files = BTreeMap::new();
-        for path in git::files_at(root, rev, &dirs)? {
-            let text = git::show(root, rev, &path)?;
-            files.insert(PathBuf::from(path), text.replace("\r\n", "\n"));
-        }
+        let paths = git::files_at(root, rev, &dirs)?;
+        let texts = git::show_all(root, rev, &paths)?;
+        let files: BTreeMap<PathBuf, String> = paths
+            .into_iter()
+            .zip(texts)
+            .map(|(path, text)| (PathBuf::from(path), text.replace("\r\n", "\n")))
+            .collect();
         let spec_blob = files
             .contains_key(&spec_path())
             .then(|| git::blob(root, rev, &spec_path().to_string_lossy()))

@@ -1,7 +1,7 @@
 //! Reading a spec file into a `serde_json::Value`, the form every
-//! normalization pass works on: YAML through [`yaml`], and JSON, which is
-//! YAML too but eight times faster to read with serde_json, through
-//! [`json`]. Either way a repeated key is an error, not a value lost.
+//! normalization pass works on: YAML through `yaml.rs`, and JSON, which is
+//! YAML too but faster to read with serde_json, through `json.rs`. Either
+//! way a repeated key is an error, not a value lost.
 
 pub(crate) mod json;
 pub(crate) mod yaml;
