@@ -5,30 +5,30 @@
 //! `--check`, compares them with what is on disk.
 
 use std::fmt::Write as _;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use serde_json::Value;
 
 use crate::change_summary::Changes;
-use crate::freshness::{self, Drift};
+use crate::freshness::{self, Drift, OutputFile};
+use crate::generate::context::{self, CodeContext};
 use crate::generate::crate_docs;
 use crate::generate::manifest::{self, Dependencies};
-use crate::generate::rust_code::{self, CodeContext, RustCode};
-use crate::normalize::{self, Report};
-use crate::spec_yaml;
+use crate::generate::rust_code::{self, CratesUsed, RustCode};
+pub use crate::generate::settings::Settings;
+use crate::generation_report::Losses;
+pub use crate::layout::{CLIENT_CRATE, HTTPMOCK_CRATE, WORKSPACE_COMMAND, workspace_root};
+use crate::normalize::{self, Report, SkippedOperation};
+use crate::regeneration::{self, Committed, Regeneration};
+use crate::{spec_text, trace};
 
-/// The generated client crate of this workspace.
-pub const CLIENT_CRATE: &str = "moveworks-api";
-/// The generated httpmock helper crate of this workspace.
-pub const HTTPMOCK_CRATE: &str = "moveworks-api-httpmock";
-/// The command that regenerates the workspace crates.
-pub const WORKSPACE_COMMAND: &str = "cargo xtask codegen";
-
-/// The workspace root (the xtask crate's parent directory).
-pub fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
-}
+/// The stack a generation needs. typify and progenitor convert nested
+/// schemas recursively, several large frames per level, and the deepest
+/// public specs go past a main thread's 8 MiB. Only the pages touched are
+/// ever committed, so a large reservation costs nothing on small specs.
+pub const STACK_BYTES: usize = 512 * 1024 * 1024;
 
 /// Where generated crates go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,15 +36,13 @@ pub enum Target {
     /// `crates/moveworks-api` and `crates/moveworks-api-httpmock` of the
     /// workspace at `root`, inheriting workspace dependencies.
     Workspace { root: PathBuf },
-    /// One standalone client crate named `name` in `dir`.
+    /// One standalone client crate named `name` in `dir`, a workspace of
+    /// its own.
     Standalone { dir: PathBuf, name: String },
-}
-
-/// One file the generator produces.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: PathBuf,
-    pub contents: String,
+    /// One client crate named `name` in `dir`, a member of the workspace
+    /// the caller writes around it (the corpus builds all its crates as
+    /// one workspace).
+    Member { dir: PathBuf, name: String },
 }
 
 /// Everything one generation produces, before anything is written.
@@ -54,6 +52,10 @@ pub struct Plan {
     /// does not produce are stale.
     pub owned_dirs: Vec<PathBuf>,
     pub report: Report,
+    /// Every operation left out (by the normalization, then by the
+    /// generator).
+    pub skipped: Vec<SkippedOperation>,
+    /// The document progenitor read (`openapi/normalized.json`).
     pub normalized: Value,
     /// Where the normalized document goes (to diff against the old one).
     pub normalized_path: PathBuf,
@@ -67,8 +69,29 @@ pub fn plan(
     target: &Target,
     workspace_manifest: &str,
 ) -> Result<Plan, String> {
-    let mut normalized = spec_yaml::parse(spec_text).map_err(|e| format!("{spec_name}: {e}"))?;
+    plan_with(
+        spec_text,
+        spec_name,
+        target,
+        workspace_manifest,
+        Settings::default(),
+    )
+}
+
+/// [`plan`] with other generator settings.
+pub fn plan_with(
+    spec_text: &str,
+    spec_name: &str,
+    target: &Target,
+    workspace_manifest: &str,
+    settings: Settings<'_>,
+) -> Result<Plan, String> {
+    let started = Instant::now();
+    let mut normalized = spec_text::parse(spec_text).map_err(|e| format!("{spec_name}: {e}"))?;
+    trace::phase("parse", started);
+    let started = Instant::now();
     let report = normalize::normalize(&mut normalized).map_err(|e| format!("{spec_name}: {e}"))?;
+    trace::phase("normalize", started);
 
     let (client_dir, client_name, command, deps) = match target {
         Target::Workspace { root } => (
@@ -77,11 +100,14 @@ pub fn plan(
             WORKSPACE_COMMAND.to_owned(),
             Dependencies::Workspace,
         ),
-        Target::Standalone { dir, name } => (
+        Target::Standalone { dir, name } | Target::Member { dir, name } => (
             dir.clone(),
             name.clone(),
             format!("cargo xtask codegen --spec {spec_name} --out DIR"),
-            Dependencies::standalone_from(workspace_manifest)?,
+            Dependencies::standalone_from(
+                workspace_manifest,
+                matches!(target, Target::Standalone { .. }),
+            )?,
         ),
     };
     let context = CodeContext {
@@ -90,9 +116,22 @@ pub fn plan(
         spec_file: spec_name,
         wrapped_by_ext: matches!(target, Target::Workspace { .. }),
     };
-    let code =
-        rust_code::generate(&normalized, &context).map_err(|e| format!("{spec_name}: {e}"))?;
-    let marker = rust_code::generated_marker(&context);
+    let code = rust_code::generate(&normalized, &context, settings)
+        .map_err(|e| format!("{spec_name}: {e}"))?;
+    // What the crate was generated from is what progenitor read, not the
+    // normalization's output: the fallbacks may have left out operations
+    // and made schemas untyped since.
+    let normalized = code.document.clone();
+    let marker = context::generated_marker(&context);
+    let losses = Losses {
+        spec_file: spec_name,
+        crate_name: &client_name,
+        marker: &marker,
+        report: &report,
+        code: &code,
+    };
+    let report_text = losses.render();
+    let skipped = losses.skipped().cloned().collect();
     let title = normalized
         .pointer("/info/title")
         .and_then(Value::as_str)
@@ -100,8 +139,10 @@ pub fn plan(
         .to_owned();
     let description = format!("Async client for {title}, generated from its OpenAPI spec.");
 
+    let started = Instant::now();
     let normalized_text =
         serde_json::to_string_pretty(&normalized).map_err(|e| e.to_string())? + "\n";
+    trace::phase("normalized.json", started);
     let normalized_path = client_dir.join("openapi/normalized.json");
     let mut files = vec![
         OutputFile {
@@ -110,7 +151,19 @@ pub fn plan(
                 &marker,
                 &client_name,
                 &description,
-                code.crates_used,
+                // The members of one workspace depend on the same crates
+                // with the same features, so that cargo resolves the same
+                // features for any of them as for all (and never rebuilds
+                // one for a `--package` of its own).
+                // (futures has no version of its own in the workspace, and
+                // only a crate that uses it can name it.)
+                match target {
+                    Target::Member { .. } => CratesUsed {
+                        futures: code.crates_used.futures,
+                        ..CratesUsed::all()
+                    },
+                    Target::Workspace { .. } | Target::Standalone { .. } => code.crates_used,
+                },
                 &deps,
             )?,
         },
@@ -125,6 +178,10 @@ pub fn plan(
         OutputFile {
             path: normalized_path.clone(),
             contents: normalized_text,
+        },
+        OutputFile {
+            path: client_dir.join("openapi/report.md"),
+            contents: report_text,
         },
         OutputFile {
             path: client_dir.join("src/lib.rs"),
@@ -159,6 +216,7 @@ pub fn plan(
         files,
         owned_dirs,
         report,
+        skipped,
         normalized,
         normalized_path,
         code,
@@ -171,34 +229,64 @@ pub struct Options {
     pub spec: PathBuf,
     pub target: Target,
     pub check: bool,
-    /// After writing the workspace crates, judge the change with
-    /// cargo-semver-checks and record it in CHANGELOG.md.
+    /// After writing the workspace crates, judge the change (the build
+    /// check and cargo-semver-checks) and record it in CHANGELOG.md.
     pub semver: bool,
+    /// Where that judgment's cargo runs build: the workspace's own target
+    /// dir when `None`.
+    pub target_dir: Option<PathBuf>,
 }
 
-/// Runs one generation and prints what it did. `Ok(false)` means `--check`
-/// found drift.
+/// Runs one generation and prints what it did on stdout. `Ok(false)` means
+/// `--check` found drift.
 pub fn run(options: &Options) -> Result<bool, String> {
-    let spec_text = std::fs::read_to_string(&options.spec)
-        .map_err(|e| format!("cannot read {}: {e}", options.spec.display()))?;
+    run_to(options, &mut std::io::stdout())
+}
+
+/// [`run`], printing to `out`.
+pub fn run_to(options: &Options, out: &mut dyn Write) -> Result<bool, String> {
+    let spec_text = spec_text::read(&options.spec)?;
     let spec_name = options
         .spec
         .file_name()
         .map_or_else(|| "spec".into(), |n| n.to_string_lossy().into_owned());
-    let root = workspace_root();
+    let root = match &options.target {
+        Target::Workspace { root } => root.clone(),
+        Target::Standalone { .. } | Target::Member { .. } => workspace_root(),
+    };
     let workspace_manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
-    let plan = plan(&spec_text, &spec_name, &options.target, &workspace_manifest)?;
+    let settings = Settings::default();
+    let plan = plan_with(
+        &spec_text,
+        &spec_name,
+        &options.target,
+        &workspace_manifest,
+        settings,
+    )?;
 
-    let previous = std::fs::read_to_string(&plan.normalized_path)
-        .ok()
-        .and_then(|text| serde_json::from_str::<Value>(&text).ok());
-    let changes = Changes::between(previous.as_ref(), &plan.normalized);
-    print_summary(&spec_name, &plan, &changes);
+    // The baseline is the last commit's generated crates; without git, the
+    // files on disk (which a first run has already overwritten).
+    let committed = match &options.target {
+        Target::Workspace { root } => Some(Committed::at(root, "HEAD")),
+        Target::Standalone { .. } | Target::Member { .. } => None,
+    };
+    let on_disk = || {
+        std::fs::read_to_string(&plan.normalized_path)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+    };
+    let (previous, baseline) = match &committed {
+        Some(Ok(committed)) => (committed.normalized(), committed.rev.clone()),
+        Some(Err(why)) => (on_disk(), format!("the files on disk (git: {why})")),
+        None => (on_disk(), "the crate on disk".to_owned()),
+    };
+    let changes = Changes::between(previous.as_ref(), &plan.normalized, &baseline);
+    print_summary(out, &spec_name, &plan, &changes);
 
     let drift = freshness::compare(&plan.files, &plan.owned_dirs);
     if options.check {
         if drift.is_empty() {
-            println!("codegen --check: generated code is up to date");
+            let _ = writeln!(out, "codegen --check: generated code is up to date");
             return Ok(true);
         }
         eprintln!("{}", freshness::describe(&drift, &root));
@@ -209,71 +297,41 @@ pub fn run(options: &Options) -> Result<bool, String> {
     if let Target::Standalone { dir, .. } = &options.target {
         seed_lockfile(&root, dir);
     }
-    println!(
+    let _ = writeln!(
+        out,
         "codegen: {} file(s) written, {} removed",
         count(&drift, false),
         count(&drift, true)
     );
-    if let Target::Workspace { root } = &options.target
-        && options.semver
+    if let (Target::Workspace { root }, true, Some(committed)) =
+        (&options.target, options.semver, &committed)
     {
-        record_regeneration(root, &spec_name, &plan)?;
+        let regenerate = |text: &str| {
+            plan_with(
+                text,
+                &spec_name,
+                &options.target,
+                &workspace_manifest,
+                settings,
+            )
+            .map(|plan| plan.files)
+        };
+        let regeneration = Regeneration {
+            root,
+            spec_file: &spec_name,
+            spec_text: &spec_text,
+            files: &plan.files,
+            changes: &changes,
+            regenerate: &regenerate,
+            target_dir: options.target_dir.as_deref(),
+        };
+        regeneration::judge_and_record(
+            &regeneration,
+            committed.as_ref().map_err(String::as_str),
+            out,
+        )?;
     }
     Ok(true)
-}
-
-/// After a regeneration that changed the client crate against the last
-/// commit: the semver verdict, printed and recorded in CHANGELOG.md.
-fn record_regeneration(root: &Path, spec_name: &str, plan: &Plan) -> Result<(), String> {
-    use crate::semver::workspace;
-    const REV: &str = "HEAD";
-    let client_dir = format!("crates/{CLIENT_CRATE}");
-    match workspace::changed_since(root, REV, &client_dir) {
-        Ok(false) => {
-            println!("semver: {CLIENT_CRATE} is unchanged against {REV}; nothing to judge");
-            return Ok(());
-        }
-        Ok(true) => {}
-        Err(why) => {
-            println!("semver: not judged ({why})");
-            return Ok(());
-        }
-    }
-    let from_blob = workspace::blob(root, REV, spec_name)?;
-    let committed = workspace::show(root, REV, &format!("{client_dir}/openapi/normalized.json"))
-        .ok()
-        .and_then(|text| serde_json::from_str::<Value>(&text).ok());
-    let changes = Changes::between(committed.as_ref(), &plan.normalized);
-    println!(
-        "semver: judging the change against {REV} with cargo-semver-checks (it documents both \
-         versions: minutes the first time, seconds after)"
-    );
-    let verdicts = workspace::judge_all(root, REV);
-    match &verdicts {
-        Ok(verdicts) => verdicts.iter().for_each(|v| print!("{v}")),
-        Err(why) => println!("semver: not judged: {why}"),
-    }
-    let path = root.join("CHANGELOG.md");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Changelog\n".to_owned());
-    // The entry says why there is no verdict in one line.
-    let verdicts = verdicts.map_err(|why| {
-        why.lines()
-            .next()
-            .unwrap_or_default()
-            .trim_end_matches('.')
-            .to_owned()
-    });
-    let entry = crate::changelog::Entry {
-        crate_name: CLIENT_CRATE,
-        spec_file: spec_name,
-        from_blob: &from_blob,
-        changes: &changes,
-        verdicts: verdicts.as_deref().map_err(String::as_str),
-    };
-    std::fs::write(&path, crate::changelog::record(&text, &entry))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    println!("semver: recorded under [Unreleased] in CHANGELOG.md; review it before committing");
-    Ok(())
 }
 
 fn count(drift: &[Drift], stale: bool) -> usize {
@@ -289,7 +347,7 @@ fn stale_hint(options: &Options) -> String {
         Target::Workspace { .. } => {
             "generated code is stale: run `cargo xtask codegen` and commit the result".to_owned()
         }
-        Target::Standalone { dir, .. } => format!(
+        Target::Standalone { dir, .. } | Target::Member { dir, .. } => format!(
             "generated crate is stale: run `cargo xtask codegen --spec {} --out {}`",
             options.spec.display(),
             dir.display()
@@ -307,14 +365,14 @@ pub fn seed_lockfile(root: &Path, dir: &Path) {
     }
 }
 
-fn print_summary(spec_name: &str, plan: &Plan, changes: &Changes) {
-    let mut out = String::new();
+fn print_summary(out: &mut dyn Write, spec_name: &str, plan: &Plan, changes: &Changes) {
+    let mut text = String::new();
     let _ = writeln!(
-        out,
+        text,
         "codegen: {spec_name}: {} operation(s), {} type(s)",
         plan.code.operation_count, plan.code.type_count
     );
-    let _ = writeln!(out, "  changes against the committed output: {changes}");
+    let _ = write!(text, "  {changes}");
     let counts: Vec<String> = plan
         .report
         .note_counts()
@@ -322,18 +380,18 @@ fn print_summary(spec_name: &str, plan: &Plan, changes: &Changes) {
         .map(|(pass, n)| format!("{pass} {n}"))
         .collect();
     if !counts.is_empty() {
-        let _ = writeln!(out, "  normalization: {}", counts.join(", "));
+        let _ = writeln!(text, "  normalization: {}", counts.join(", "));
     }
     for warning in plan.report.warnings() {
         let _ = writeln!(
-            out,
+            text,
             "  warning: {} (at `{}`, pass {})",
             warning.message, warning.pointer, warning.pass
         );
     }
-    for skipped in &plan.code.skipped {
+    for skipped in &plan.skipped {
         let _ = writeln!(
-            out,
+            text,
             "  warning: skipped operation `{}` (at `{}`): {}",
             skipped.operation_id, skipped.pointer, skipped.reason
         );
@@ -345,7 +403,7 @@ fn print_summary(spec_name: &str, plan: &Plan, changes: &Changes) {
             "schema generated as an untyped JSON value"
         };
         let _ = writeln!(
-            out,
+            text,
             "  warning: {what} (at `{}`): {}",
             untyped.pointer,
             untyped.reason.lines().next().unwrap_or_default()
@@ -353,17 +411,17 @@ fn print_summary(spec_name: &str, plan: &Plan, changes: &Changes) {
     }
     for name in &plan.code.closed_enums {
         let _ = writeln!(
-            out,
+            text,
             "  warning: enum `{name}` could not be opened; unknown values will fail to decode"
         );
     }
     if let Some(reason) = &plan.code.builders_missing {
         let _ = writeln!(
-            out,
+            text,
             "  warning: the types have no builders (progenitor's builder-style run failed: {}); \
              structs are built with `new` or deserialized",
             reason.lines().next().unwrap_or_default()
         );
     }
-    print!("{out}");
+    let _ = out.write_all(text.as_bytes());
 }

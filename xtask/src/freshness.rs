@@ -7,7 +7,12 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::codegen::OutputFile;
+/// One file the generator produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub contents: String,
+}
 
 /// How a generated file differs from the disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +45,7 @@ pub fn compare(files: &[OutputFile], owned_dirs: &[PathBuf]) -> Vec<Drift> {
     let mut drift = Vec::new();
     for file in files {
         match std::fs::read(&file.path) {
-            Ok(bytes) if bytes == file.contents.as_bytes() => {}
+            Ok(bytes) if same_text(&bytes, &file.contents) => {}
             Ok(bytes) => drift.push(Drift::Differs {
                 path: file.path.clone(),
                 contents: file.contents.clone(),
@@ -63,6 +68,17 @@ pub fn compare(files: &[OutputFile], owned_dirs: &[PathBuf]) -> Vec<Drift> {
         }
     }
     drift
+}
+
+/// Whether a file on disk holds `contents`, whatever its line ends: a
+/// checkout may turn LF into CRLF (git's `core.autocrlf`), which changes
+/// nothing generated.
+fn same_text(on_disk: &[u8], contents: &str) -> bool {
+    if on_disk == contents.as_bytes() {
+        return true;
+    }
+    std::str::from_utf8(on_disk)
+        .is_ok_and(|text| text.contains("\r\n") && text.replace("\r\n", "\n") == contents)
 }
 
 fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -200,5 +216,14 @@ mod tests {
         apply(&drift).unwrap();
         assert!(compare(&files, std::slice::from_ref(&dir)).is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn crlf_line_ends_are_not_drift_but_other_bytes_are() {
+        assert!(same_text(b"a\r\nb\r\n", "a\nb\n"));
+        assert!(same_text(b"a\nb\n", "a\nb\n"));
+        assert!(!same_text(b"a\r\nc\r\n", "a\nb\n"));
+        assert!(!same_text(b"a\rb", "a\nb"), "a lone CR is not a line end");
+        assert!(!same_text(b"a\r\n\xff", "a\n\u{fffd}"), "not UTF-8");
     }
 }

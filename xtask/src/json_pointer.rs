@@ -9,6 +9,19 @@ pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Unescapes one reference token: `~1` becomes `/`, then `~0` becomes `~`
+/// (in that order, so `~01` is `~1`).
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// The parent pointer and the unescaped last token of `pointer`; `None` for
+/// the whole document (`""`).
+pub fn split_last(pointer: &str) -> Option<(&str, String)> {
+    let (parent, last) = pointer.rsplit_once('/')?;
+    Some((parent, unescape(last)))
+}
+
 /// Joins a parent pointer and one unescaped token.
 pub fn join(parent: &str, token: &str) -> String {
     format!("{parent}/{}", escape(token))
@@ -60,12 +73,46 @@ pub fn schema_name(reference: &str) -> Option<String> {
     if token.contains('/') {
         return None;
     }
-    Some(token.replace("~1", "/").replace("~0", "~"))
+    Some(unescape(token))
 }
 
 /// The reference to the component schema `name`.
 pub fn schema_ref(name: &str) -> String {
     format!("#/components/schemas/{}", escape(name))
+}
+
+/// The pointer of the first place where `a` and `b` differ (a value, a
+/// key present in one only, or the order of an object's keys), in document
+/// order; `None` when they are the same.
+pub fn first_difference(a: &Value, b: &Value) -> Option<String> {
+    let mut pending = vec![(String::new(), a, b)];
+    while let Some((pointer, a, b)) = pending.pop() {
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                if !x.keys().eq(y.keys()) {
+                    let longer = if x.len() > y.len() { x } else { y };
+                    let key = x
+                        .keys()
+                        .zip(y.keys())
+                        .find(|(k, l)| k != l)
+                        .map(|(k, _)| k)
+                        .or_else(|| longer.keys().nth(x.len().min(y.len())));
+                    return Some(key.map_or(pointer.clone(), |key| join(&pointer, key)));
+                }
+                for (key, value) in x.iter().rev() {
+                    pending.push((join(&pointer, key), value, &y[key]));
+                }
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                for (index, (v, w)) in x.iter().zip(y).enumerate().rev() {
+                    pending.push((join(&pointer, &index.to_string()), v, w));
+                }
+            }
+            _ if a != b => return Some(pointer),
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -78,6 +125,13 @@ mod tests {
     fn escapes_and_joins_tokens() {
         assert_eq!(escape("a/b~c"), "a~1b~0c");
         assert_eq!(join("/paths", "/x/{id}"), "/paths/~1x~1{id}");
+        assert_eq!(unescape("a~1b~0c"), "a/b~c");
+        assert_eq!(unescape("~01"), "~1");
+        assert_eq!(
+            split_last("/paths/~1x~1{id}"),
+            Some(("/paths", "/x/{id}".to_owned()))
+        );
+        assert_eq!(split_last(""), None);
     }
 
     #[test]
@@ -99,6 +153,24 @@ mod tests {
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("caf%C3%A9"), "café");
+    }
+
+    #[test]
+    fn finds_the_first_difference_in_document_order() {
+        let a = json!({"a": {"x": 1, "y": [1, 2]}, "b": 1});
+        assert_eq!(first_difference(&a, &a), None);
+        let changed = json!({"a": {"x": 1, "y": [1, 3]}, "b": 2});
+        assert_eq!(first_difference(&a, &changed).as_deref(), Some("/a/y/1"));
+        let added = json!({"a": {"x": 1, "y": [1, 2], "z/w": 0}, "b": 1});
+        assert_eq!(first_difference(&a, &added).as_deref(), Some("/a/z~1w"));
+        let reordered = json!({"b": 1, "a": {"x": 1, "y": [1, 2]}});
+        assert_eq!(first_difference(&a, &reordered).as_deref(), Some("/a"));
+        let shorter = json!({"a": {"x": 1, "y": [1]}, "b": 1});
+        assert_eq!(first_difference(&a, &shorter).as_deref(), Some("/a/y"));
+        assert_eq!(
+            first_difference(&json!(1), &json!("1")).as_deref(),
+            Some("")
+        );
     }
 
     #[test]

@@ -11,9 +11,13 @@ usage: cargo xtask <command>
 commands:
   codegen [--check] [--no-semver] [--spec PATH] [--out DIR [--name NAME]]
       Regenerate crates/moveworks-api and crates/moveworks-api-httpmock from
-      openapi.yaml. When the client crate changed against the last commit,
-      judge the change with cargo-semver-checks (as `semver` does) and
-      record it under [Unreleased] in CHANGELOG.md; --no-semver skips that.
+      openapi.yaml, and say what changed against the last commit. When the
+      generated crates changed: whether a new spec, a generator change or
+      both did it; whether every workspace crate still builds against the
+      new client (cargo check); the semver verdict of cargo-semver-checks
+      (as `semver` gives it; none, documentation only, when only docs
+      changed); all recorded under [Unreleased] in CHANGELOG.md.
+      --no-semver skips that judgment.
       --check compares instead of writing and fails when the committed
       output is stale. --spec reads another spec; --out writes one
       standalone, buildable client crate into DIR (named after DIR unless
@@ -26,36 +30,34 @@ commands:
       cargo-semver-checks; prints how to install it when missing.
   semver install
       Install the pinned cargo-semver-checks unless it is already there.
-  corpus [--out DIR] [--no-check | --doctest] [NAME...]
+  corpus [--out DIR] [--no-check | --doctest] [--also DIR]... [NAME...]
       Generate a crate from every OpenAPI spec of the public test corpus and
       `cargo check` them all with one target dir. The corpus is read from
       ../shared/specs/corpus beside the workspace, or from
       $MOVEWORKS_CORPUS_DIR. NAME keeps only specs whose name contains it.
       --doctest builds each crate and runs its doctests instead of checking
-      it (slower: a full build).
-  bench [--smoke] [--build] [--output FILE]
+      it (slower: a full build). --also DIR adds the specs of DIR (CI adds
+      xtask/tests/specs). The crates are built as one workspace in DIR.
+  bench [--smoke] [--build] [--corpus] [--codegen] [--output FILE]
       Measure client overhead (raw reqwest vs the generated client vs
       moveworks-ext): instructions per call under callgrind (skipped, with
       a note, where valgrind is not installed), CPU time per call,
       throughput, latency and memory; and codegen time. Writes BENCHMARKS.md.
       Works with any target dir (CARGO_TARGET_DIR, build.target-dir).
-      --build adds cold-build times (minutes). --smoke runs a few iterations
-      only (CI) and writes nothing unless --output is given.
+      --build adds cold-build times (minutes); --corpus times the corpus step
+      of CI from an empty target dir (minutes); --codegen measures code
+      generation only and prints its section (written only to --output).
+      --smoke runs a few iterations only (CI) and writes nothing unless
+      --output is given.
   help
       Print this text.
 ";
-
-/// The stack the commands run with. typify and progenitor convert nested
-/// schemas recursively, several large frames per level, and the deepest
-/// public specs go past the main thread's 8 MiB. Only the pages touched are
-/// ever committed, so a large reservation costs nothing on small specs.
-const STACK_BYTES: usize = 512 * 1024 * 1024;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let worker = std::thread::Builder::new()
         .name("xtask".to_owned())
-        .stack_size(STACK_BYTES)
+        .stack_size(codegen::STACK_BYTES)
         .spawn(move || command(&args));
     match worker.map(std::thread::JoinHandle::join) {
         Ok(Ok(code)) => code,
@@ -84,11 +86,9 @@ fn command(args: &[String]) -> ExitCode {
             SemverCommand::Judge {
                 baseline,
                 require_changelog,
-            } => xtask::semver::workspace::run(
-                &codegen::workspace_root(),
-                &baseline,
-                require_changelog,
-            ),
+            } => {
+                xtask::semver_command::run(&codegen::workspace_root(), &baseline, require_changelog)
+            }
         }),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -152,6 +152,7 @@ fn parse_codegen(args: &[String]) -> Result<Options, String> {
         target,
         check,
         semver,
+        target_dir: None,
     })
 }
 
@@ -193,6 +194,8 @@ fn parse_bench(args: &[String]) -> Result<xtask::bench::Options, String> {
         match arg.as_str() {
             "--smoke" => options.smoke = true,
             "--build" => options.build = true,
+            "--corpus" => options.corpus = true,
+            "--codegen" => options.codegen_only = true,
             "--output" => {
                 options.output = Some(PathBuf::from(args.next().ok_or("--output needs a value")?))
             }
@@ -209,6 +212,9 @@ fn parse_corpus(args: &[String]) -> Result<xtask::corpus::Options, String> {
         match arg.as_str() {
             "--out" => options.out = Some(PathBuf::from(args.next().ok_or("--out needs a value")?)),
             "--no-check" => options.no_check = true,
+            "--also" => options
+                .also
+                .push(PathBuf::from(args.next().ok_or("--also needs a value")?)),
             "--doctest" => options.doctest = true,
             flag if flag.starts_with("--") => {
                 return Err(format!("unknown corpus argument `{flag}`"));

@@ -160,9 +160,10 @@ impl ClientHooks<Hooks> for crate::Client {
         })?;
         check_path(self.baseurl(), request.url(), operation).map_err(Error::InvalidRequest)?;
         if let Some(accept) = operation.accept {
-            request
-                .headers_mut()
-                .insert(reqwest::header::ACCEPT, reqwest::header::HeaderValue::from_static(accept));
+            request.headers_mut().insert(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static(accept),
+            );
         }
         if let Some(middleware) = &self.inner.middleware {
             middleware
@@ -224,7 +225,10 @@ pub fn check_path(base_url: &str, url: &reqwest::Url, operation: &Operation) -> 
         let Some(path_slash) = last_slash(&path[..path_end]) else {
             return Err(refuse());
         };
-        if !segment_matches(&template[template_slash + 1..template_end], &path[path_slash + 1..path_end]) {
+        if !segment_matches(
+            &template[template_slash + 1..template_end],
+            &path[path_slash + 1..path_end],
+        ) {
             return Err(refuse());
         }
         (path_end, template_end) = (path_slash, template_slash);
@@ -248,15 +252,27 @@ fn segment_matches(template: &[u8], actual: &[u8]) -> bool {
         template_segment_matches(template, actual)
     } else {
         // Literals the URL parser would percent-encode are not compared.
-        template == actual || !template.iter().all(|&b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+        template == actual
+            || !template
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
     }
 }
 
 /// The path part of a base URL as written (empty when it has none).
 fn base_path(base_url: &[u8]) -> &[u8] {
-    let after_scheme = base_url.windows(3).position(|w| w == b"://").map_or(base_url, |i| &base_url[i + 3..]);
-    let path = after_scheme.iter().position(|&b| b == b'/').map_or(&[][..], |start| &after_scheme[start..]);
-    let end = path.iter().position(|&b| b == b'?' || b == b'#').unwrap_or(path.len());
+    let after_scheme = base_url
+        .windows(3)
+        .position(|w| w == b"://")
+        .map_or(base_url, |i| &base_url[i + 3..]);
+    let path = after_scheme
+        .iter()
+        .position(|&b| b == b'/')
+        .map_or(&[][..], |start| &after_scheme[start..]);
+    let end = path
+        .iter()
+        .position(|&b| b == b'?' || b == b'#')
+        .unwrap_or(path.len());
     &path[..end]
 }
 
@@ -272,7 +288,10 @@ pub fn encode_path(segment: &str) -> String {
     for &byte in segment.as_bytes() {
         let encode = byte.is_ascii_control()
             || !byte.is_ascii()
-            || matches!(byte, b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%' | b'\\');
+            || matches!(
+                byte,
+                b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%' | b'\\'
+            );
         if encode {
             out.push('%');
             out.push(char::from(HEX[usize::from(byte >> 4)]));
@@ -288,6 +307,11 @@ pub fn encode_path(segment: &str) -> String {
 /// the literal prefix and suffix must be there and the parameter non-empty.
 fn template_segment_matches(template: &[u8], actual: &[u8]) -> bool {
     let prefix = &template[..template.iter().position(|&b| b == b'{').unwrap_or(0)];
-    let suffix = &template[template.iter().rposition(|&b| b == b'}').map_or(template.len(), |i| i + 1)..];
-    actual.len() > prefix.len() + suffix.len() && actual.starts_with(prefix) && actual.ends_with(suffix)
+    let suffix = &template[template
+        .iter()
+        .rposition(|&b| b == b'}')
+        .map_or(template.len(), |i| i + 1)..];
+    actual.len() > prefix.len() + suffix.len()
+        && actual.starts_with(prefix)
+        && actual.ends_with(suffix)
 }

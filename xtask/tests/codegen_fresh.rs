@@ -2,9 +2,9 @@
 //! produces from `openapi.yaml`: `cargo test --workspace` fails otherwise,
 //! with the diff and the command that fixes it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use xtask::codegen::{Plan, Target, plan, workspace_root};
+use xtask::codegen::{self, Options, Plan, Target, plan, workspace_root};
 use xtask::freshness::{compare, describe};
 
 fn plan_for(spec: &str, root: &Path) -> Plan {
@@ -73,4 +73,51 @@ fn generation_is_deterministic() {
     let first = plan_for(&spec, &root).files;
     let second = plan_for(&spec, &root).files;
     assert_eq!(first, second);
+}
+
+/// A checkout with CRLF line ends (git's `core.autocrlf` on Windows) holds
+/// the same generated code: `--check` passes on a copy of the workspace
+/// whose every text file has CRLF line ends, and codegen writes nothing.
+#[test]
+fn check_passes_on_a_crlf_copy_of_the_workspace() {
+    let root = workspace_root();
+    let copy = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("crlf-workspace");
+    let _ = std::fs::remove_dir_all(&copy);
+    let mut pending = vec![
+        PathBuf::from("openapi.yaml"),
+        PathBuf::from("Cargo.toml"),
+        PathBuf::from("crates/moveworks-api"),
+        PathBuf::from("crates/moveworks-api-httpmock"),
+    ];
+    let mut converted = 0;
+    while let Some(relative) = pending.pop() {
+        let from = root.join(&relative);
+        if from.is_dir() {
+            for entry in std::fs::read_dir(&from).unwrap() {
+                let name = entry.unwrap().file_name();
+                if name != "target" {
+                    pending.push(relative.join(name));
+                }
+            }
+            continue;
+        }
+        let text = std::fs::read_to_string(&from).unwrap();
+        let to = copy.join(&relative);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(&to, text.replace('\n', "\r\n")).unwrap();
+        converted += 1;
+    }
+    assert!(converted >= 8, "{converted} files copied");
+    let options = |check| Options {
+        spec: copy.join("openapi.yaml"),
+        target: Target::Workspace { root: copy.clone() },
+        check,
+        semver: false,
+        target_dir: None,
+    };
+    assert!(codegen::run(&options(true)).unwrap(), "--check found drift");
+    let lib = copy.join("crates/moveworks-api/src/lib.rs");
+    let before = std::fs::read(&lib).unwrap();
+    assert!(codegen::run(&options(false)).unwrap());
+    assert_eq!(std::fs::read(&lib).unwrap(), before, "nothing is rewritten");
 }

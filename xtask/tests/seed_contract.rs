@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 use xtask::codegen::workspace_root;
-use xtask::spec_yaml;
+use xtask::spec_text;
 
 const OPERATION_PATH: &str =
     "/conversations/{conversation_id}/responses/{response_id}/messages/{message_id}/feedback";
@@ -16,7 +16,7 @@ const OPERATION_PATH: &str =
 fn load(path: std::path::PathBuf) -> Value {
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    spec_yaml::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    spec_text::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The operation without its tags, and every component schema it reaches.

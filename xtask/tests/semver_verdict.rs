@@ -36,7 +36,7 @@ fn tool_ready() -> bool {
 
 fn spec() -> Value {
     let text = std::fs::read_to_string(codegen::workspace_root().join("openapi.yaml")).unwrap();
-    xtask::spec_yaml::parse(&text).unwrap()
+    xtask::spec_text::parse(&text).unwrap()
 }
 
 fn generate(name: &str, document: &Value) -> PathBuf {
@@ -52,6 +52,7 @@ fn generate(name: &str, document: &Value) -> PathBuf {
         },
         check: false,
         semver: false,
+        target_dir: None,
     };
     assert!(codegen::run(&options).unwrap());
     dir

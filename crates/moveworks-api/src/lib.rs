@@ -72,8 +72,9 @@
 //!
 //! This crate is generated; never edit it by hand. Change the spec or the generator (the `xtask`),
 //! then run `cargo xtask codegen`. [`OPENAPI_SPEC`] holds the spec as published and [`OPENAPI_NORMALIZED`] the
-//! OpenAPI 3.0 document the generator read. Requests carry no `api-version` header (progenitor adds
-//! one by default; the API does not define it).
+//! OpenAPI 3.0 document progenitor read; `openapi/report.md` in the crate's sources lists what the
+//! generator could not carry over. Requests carry no `api-version` header (progenitor adds one by
+//! default; the API does not define it).
 
 #![allow(clippy::all, clippy::pedantic)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -82,8 +83,9 @@ pub use middleware::{Hooks, Middleware, Operation, Parameter, ParameterLocation}
 /// The OpenAPI document this crate was generated from, exactly as
 /// published.
 pub const OPENAPI_SPEC: &str = include_str!("../openapi/openapi.yaml");
-/// The OpenAPI 3.0 document the generator actually read: the
-/// published one after the xtask's normalization passes.
+/// The OpenAPI 3.0 document progenitor read: the published one
+/// after the xtask's normalization passes, without what the
+/// generator had to leave out (listed in `openapi/report.md`).
 pub const OPENAPI_NORMALIZED: &str = include_str!("../openapi/normalized.json");
 /// A server the spec lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,14 @@ pub struct Machine {
 }
 
 impl Machine {
+    /// `DATE: CPU, N cores, RAM, OS; rustc`, as the reports open with.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: {}, {} cores, {} RAM, {}; {}",
+            self.date, self.cpu, self.cores, self.memory, self.os, self.rustc
+        )
+    }
+
     pub fn describe() -> Machine {
         Machine {
             cores: std::thread::available_parallelism().map_or(1, |n| n.get()),

@@ -10,43 +10,84 @@
 mod build_cost;
 pub mod cargo_build;
 mod client_bench;
+mod codegen_report;
 mod codegen_timing;
 mod machine;
 mod report;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::codegen::workspace_root;
+use codegen_timing::Mode;
 
 /// What `cargo xtask bench` was asked to do.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     pub smoke: bool,
     pub build: bool,
+    /// Time the corpus step of CI from an empty target dir (minutes).
+    pub corpus: bool,
+    /// Measure code generation only (no clients, no builds).
+    pub codegen_only: bool,
     pub output: Option<PathBuf>,
 }
 
 pub fn run(options: &Options) -> Result<(), String> {
     let root = workspace_root();
     let repeats = if options.smoke { 1 } else { 5 };
-    let specs = [
-        (root.join("openapi.yaml"), Duration::from_millis(500)),
+    let mut specs = vec![
+        (root.join("openapi.yaml"), Mode::Workspace, repeats),
         (
             root.join("xtask/tests/specs/conversations-v1beta1.openapi.yaml"),
-            Duration::from_secs(2),
+            Mode::Standalone,
+            repeats,
         ),
     ];
-    let mut codegen = Vec::new();
-    for (spec, target) in &specs {
+    // The largest specs of the corpus, the test of how codegen time grows
+    // with size (one, once, for a smoke run).
+    let (corpus_count, corpus_repeats) = if options.smoke { (1, 1) } else { (3, 3) };
+    for spec in codegen_timing::largest_corpus_specs(&root, corpus_count) {
+        specs.push((spec, Mode::Corpus, corpus_repeats));
+    }
+    let mut timings = Vec::new();
+    for (spec, mode, repeats) in &specs {
         eprintln!("bench: timing codegen of {}", spec.display());
-        let wall = codegen_timing::time(&root, spec, repeats)?;
-        let name = spec
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        codegen.push((name, wall, *target));
+        timings.push(codegen_timing::time(&root, spec, *mode, *repeats)?);
+    }
+    let corpus_step = if options.corpus {
+        eprintln!("bench: the corpus step of CI from an empty target dir (minutes)");
+        Some(codegen_timing::corpus_step(&root)?)
+    } else {
+        None
+    };
+    let codegen = codegen_report::Codegen {
+        timings,
+        corpus_step,
+    };
+    if options.codegen_only {
+        let (section, targets) = codegen_report::render(&codegen);
+        let mut text = format!(
+            "# Benchmarks: code generation\n\nMeasured by `cargo xtask bench --codegen{}` on {}.\n\n{section}",
+            if options.corpus { " --corpus" } else { "" },
+            machine::Machine::describe().summary()
+        );
+        text.push_str("\n### Targets\n\n| target | measured | met |\n|---|---:|:---:|\n");
+        for (what, measured, met) in targets {
+            let met = match met {
+                Some(true) => "yes",
+                Some(false) => "**no**",
+                None => "—",
+            };
+            text.push_str(&format!("| {what} | {measured} | {met} |\n"));
+        }
+        print!("{text}");
+        if let Some(path) = &options.output {
+            std::fs::write(path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        return Ok(());
     }
     eprintln!(
         "bench: measuring clients ({})",

@@ -6,14 +6,14 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::build_cost::Build;
+use super::codegen_report::{self, Codegen};
 use super::machine::Machine;
 
 /// Everything one `cargo xtask bench` run measured.
 pub struct Results {
     pub machine: Machine,
     pub smoke: bool,
-    /// (spec, median wall time, target)
-    pub codegen: Vec<(String, Duration, Duration)>,
+    pub codegen: Codegen,
     /// The `moveworks-bench run` report.
     pub clients: Value,
     pub builds: Option<Vec<Build>>,
@@ -305,22 +305,17 @@ pub fn render(results: &Results) -> String {
         met: Some(memory <= 1.2),
     });
 
-    let _ = writeln!(out, "\n## Code generation\n");
-    let _ = writeln!(
-        out,
-        "Median wall time of generating a crate in memory (YAML parsing, normalization, progenitor, rewrites, rustfmt) with the \
-         xtask already built (its `dev` profile, as `cargo xtask codegen` runs it).\n"
+    let (section, codegen_targets) = codegen_report::render(&results.codegen);
+    let _ = write!(out, "\n{section}");
+    targets.extend(
+        codegen_targets
+            .into_iter()
+            .map(|(what, measured, met)| Target {
+                what,
+                measured,
+                met,
+            }),
     );
-    let _ = writeln!(out, "| spec | median wall time |");
-    let _ = writeln!(out, "|---|---:|");
-    for (spec, wall, target) in &results.codegen {
-        let _ = writeln!(out, "| `{spec}` | {:.3} s |", wall.as_secs_f64());
-        targets.push(Target {
-            what: format!("codegen of `{spec}` under {} s", target.as_secs_f64()),
-            measured: format!("{:.3} s", wall.as_secs_f64()),
-            met: Some(wall < target),
-        });
-    }
 
     let _ = writeln!(out, "\n## Build cost\n");
     match &results.builds {
@@ -421,11 +416,10 @@ mod tests {
                 date: "2026-01-01".into(),
             },
             smoke: false,
-            codegen: vec![(
-                "openapi.yaml".into(),
-                Duration::from_millis(100),
-                Duration::from_millis(500),
-            )],
+            codegen: Codegen {
+                timings: Vec::new(),
+                corpus_step: None,
+            },
             clients: json!({
                 "plan": {"rounds": 2, "sequential_calls": 10, "concurrent_calls": 20, "in_flight": 64},
                 "counting": {"valgrind": valgrind, "warmup": 1, "calls": 5, "runs": 1},

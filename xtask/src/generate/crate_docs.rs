@@ -5,8 +5,9 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
+use super::context::{CodeContext, generated_marker};
+use super::operation_table::OperationRow;
 use super::rewrite::doc_comments::sanitize_markdown;
-use super::rust_code::{CodeContext, OperationRow};
 use crate::normalize::{AMBIENT_HEADERS, OPEN_ENUM_EXTENSION};
 
 pub fn client(
@@ -167,8 +168,9 @@ error.
 
 This crate is generated; never edit it by hand. Change the spec or the generator (the `xtask`),
 then run `{}`. [`OPENAPI_SPEC`] holds the spec as published and [`OPENAPI_NORMALIZED`] the
-OpenAPI 3.0 document the generator read. Requests carry no `api-version` header (progenitor adds
-one by default; the API does not define it).
+OpenAPI 3.0 document progenitor read; `openapi/report.md` in the crate's sources lists what the
+generator could not carry over. Requests carry no `api-version` header (progenitor adds one by
+default; the API does not define it).
 ",
         context.regenerate_command
     );
@@ -209,7 +211,7 @@ pub fn readme(crate_name: &str, summary: &str, context: &CodeContext<'_>) -> Str
          reviewed whenever the spec changes. Do not edit it: change the spec or the generator and\n\
          regenerate. The crate documentation (`cargo doc --open -p {crate_name}`) lists every\n\
          operation and shows how to configure authentication.\n",
-        marker = super::rust_code::generated_marker(context).trim_start_matches("// "),
+        marker = generated_marker(context).trim_start_matches("// "),
         spec = context.spec_file,
         command = context.regenerate_command,
     )

@@ -3,16 +3,31 @@
 //!
 //! prettyplease first (it turns doc attributes into `///` lines and needs no
 //! external tool), then the toolchain's rustfmt. The output is
-//! deterministic for a given toolchain, which CI pins.
+//! deterministic for a given toolchain, which CI pins. Crates nobody
+//! commits (the corpus's) stop after prettyplease: rustfmt only restyles
+//! valid code, and on a large spec it is a second pass over megabytes.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+/// How far generated code is formatted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Formatting {
+    /// As `cargo fmt` would: for crates that are committed and reviewed.
+    Rustfmt,
+    /// prettyplease only: valid, readable code, not `cargo fmt --check`
+    /// clean.
+    Prettyplease,
+}
+
 /// Formats a whole file, with a blank line between items.
-pub fn rust_file(file: &syn::File) -> Result<String, String> {
+pub fn rust_file(file: &syn::File, formatting: Formatting) -> Result<String, String> {
     let spaced =
         progenitor_impl::space_out_items(prettyplease::unparse(file)).map_err(|e| e.to_string())?;
-    rust_source(&spaced)
+    match formatting {
+        Formatting::Rustfmt => rust_source(&spaced),
+        Formatting::Prettyplease => Ok(spaced),
+    }
 }
 
 /// Formats Rust source text with the toolchain's rustfmt.
@@ -59,13 +74,37 @@ mod tests {
             pub fn f(a:u8)->u8{a}
         };
         assert_eq!(
-            rust_file(&file).unwrap(),
+            rust_file(&file, Formatting::Rustfmt).unwrap(),
             "/// Docs.\npub fn f(a: u8) -> u8 {\n    a\n}\n"
         );
         let two: syn::File = syn::parse_quote! { fn a() { x(); } fn b() {} };
         assert_eq!(
-            rust_file(&two).unwrap(),
+            rust_file(&two, Formatting::Rustfmt).unwrap(),
             "fn a() {\n    x();\n}\n\nfn b() {}\n"
+        );
+    }
+
+    #[test]
+    fn prettyplease_alone_spaces_items_without_rustfmt() {
+        // A call rustfmt would break over lines stays on one.
+        let file: syn::File = syn::parse_quote! {
+            fn a() { call(first_long_argument_name, second_long_argument_name, third_one_too); }
+            fn b() {}
+        };
+        let text = rust_file(&file, Formatting::Prettyplease).unwrap();
+        assert!(text.contains("\n\nfn b() {}\n"), "{text}");
+        assert_ne!(text, rust_file(&file, Formatting::Rustfmt).unwrap());
+    }
+
+    /// The middleware template is committed formatted, so that generation
+    /// copies it instead of running rustfmt on it every time.
+    #[test]
+    fn the_middleware_template_is_formatted() {
+        let template = crate::generate::rust_code::MIDDLEWARE_TEMPLATE;
+        assert!(
+            rust_source(template).unwrap() == template,
+            "xtask/templates/middleware.rs is not rustfmt-formatted: run \
+             `rustfmt --edition 2024 xtask/templates/middleware.rs`"
         );
     }
 }

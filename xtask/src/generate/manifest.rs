@@ -14,12 +14,17 @@ pub enum Dependencies {
     /// `name.workspace = true`.
     Workspace,
     /// Versions copied from the workspace's `[workspace.dependencies]`.
-    Standalone(Table),
+    Standalone {
+        versions: Table,
+        /// The crate is a workspace of its own (written anywhere), rather
+        /// than a member of one around it (the corpus's).
+        own_workspace: bool,
+    },
 }
 
 impl Dependencies {
     /// Reads `[workspace.dependencies]` from the workspace `Cargo.toml` text.
-    pub fn standalone_from(workspace_manifest: &str) -> Result<Self, String> {
+    pub fn standalone_from(workspace_manifest: &str, own_workspace: bool) -> Result<Self, String> {
         let manifest: Table = toml::from_str(workspace_manifest)
             .map_err(|e| format!("cannot read the workspace Cargo.toml: {e}"))?;
         let deps = manifest
@@ -28,7 +33,10 @@ impl Dependencies {
             .and_then(Value::as_table)
             .cloned()
             .ok_or("the workspace Cargo.toml has no [workspace.dependencies]")?;
-        Ok(Self::Standalone(deps))
+        Ok(Self::Standalone {
+            versions: deps,
+            own_workspace,
+        })
     }
 
     fn line(&self, name: &str, extra_features: &[&str]) -> Result<String, String> {
@@ -40,7 +48,9 @@ impl Dependencies {
                 "{name} = {{ workspace = true, features = {} }}",
                 string_list(extra_features)
             )),
-            Dependencies::Standalone(table) => {
+            Dependencies::Standalone {
+                versions: table, ..
+            } => {
                 let spec = table.get(name).ok_or_else(|| {
                     format!("no version for `{name}` in [workspace.dependencies]")
                 })?;
@@ -55,7 +65,7 @@ impl Dependencies {
                 "version.workspace = true\nedition.workspace = true\nrust-version.workspace = true\n\
                  license.workspace = true\n"
             }
-            Dependencies::Standalone(_) => {
+            Dependencies::Standalone { .. } => {
                 "version = \"0.1.0\"\nedition = \"2024\"\npublish = false\n"
             }
         }
@@ -137,9 +147,12 @@ pub fn client(
         }
     }
     let workspace_table = match deps {
-        Dependencies::Workspace => "",
         // A crate written anywhere builds as its own workspace.
-        Dependencies::Standalone(_) => "\n[workspace]\n",
+        Dependencies::Standalone {
+            own_workspace: true,
+            ..
+        } => "\n[workspace]\n",
+        Dependencies::Workspace | Dependencies::Standalone { .. } => "",
     };
     Ok(format!(
         "{marker}
@@ -268,7 +281,7 @@ chrono = { version = "0.4.42", default-features = false, features = ["serde"] }
 
     #[test]
     fn standalone_manifest_spells_out_workspace_versions() {
-        let deps = Dependencies::standalone_from(WORKSPACE).unwrap();
+        let deps = Dependencies::standalone_from(WORKSPACE, true).unwrap();
         let used = CratesUsed {
             chrono: true,
             ..CratesUsed::default()
@@ -283,6 +296,10 @@ chrono = { version = "0.4.42", default-features = false, features = ["serde"] }
         assert!(manifest.contains("\n[workspace]\n"));
         let parsed: Table = toml::from_str(&manifest).unwrap();
         assert_eq!(parsed["package"]["name"].as_str(), Some("demo"));
+        // A member of a workspace around it is not one itself.
+        let member = Dependencies::standalone_from(WORKSPACE, false).unwrap();
+        let manifest = client("// @generated", "demo", "d", used, &member).unwrap();
+        assert!(!manifest.contains("[workspace]"), "{manifest}");
     }
 
     #[test]
@@ -302,7 +319,7 @@ chrono = { version = "0.4.42", default-features = false, features = ["serde"] }
 
     #[test]
     fn missing_versions_are_errors() {
-        let deps = Dependencies::standalone_from("[workspace.dependencies]\n").unwrap();
+        let deps = Dependencies::standalone_from("[workspace.dependencies]\n", true).unwrap();
         assert!(
             client("//", "x", "d", CratesUsed::default(), &deps)
                 .unwrap_err()

@@ -2,22 +2,24 @@
 //! output: the rewrites, the operation and server tables, crate docs, and
 //! formatting.
 
-use heck::{ToPascalCase, ToSnakeCase};
+use std::time::Instant;
+
 use quote::quote;
 use serde_json::Value;
 use syn::visit::Visit;
 
-use super::progenitor_run::{self, SkippedOperation, UntypedSchema};
-use super::rewrite::{
-    api_version_header, doc_comments, fallible_constructor, httpmock_paths, non_exhaustive,
-    open_enums, path_encoding, request_constructors, reserved_idents, schemars_impls,
-    type_builders,
-};
+use super::context::{CodeContext, generated_marker};
+use super::fallbacks::UntypedSchema;
+use super::operation_table::{self, OperationRow};
+use super::progenitor_run::{self, ProgenitorOutput};
+use super::rewrite::{self, Target};
+use super::settings::Settings;
 use super::{crate_docs, format};
-use crate::normalize::OPEN_ENUM_EXTENSION;
-use crate::normalize::walk::METHODS;
+use crate::normalize::SkippedOperation;
+use crate::trace;
 
-/// The support module every generated client carries (the hook glue).
+/// The support module every generated client carries (the hook glue),
+/// committed rustfmt-formatted (a test in `format` checks it).
 pub const MIDDLEWARE_TEMPLATE: &str = include_str!("../../templates/middleware.rs");
 
 /// What one generation produced.
@@ -26,7 +28,13 @@ pub struct RustCode {
     pub client_middleware: String,
     pub httpmock_lib: String,
     pub crates_used: CratesUsed,
+    /// The document progenitor generated from: the normalized one without
+    /// what the fallbacks left out (see `progenitor_run`).
+    pub document: Value,
+    /// Operations progenitor failed on, left out.
     pub skipped: Vec<SkippedOperation>,
+    /// How many times progenitor ran.
+    pub progenitor_runs: usize,
     /// Component schemas generated as `serde_json::Value` because typify
     /// could not convert them.
     pub untyped: Vec<UntypedSchema>,
@@ -48,91 +56,97 @@ pub struct CratesUsed {
     pub futures: bool,
 }
 
-/// Names and provenance the generated docs mention.
-pub struct CodeContext<'a> {
-    /// The client crate's name, e.g. `moveworks-api`.
-    pub crate_name: &'a str,
-    /// The command that regenerates this crate.
-    pub regenerate_command: &'a str,
-    /// The spec file's name, as the docs refer to it.
-    pub spec_file: &'a str,
-    /// The crate is this workspace's client, which moveworks-ext wraps
-    /// (not a standalone crate generated from another spec).
-    pub wrapped_by_ext: bool,
+impl CratesUsed {
+    /// Every optional crate, used or not.
+    pub fn all() -> Self {
+        CratesUsed {
+            chrono: true,
+            uuid: true,
+            regress: true,
+            serde_json: true,
+            futures: true,
+        }
+    }
 }
 
-pub fn generate(normalized: &Value, context: &CodeContext<'_>) -> Result<RustCode, String> {
+pub fn generate(
+    normalized: &Value,
+    context: &CodeContext<'_>,
+    settings: Settings<'_>,
+) -> Result<RustCode, String> {
+    let rewrites = settings.rewrites;
     let crate_ident = context.crate_name.replace('-', "_");
+    let started = Instant::now();
     let output = progenitor_run::generate(normalized, &crate_ident)?;
+    trace::phase("progenitor", started);
+    let started = Instant::now();
+    let ProgenitorOutput {
+        client,
+        httpmock,
+        builder_style,
+        skipped,
+        untyped,
+        document,
+        runs,
+    } = output;
+    // From here on, the document is what progenitor read.
+    let normalized = &document;
 
     let mut client: syn::File =
-        syn::parse2(output.client).map_err(|e| format!("progenitor output does not parse: {e}"))?;
-    let builders = output
-        .builder_style
-        .and_then(|tokens| syn::parse2(tokens).map_err(|e| e.to_string()))
-        .and_then(|builder_style| {
-            type_builders::adopt(&mut client, builder_style)
-                .then_some(())
-                .ok_or_else(|| "its output has no `types::builder` module".to_owned())
-        });
-    request_constructors::add(&mut client, builders.is_ok());
-    schemars_impls::to_schemars_1(&mut client);
-    reserved_idents::make_raw(&mut client);
-    api_version_header::remove(&mut client);
-    fallible_constructor::return_result(&mut client);
-    path_encoding::use_own_encoder(&mut client);
-    // Spec text is sanitized before the open-enum rewrite adds docs of its
-    // own, whose intra-doc links must survive.
-    doc_comments::sanitize(&mut client);
-    let closed_enums = open_enums::open(&mut client, &open_enum_names(normalized));
-    // After the open-enum rewrite, which replaces the enums it opens.
-    non_exhaustive::mark(&mut client);
+        syn::parse2(client).map_err(|e| format!("progenitor output does not parse: {e}"))?;
+    let builder_style =
+        builder_style.and_then(|tokens| syn::parse2(tokens).map_err(|e| e.to_string()));
+    let mut cx = rewrite::Context::new(normalized, builder_style);
+    rewrite::apply(rewrites, Target::Client, &mut client, &mut cx);
 
-    let operations = operation_table(normalized, &output.skipped);
+    let operations = operation_table::rows(normalized);
     check_operation_names(&client, &operations)?;
     let type_count = count_types(&client);
 
+    trace::phase("parse and rewrite the client", started);
+    let started = Instant::now();
     let mut lib = support_items(normalized, &operations);
     lib.items.append(&mut client.items);
     lib.attrs = crate_attributes();
-    let docs = crate_docs::client(normalized, context, &operations, builders.is_ok());
-    let client_lib = with_header(context, &docs, &format::rust_file(&lib)?);
+    let docs = crate_docs::client(normalized, context, &operations, cx.builders.is_ok());
+    let client_lib = with_header(
+        context,
+        &docs,
+        &format::rust_file(&lib, settings.formatting)?,
+    );
 
-    let mut httpmock: syn::File = syn::parse2(output.httpmock)
+    trace::phase("format the client", started);
+    let started = Instant::now();
+    let mut httpmock: syn::File = syn::parse2(httpmock)
         .map_err(|e| format!("progenitor httpmock output does not parse: {e}"))?;
-    reserved_idents::make_raw(&mut httpmock);
-    httpmock_paths::escape_values(&mut httpmock);
-    doc_comments::sanitize(&mut httpmock);
+    rewrite::apply(rewrites, Target::Httpmock, &mut httpmock, &mut cx);
     httpmock.attrs = crate_attributes();
     let httpmock_docs = crate_docs::httpmock(context);
-    let httpmock_lib = with_header(context, &httpmock_docs, &format::rust_file(&httpmock)?);
-
-    let client_middleware = format!(
-        "{}\n{}",
-        generated_marker(context),
-        format::rust_source(MIDDLEWARE_TEMPLATE)?
+    let httpmock_lib = with_header(
+        context,
+        &httpmock_docs,
+        &format::rust_file(&httpmock, settings.formatting)?,
     );
+
+    trace::phase("the httpmock crate", started);
+    let client_middleware = format!("{}\n{MIDDLEWARE_TEMPLATE}", generated_marker(context));
     let crates_used = crates_used(&client_lib);
+    let (closed_enums, builders) = (cx.closed_enums, cx.builders);
+    let operation_count = operations.len();
     Ok(RustCode {
         client_lib,
         client_middleware,
         httpmock_lib,
         crates_used,
-        skipped: output.skipped,
-        untyped: output.untyped,
+        document,
+        skipped,
+        progenitor_runs: runs,
+        untyped,
         closed_enums,
         builders_missing: builders.err(),
-        operation_count: operations.len(),
+        operation_count,
         type_count,
     })
-}
-
-/// The first line of every generated file.
-pub fn generated_marker(context: &CodeContext<'_>) -> String {
-    format!(
-        "// @generated by `{}` from {}. Do not edit by hand: change the generator (xtask) or the spec.",
-        context.regenerate_command, context.spec_file
-    )
 }
 
 fn with_header(context: &CodeContext<'_>, docs: &str, code: &str) -> String {
@@ -160,161 +174,6 @@ fn crate_attributes() -> Vec<syn::Attribute> {
         // On docs.rs, items that need a feature say which.
         #![cfg_attr(docsrs, feature(doc_cfg))]
     }
-}
-
-/// One row of the `OPERATIONS` table.
-pub struct OperationRow {
-    pub id: String,
-    pub name: String,
-    pub method: String,
-    pub path: String,
-    pub summary: Option<String>,
-    /// The media type the client sends as `Accept` (see the
-    /// `accept-header` normalization pass).
-    pub accept: Option<String>,
-    /// `(name, location, required)` of each path, query and header
-    /// parameter, in the spec's order.
-    pub parameters: Vec<(String, &'static str, bool)>,
-    /// The request body's media type.
-    pub body: Option<String>,
-}
-
-/// Follows a `$ref` to what it names (or gives `value` back).
-fn resolve_ref<'a>(document: &'a Value, value: &'a Value) -> Option<&'a Value> {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => crate::json_pointer::resolve(document, reference),
-        None => Some(value),
-    }
-}
-
-/// The path-item and operation parameters (the operation's win), as the
-/// generated method takes them.
-fn parameters(
-    document: &Value,
-    item: &Value,
-    operation: &Value,
-) -> Vec<(String, &'static str, bool)> {
-    let mut out: Vec<(String, &'static str, bool)> = Vec::new();
-    let lists = [item.get("parameters"), operation.get("parameters")];
-    for param in lists
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_array)
-        .flatten()
-    {
-        let Some(param) = resolve_ref(document, param) else {
-            continue;
-        };
-        let Some(name) = param.get("name").and_then(Value::as_str) else {
-            continue;
-        };
-        let location = match param.get("in").and_then(Value::as_str) {
-            Some("path") => "Path",
-            Some("query") => "Query",
-            Some("header") => "Header",
-            _ => continue,
-        };
-        let required = location == "Path"
-            || param
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-        out.retain(|(n, l, _)| !(n == name && *l == location));
-        out.push((name.to_owned(), location, required));
-    }
-    out
-}
-
-/// The operations progenitor generated, in the order it generated them
-/// (document order of paths, then get, put, post, ... within a path).
-fn operation_table(normalized: &Value, skipped: &[SkippedOperation]) -> Vec<OperationRow> {
-    let mut rows = Vec::new();
-    let Some(paths) = normalized.get("paths").and_then(Value::as_object) else {
-        return rows;
-    };
-    for (path, item) in paths {
-        for method in METHODS {
-            let Some(operation) = item.get(method) else {
-                continue;
-            };
-            let id = operation
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            if skipped.iter().any(|s| s.operation_id == id) {
-                continue;
-            }
-            rows.push(OperationRow {
-                name: method_name(&id),
-                id,
-                method: method.to_uppercase(),
-                path: path.clone(),
-                summary: operation
-                    .get("summary")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                accept: operation
-                    .get(crate::normalize::ACCEPT_EXTENSION)
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                parameters: parameters(normalized, item, operation),
-                body: operation
-                    .get("requestBody")
-                    .and_then(|body| resolve_ref(normalized, body))
-                    .and_then(|body| body.get("content"))
-                    .and_then(Value::as_object)
-                    .and_then(|content| content.keys().next().cloned()),
-            });
-        }
-    }
-    rows
-}
-
-/// The Rust name progenitor gives an operation's method.
-fn method_name(operation_id: &str) -> String {
-    sanitize(operation_id, |text| text.to_snake_case(), "x")
-}
-
-/// The type name typify gives a component schema.
-fn type_name(schema_name: &str) -> String {
-    sanitize(schema_name, |text| text.to_pascal_case(), "X")
-}
-
-/// progenitor's and typify's `sanitize`: quotes dropped, other characters
-/// that cannot be in an identifier turned into word breaks, `case`
-/// applied, and `prefix` put before a name that would start with a digit.
-fn sanitize(name: &str, case: fn(&str) -> String, prefix: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .filter(|c| *c != '\'')
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let name = case(&cleaned);
-    match name.chars().next() {
-        Some(c) if c.is_alphabetic() || c == '_' => name,
-        _ => format!("{prefix}{name}"),
-    }
-}
-
-fn open_enum_names(normalized: &Value) -> Vec<String> {
-    let Some(schemas) = normalized
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    else {
-        return Vec::new();
-    };
-    schemas
-        .iter()
-        .filter(|(_, schema)| schema.get(OPEN_ENUM_EXTENSION) == Some(&Value::Bool(true)))
-        .map(|(name, _)| type_name(name))
-        .collect()
 }
 
 /// The operation table must name exactly the methods progenitor generated,
@@ -432,8 +291,9 @@ fn support_items(normalized: &Value, operations: &[OperationRow]) -> syn::File {
         /// published.
         pub const OPENAPI_SPEC: &str = include_str!("../openapi/openapi.yaml");
 
-        /// The OpenAPI 3.0 document the generator actually read: the
-        /// published one after the xtask's normalization passes.
+        /// The OpenAPI 3.0 document progenitor read: the published one
+        /// after the xtask's normalization passes, without what the
+        /// generator had to leave out (listed in `openapi/report.md`).
         pub const OPENAPI_NORMALIZED: &str = include_str!("../openapi/normalized.json");
 
         /// A server the spec lists.
@@ -462,23 +322,5 @@ fn crates_used(code: &str) -> CratesUsed {
         regress: code.contains("regress::"),
         serde_json: code.contains("serde_json::"),
         futures: code.contains("futures::"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_follow_progenitor_and_typify() {
-        assert_eq!(method_name("submit-feedback"), "submit_feedback");
-        assert_eq!(method_name("listConversations"), "list_conversations");
-        assert_eq!(method_name("create-o-auth-token"), "create_o_auth_token");
-        // heck does not split a digit from the capital after it.
-        assert_eq!(type_name("400ErrorResponse"), "X400errorResponse");
-        assert_eq!(
-            type_name("SubmitFeedbackResponseStatus"),
-            "SubmitFeedbackResponseStatus"
-        );
     }
 }

@@ -96,7 +96,7 @@ const NOISE: [&str; 9] = [
 fn fresh_name(document: &Value, taken: &BTreeMap<String, String>, target: &str) -> String {
     let tokens: Vec<String> = target
         .split('/')
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .map(crate::json_pointer::unescape)
         .filter(|t| {
             !t.is_empty()
                 && !NOISE.contains(&t.as_str())

@@ -17,6 +17,7 @@
 //! rewritten as `4XX` and `5XX`: progenitor treats `default` as a possible
 //! success too and would otherwise need two success types.
 
+use heck::ToPascalCase;
 use serde_json::{Map, Value, json};
 
 use super::reachability::{prune_newly_unused, used_schemas};
@@ -280,20 +281,10 @@ pub(super) fn insert_schema(document: &mut Value, name: &str, schema: Value) {
     }
 }
 
-/// `submit-feedback-error` -> `SubmitFeedbackError`.
+/// `submit-feedback-error` -> `SubmitFeedbackError`, as typify will name
+/// the type anyway.
 pub fn pascal_case(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(|word| {
-            let mut chars = word.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase())
-                .into_iter()
-                .chain(chars)
-                .collect::<String>()
-        })
-        .collect()
+    text.to_pascal_case()
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ mod success_range;
 mod success_responses;
 mod text_bodies;
 mod union_variant_names;
+mod unsupported_bodies;
 pub mod walk;
 
 use std::fmt;
@@ -186,6 +187,10 @@ const PASSES: &[Pass] = &[
         run: text_bodies::plain_strings,
     },
     Pass {
+        name: "unsupported-bodies",
+        run: unsupported_bodies::skip,
+    },
+    Pass {
         name: "error-responses",
         run: error_responses::unify,
     },
@@ -207,11 +212,24 @@ const PASSES: &[Pass] = &[
     },
 ];
 
-/// What the passes did: informational notes and warnings about anything lossy.
+/// What the passes did: informational notes and warnings about anything
+/// lossy, and the operations left out.
 #[derive(Debug, Default)]
 pub struct Report {
     pub entries: Vec<Entry>,
+    pub skipped: Vec<SkippedOperation>,
     current_pass: &'static str,
+}
+
+/// An operation the generated client does not have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedOperation {
+    pub operation_id: String,
+    pub pointer: String,
+    pub reason: String,
+    /// The pass that left it out, or `progenitor` when generation failed on
+    /// it.
+    pub by: &'static str,
 }
 
 /// One thing a pass did or could not do.
@@ -239,6 +257,17 @@ impl Report {
 
     pub fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.push(Severity::Warning, pointer.into(), message.into());
+    }
+
+    /// Records that the operation at `pointer` (already removed) is not
+    /// generated, and why.
+    pub fn skip(&mut self, pointer: String, operation_id: String, reason: String) {
+        self.skipped.push(SkippedOperation {
+            operation_id,
+            pointer,
+            reason,
+            by: self.current_pass,
+        });
     }
 
     fn push(&mut self, severity: Severity, pointer: String, message: String) {
@@ -310,10 +339,12 @@ pub fn normalize(document: &mut Value) -> Result<Report, NormalizeError> {
     let mut report = Report::default();
     for pass in PASSES {
         report.current_pass = pass.name;
+        let started = std::time::Instant::now();
         (pass.run)(document, &mut report).map_err(|mut e| {
             e.pass = pass.name;
             e
         })?;
+        crate::trace::phase(pass.name, started);
     }
     Ok(report)
 }

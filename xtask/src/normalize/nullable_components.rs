@@ -38,9 +38,6 @@ pub fn move_null_to_uses(document: &mut Value, report: &mut Report) -> Result<()
     // `allOf` just added and wrap the same reference again.
     let mut uses = Vec::new();
     for_each_schema(document, &mut |schema, pointer| {
-        if strip_nullable_all_of_members(schema) {
-            report.note(pointer, "`nullable` dropped from `allOf` members");
-        }
         let target = schema
             .get("$ref")
             .and_then(Value::as_str)
@@ -66,6 +63,14 @@ pub fn move_null_to_uses(document: &mut Value, report: &mut Report) -> Result<()
             report.note(&pointer, "use of a nullable component marked nullable");
         }
     }
+    // After the uses are wrapped: a use that is itself an `allOf` member is
+    // one more nullable member, and running this pass again on its own
+    // output must find nothing left to drop.
+    for_each_schema(document, &mut |schema, pointer| {
+        if strip_nullable_all_of_members(schema) {
+            report.note(pointer, "`nullable` dropped from `allOf` members");
+        }
+    });
     Ok(())
 }
 
@@ -105,6 +110,30 @@ fn take_null(schema: &mut Map<String, Value>, component: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nullable_component_used_as_an_all_of_member_is_normalized_once() {
+        let mut doc = json!({"components": {"schemas": {
+            "Usage": {"type": "object", "nullable": true, "properties": {"n": {"type": "integer"}}},
+            "Chunk": {"properties": {"usage": {"allOf": [
+                {"$ref": "#/components/schemas/Usage"}, {"nullable": true}
+            ]}}}
+        }}});
+        move_null_to_uses(&mut doc, &mut Report::default()).unwrap();
+        let usage = doc["components"]["schemas"]["Chunk"]["properties"]["usage"].clone();
+        assert_eq!(
+            usage,
+            json!({"allOf": [
+                {"allOf": [{"$ref": "#/components/schemas/Usage"}], "nullable": true},
+                {"nullable": true}
+            ]})
+        );
+        let once = doc.clone();
+        let mut report = Report::default();
+        move_null_to_uses(&mut doc, &mut report).unwrap();
+        assert_eq!(doc, once);
+        assert!(report.entries.is_empty(), "{:?}", report.entries);
+    }
 
     #[test]
     fn nullability_moves_from_components_to_their_uses() {

@@ -9,17 +9,18 @@ use serde_json::Value;
 
 use super::walk::operations_mut;
 use super::{NormalizeError, Report};
+use crate::rust_names::method_name;
 
 pub fn ensure_unique_ids(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     let mut taken = HashSet::new();
     for op in operations_mut(document) {
         let (id, generated) = match op.operation.get("operationId") {
-            Some(Value::String(id)) if !rust_name(id).is_empty() => (id.clone(), false),
+            Some(Value::String(id)) if id.chars().any(char::is_alphanumeric) => (id.clone(), false),
             _ => (format!("{} {}", op.method, op.path), true),
         };
         let mut unique = id.clone();
         let mut n = 2;
-        while !taken.insert(rust_name(&unique)) {
+        while !taken.insert(method_name(&unique)) {
             unique = format!("{id}-{n}");
             n += 1;
         }
@@ -38,27 +39,6 @@ pub fn ensure_unique_ids(document: &mut Value, report: &mut Report) -> Result<()
         }
     }
     Ok(())
-}
-
-/// The identifier a method gets: words of letters and digits, snake-cased.
-fn rust_name(id: &str) -> String {
-    let mut out = String::new();
-    let mut previous_lower = false;
-    for c in id.chars() {
-        if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && previous_lower {
-                out.push('_');
-            }
-            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-            out.push(c.to_ascii_lowercase());
-        } else {
-            if !out.is_empty() && !out.ends_with('_') {
-                out.push('_');
-            }
-            previous_lower = false;
-        }
-    }
-    out.trim_end_matches('_').to_owned()
 }
 
 #[cfg(test)]
@@ -86,9 +66,16 @@ mod tests {
     }
 
     #[test]
-    fn rust_names_follow_snake_case() {
-        assert_eq!(rust_name("submit-feedback"), "submit_feedback");
-        assert_eq!(rust_name("getThing"), "get_thing");
-        assert_eq!(rust_name("post /a/{id}"), "post_a_id");
+    fn ids_clash_when_progenitor_gives_them_one_method_name() {
+        // `getHTTPStatus` and `get-http-status` are both `get_http_status`.
+        let mut doc = json!({"paths": {
+            "/a": {"get": {"operationId": "getHTTPStatus"}},
+            "/b": {"get": {"operationId": "get-http-status"}}
+        }});
+        ensure_unique_ids(&mut doc, &mut Report::default()).unwrap();
+        assert_eq!(
+            doc["paths"]["/b"]["get"]["operationId"],
+            "get-http-status-2"
+        );
     }
 }

@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::error_responses::{free_name, insert_schema, pascal_case};
-use super::walk::operations_mut;
+use super::walk::operations_as_written;
 use super::{NormalizeError, Report};
 use crate::json_pointer::{join, schema_name, schema_ref};
 
@@ -28,7 +28,7 @@ pub const OPEN_ENUM_EXTENSION: &str = "x-moveworks-open-enum";
 
 pub fn open(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     let mut found = Found::default();
-    for op in operations_mut(&mut document.clone()) {
+    for op in operations_as_written(document) {
         let owner = pascal_case(&format!("{}-response", op.label()));
         let Some(responses) = op.operation.get("responses").and_then(Value::as_object) else {
             continue;
@@ -40,7 +40,7 @@ pub fn open(document: &mut Value, report: &mut Report) -> Result<(), NormalizeEr
             for (media, media_type) in content {
                 if media_type.get("schema").is_some() {
                     let pointer = join(
-                        &join(&join(&join(&op.pointer, "responses"), status), "content"),
+                        &join(&join(&join(&op.pointer(), "responses"), status), "content"),
                         media,
                     );
                     found.visit(document, &join(&pointer, "schema"), &owner, 0);
@@ -53,11 +53,13 @@ pub fn open(document: &mut Value, report: &mut Report) -> Result<(), NormalizeEr
         let Some(Value::Object(site)) = document.pointer(&pointer).cloned() else {
             continue;
         };
-        let (enum_schema, use_site) = split_use_site(site);
-        let name = free_name(document, &owner, &Value::Object(enum_schema.clone()));
-        let mut component = enum_schema;
+        let (mut component, use_site) = split_use_site(site);
         component.insert(OPEN_ENUM_EXTENSION.to_owned(), Value::Bool(true));
-        insert_schema(document, &name, Value::Object(component));
+        // Compared with the components as inserted (marked open), so that
+        // the same enum met again (a `2XX` copy of a 200) gets the same name.
+        let component = Value::Object(component);
+        let name = free_name(document, &owner, &component);
+        insert_schema(document, &name, component);
         if let Some(slot) = document.pointer_mut(&pointer) {
             *slot = Value::Object(use_site_for(&name, use_site));
         }
@@ -412,6 +414,26 @@ mod tests {
             schemas["Kind"].get(OPEN_ENUM_EXTENSION).is_none(),
             "request-only enums stay closed"
         );
+    }
+
+    #[test]
+    fn the_same_inline_enum_in_two_responses_becomes_one_type() {
+        let body = json!({"type": "object", "properties": {
+            "status": {"type": "string", "enum": ["Queued", "Done"]}
+        }});
+        let mut doc = doc_with(body.clone(), json!({"Req": {"type": "object"}}));
+        // success-range's `2XX` copy of the 200.
+        let ok = doc["paths"]["/f"]["post"]["responses"]["200"].clone();
+        doc["paths"]["/f"]["post"]["responses"]["2XX"] = ok;
+        open(&mut doc, &mut Report::default()).unwrap();
+        let names: Vec<&String> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(names, ["Req", "SubmitFeedbackResponseStatus"]);
+        let responses = &doc["paths"]["/f"]["post"]["responses"];
+        assert_eq!(responses["200"], responses["2XX"]);
     }
 
     #[test]

@@ -5,17 +5,17 @@
 //! are removed with a warning: the generated client then returns them as
 //! `Error::UnexpectedResponse` whose status is a success.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::error_responses::{free_name, insert_schema};
-use super::walk::operations_mut;
+use super::walk::operations_as_written;
 use super::{NormalizeError, Report};
 use crate::json_pointer::{join, schema_ref};
 
 pub fn single_type(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     // Plan with the document read-only, then rewrite.
     let mut plans = Vec::new();
-    for op in operations_mut(&mut document.clone()) {
+    for op in operations_as_written(document) {
         let kinds = success_kinds(op.operation);
         let mut distinct: Vec<&Kind> = Vec::new();
         for (_, kind) in &kinds {
@@ -53,7 +53,7 @@ pub fn single_type(document: &mut Value, report: &mut Report) -> Result<(), Norm
             .filter(|(_, kind)| kind.tag() != keep)
             .map(|(status, _)| status.clone())
             .collect();
-        plans.push((op.pointer.clone(), combined, removed));
+        plans.push((op.pointer(), combined, removed));
     }
 
     for (pointer, combined, removed) in plans {
@@ -104,7 +104,7 @@ impl Kind {
     }
 }
 
-fn success_kinds(operation: &Map<String, Value>) -> Vec<(String, Kind)> {
+fn success_kinds(operation: &Value) -> Vec<(String, Kind)> {
     let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
         return Vec::new();
     };

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::json_pointer::join;
+use crate::json_pointer::{join, split_last};
 
 /// The HTTP methods a path item can hold, in the order OpenAPI lists them.
 pub const METHODS: [&str; 8] = [
@@ -24,11 +24,86 @@ pub struct OperationRef<'a> {
 impl OperationRef<'_> {
     /// The `operationId`, or `METHOD path` when there is none.
     pub fn label(&self) -> String {
-        match self.operation.get("operationId").and_then(Value::as_str) {
-            Some(id) => id.to_owned(),
-            None => format!("{} {}", self.method.to_uppercase(), self.path),
+        label(self.operation.get("operationId"), self.method, &self.path)
+    }
+}
+
+fn label(operation_id: Option<&Value>, method: &str, path: &str) -> String {
+    match operation_id.and_then(Value::as_str) {
+        Some(id) => id.to_owned(),
+        None => format!("{} {path}", method.to_uppercase()),
+    }
+}
+
+/// One operation of the document, read-only.
+pub struct Operation<'a> {
+    pub path: &'a str,
+    pub method: &'static str,
+    /// The path item holding it (its shared parameters).
+    pub item: &'a Value,
+    pub operation: &'a Value,
+}
+
+impl Operation<'_> {
+    /// `/paths/<path>/<method>`.
+    pub fn pointer(&self) -> String {
+        join(&join("/paths", self.path), self.method)
+    }
+
+    /// The `operationId`, or `METHOD path` when there is none.
+    pub fn label(&self) -> String {
+        label(self.operation.get("operationId"), self.method, self.path)
+    }
+}
+
+/// Every operation under `paths`: paths in document order and, within a
+/// path, methods in [`METHODS`] order, which is the order progenitor
+/// generates them in.
+pub fn operations(document: &Value) -> Vec<Operation<'_>> {
+    let mut out = Vec::new();
+    for (path, item) in document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in METHODS {
+            if let Some(operation) = item.get(method) {
+                out.push(Operation {
+                    path,
+                    method,
+                    item,
+                    operation,
+                });
+            }
         }
     }
+    out
+}
+
+/// Every operation under `paths`, in document order, as
+/// [`operations_mut`] visits them (passes that name things after
+/// operations keep their names by keeping this order).
+pub fn operations_as_written(document: &Value) -> Vec<Operation<'_>> {
+    let mut out = Vec::new();
+    for (path, item) in document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (key, operation) in item.as_object().into_iter().flatten() {
+            if let Some(method) = METHODS.iter().find(|m| **m == key.as_str()) {
+                out.push(Operation {
+                    path,
+                    method,
+                    item,
+                    operation,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Every operation under `paths`, in document order.
@@ -58,6 +133,26 @@ pub fn operations_mut(document: &mut Value) -> Vec<OperationRef<'_>> {
         }
     }
     out
+}
+
+/// Removes the operation at `pointer` (`/paths/<path>/<method>`), and its
+/// path item once no operation is left in it.
+pub fn remove_operation(document: &mut Value, pointer: &str) {
+    let Some((item_pointer, method)) = split_last(pointer) else {
+        return;
+    };
+    let Some(Value::Object(item)) = document.pointer_mut(item_pointer) else {
+        return;
+    };
+    item.shift_remove(&method);
+    if item.keys().any(|key| METHODS.contains(&key.as_str())) {
+        return;
+    }
+    if let Some((paths_pointer, path)) = split_last(item_pointer)
+        && let Some(Value::Object(paths)) = document.pointer_mut(paths_pointer)
+    {
+        paths.shift_remove(&path);
+    }
 }
 
 /// Every parameter object defined in the document (of path items, of

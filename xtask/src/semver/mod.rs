@@ -6,10 +6,13 @@
 //! module runs it, reads its report ([`report`]) and turns the findings into
 //! one [`Verdict`] per crate ([`verdict`]). cargo-semver-checks has no lint
 //! for every addition (a field added to a `#[non_exhaustive]` struct, a value
-//! added to an open enum), so a crate whose sources changed with nothing
-//! breaking is at least a minor change.
+//! added to an open enum), so a crate whose code changed with nothing
+//! breaking is at least a minor change; one whose documentation alone
+//! changed ([`source_change`]) needs no release.
 
+pub mod bump;
 pub mod report;
+pub mod source_change;
 pub mod tool;
 pub mod verdict;
 pub mod workspace;
@@ -17,7 +20,9 @@ pub mod workspace;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub use verdict::{Bump, Verdict};
+pub use bump::Bump;
+pub use source_change::SourceChange;
+pub use verdict::Verdict;
 
 /// What the current crate is compared with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,22 +101,36 @@ pub fn judge(subject: &Subject) -> Result<Verdict, String> {
             tail(&stderr, 20)
         )
     })?;
-    let sources_changed = sources_differ(subject)?;
+    let source_change = source_change(subject)?;
     Ok(Verdict::new(
         &subject.package,
         &subject.baseline.to_string(),
         parsed,
-        sources_changed,
+        source_change,
     ))
 }
 
-/// Whether the crate's `src` differs from the baseline's.
-fn sources_differ(subject: &Subject) -> Result<bool, String> {
+/// How the crate's `src` changed since the baseline.
+fn source_change(subject: &Subject) -> Result<SourceChange, String> {
     let src = subject.crate_dir.join("src");
-    match &subject.baseline {
-        Baseline::GitRev(rev) => workspace::changed_since(&subject.crate_dir, rev, "src"),
-        Baseline::Dir(dir) => Ok(read_tree(&dir.join("src"))? != read_tree(&src)?),
+    let baseline = match &subject.baseline {
+        Baseline::GitRev(rev) => files_at_rev(&subject.crate_dir, rev)?,
+        Baseline::Dir(dir) => read_tree(&dir.join("src"))?,
+    };
+    Ok(source_change::classify(&baseline, &read_tree(&src)?))
+}
+
+/// The files of `crate_dir/src` at `rev`, by path relative to `src`.
+fn files_at_rev(crate_dir: &Path, rev: &str) -> Result<Vec<source_change::File>, String> {
+    let mut files = Vec::new();
+    for path in crate::git::files_at(crate_dir, rev, &["src"])? {
+        let text = crate::git::show(crate_dir, rev, &path)?;
+        let relative = Path::new(&path)
+            .strip_prefix("src")
+            .unwrap_or(Path::new(&path));
+        files.push((relative.to_path_buf(), text.into_bytes()));
     }
+    Ok(files)
 }
 
 /// Every file under `dir`, by path relative to it.
@@ -147,7 +166,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn identical_trees_do_not_differ_and_one_byte_does() {
+    fn trees_are_compared_file_by_file() {
         let root = std::env::temp_dir().join(format!("xtask-semver-tree-{}", std::process::id()));
         let (a, b) = (root.join("a"), root.join("b"));
         for dir in [&a, &b] {
@@ -162,11 +181,13 @@ mod tests {
             baseline: Baseline::Dir(a.clone()),
             target_dir: None,
         };
-        assert!(!sources_differ(&subject).unwrap());
+        assert_eq!(source_change(&subject).unwrap(), SourceChange::Unchanged);
         std::fs::write(b.join("src/nested/m.rs"), "// n\n").unwrap();
-        assert!(sources_differ(&subject).unwrap());
+        assert_eq!(source_change(&subject).unwrap(), SourceChange::DocsOnly);
+        std::fs::write(b.join("src/nested/m.rs"), "fn f() {}\n").unwrap();
+        assert_eq!(source_change(&subject).unwrap(), SourceChange::Code);
         std::fs::remove_file(b.join("src/nested/m.rs")).unwrap();
-        assert!(sources_differ(&subject).unwrap());
+        assert_eq!(source_change(&subject).unwrap(), SourceChange::Code);
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -1,7 +1,7 @@
 //! Reading cargo-semver-checks' report (0.51, run with `--verbose`): which
 //! lints fired, the semver update each requires, and the items they name.
 
-use super::verdict::Bump;
+use super::bump::Bump;
 
 /// One lint that fired.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,29 +3,9 @@
 
 use std::fmt;
 
+use super::bump::{Bump, next_version};
 use super::report::{Finding, Report};
-
-/// The semver update a change needs, least first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Bump {
-    /// The public API is unchanged.
-    None,
-    /// Additions only: existing users keep compiling.
-    Minor,
-    /// Something existing users may rely on changed or went away.
-    Major,
-}
-
-impl Bump {
-    /// The word used in reports and in CHANGELOG.md.
-    pub fn label(self) -> &'static str {
-        match self {
-            Bump::None => "none",
-            Bump::Minor => "minor",
-            Bump::Major => "breaking",
-        }
-    }
-}
+use super::source_change::SourceChange;
 
 /// The verdict on one crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,22 +16,28 @@ pub struct Verdict {
     /// The baseline's version, when the report gave it.
     pub baseline_version: Option<String>,
     pub findings: Vec<Finding>,
-    /// The crate's sources differ from the baseline's.
-    pub sources_changed: bool,
+    /// How the crate's sources changed since the baseline.
+    pub source_change: SourceChange,
+    /// When the crate no longer builds: its first compiler errors, each
+    /// with its file and line.
+    pub build_errors: Vec<String>,
+    /// Workspace crates that no longer build against this one.
+    pub broken_dependents: Vec<String>,
 }
 
 impl Verdict {
-    /// Combines cargo-semver-checks' findings with whether the sources
-    /// changed: a change with no finding is still an addition (there is no
-    /// lint for a field added to a `#[non_exhaustive]` struct, for one).
-    pub fn new(package: &str, baseline: &str, report: Report, sources_changed: bool) -> Self {
+    /// Combines cargo-semver-checks' findings with how the sources changed:
+    /// changed code with no finding is still an addition (there is no lint
+    /// for a field added to a `#[non_exhaustive]` struct, for one); changed
+    /// documentation alone is nothing to release.
+    pub fn new(package: &str, baseline: &str, report: Report, source_change: SourceChange) -> Self {
         let from_lints = report
             .findings
             .iter()
             .map(|f| f.required)
             .max()
             .unwrap_or(Bump::None);
-        let floor = if sources_changed {
+        let floor = if source_change == SourceChange::Code {
             Bump::Minor
         } else {
             Bump::None
@@ -62,8 +48,44 @@ impl Verdict {
             bump: from_lints.max(floor),
             baseline_version: report.baseline_version,
             findings: report.findings,
-            sources_changed,
+            source_change,
+            build_errors: Vec::new(),
+            broken_dependents: Vec::new(),
         }
+    }
+
+    /// A crate whose sources changed in their documentation only: its API
+    /// is the baseline's, so there is nothing for cargo-semver-checks to
+    /// find.
+    pub fn documentation_only(package: &str, baseline: &str) -> Self {
+        let none = Report {
+            baseline_version: None,
+            findings: Vec::new(),
+        };
+        Verdict::new(package, baseline, none, SourceChange::DocsOnly)
+    }
+
+    /// A crate that built at the baseline and no longer does: whatever its
+    /// own sources, code like it stops compiling.
+    pub fn does_not_build(package: &str, baseline: &str, errors: Vec<String>) -> Self {
+        let none = Report {
+            baseline_version: None,
+            findings: Vec::new(),
+        };
+        let mut verdict = Verdict::new(package, baseline, none, SourceChange::Unchanged);
+        verdict.bump = Bump::Major;
+        verdict.build_errors = errors;
+        verdict
+    }
+
+    /// Records that `dependents` no longer build against this crate: proof
+    /// of a breaking change, whatever the lints found.
+    pub fn with_broken_dependents(mut self, dependents: Vec<String>) -> Self {
+        if !dependents.is_empty() {
+            self.bump = Bump::Major;
+        }
+        self.broken_dependents = dependents;
+        self
     }
 
     /// The version to release, given the baseline's.
@@ -75,22 +97,20 @@ impl Verdict {
     pub fn breaking(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.required == Bump::Major)
     }
-}
 
-/// `version` bumped for `bump`, the Cargo way: before 1.0 a breaking change
-/// bumps the minor number and an addition the patch number.
-pub fn next_version(version: &str, bump: Bump) -> Option<String> {
-    let core = version.split(['-', '+']).next()?;
-    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
-    let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
-    let next = match (bump, major) {
-        (Bump::None, _) => (major, minor, patch),
-        (Bump::Major, 0) => (0, minor + 1, 0),
-        (Bump::Minor, 0) => (0, minor, patch + 1),
-        (Bump::Major, _) => (major + 1, 0, 0),
-        (Bump::Minor, _) => (major, minor + 1, 0),
-    };
-    Some(format!("{}.{}.{}", next.0, next.1, next.2))
+    /// The one-line summary: what kind of change, and what to do.
+    pub fn summary(&self) -> &'static str {
+        match (self.bump, self.source_change) {
+            _ if !self.build_errors.is_empty() => {
+                "BREAKING: it no longer builds against the regenerated client; fix it in this same \
+                 commit"
+            }
+            (Bump::None, SourceChange::DocsOnly) => "none: documentation only; no release needed",
+            (Bump::None, _) => "none: the public API is unchanged",
+            (Bump::Minor, _) => "minor: additions only, existing code keeps compiling",
+            (Bump::Major, _) => "BREAKING: existing code may stop compiling or behave differently",
+        }
+    }
 }
 
 impl fmt::Display for Verdict {
@@ -104,16 +124,19 @@ impl fmt::Display for Verdict {
             (_, Some(from), Some(to)) => format!("; release {to} (from {from})"),
             _ => String::new(),
         };
-        let summary = match self.bump {
-            Bump::None => "no change to the public API",
-            Bump::Minor => "minor: additions only, existing code keeps compiling",
-            Bump::Major => "BREAKING: existing code may stop compiling or behave differently",
-        };
         writeln!(
             f,
-            "semver: {} against {}: {summary}{release}",
-            self.package, self.baseline
+            "semver: {} against {}: {}{release}",
+            self.package,
+            self.baseline,
+            self.summary()
         )?;
+        for error in &self.build_errors {
+            writeln!(f, "  {error}")?;
+        }
+        for dependent in &self.broken_dependents {
+            writeln!(f, "  breaking: {dependent} no longer builds against it")?;
+        }
         for finding in &self.findings {
             let kind = match (finding.required, finding.warning) {
                 (Bump::Major, false) => "breaking",
@@ -128,7 +151,7 @@ impl fmt::Display for Verdict {
         if self.bump == Bump::Minor && self.findings.is_empty() {
             writeln!(
                 f,
-                "  the sources changed with no lint firing: fields, enum values or docs were added"
+                "  the code changed with no lint firing: fields or enum values were added"
             )?;
         }
         Ok(())
@@ -165,7 +188,7 @@ mod tests {
                 finding("inherent_method_added", Bump::Minor),
                 finding("inherent_method_missing", Bump::Major),
             ]),
-            true,
+            SourceChange::Code,
         );
         assert_eq!(v.bump, Bump::Major);
         assert_eq!(v.next_version().as_deref(), Some("0.2.0"));
@@ -182,29 +205,90 @@ mod tests {
 
     #[test]
     fn changed_sources_with_no_finding_are_minor_and_unchanged_ones_none() {
-        let minor = Verdict::new("p", "HEAD", report(vec![]), true);
+        let minor = Verdict::new("p", "HEAD", report(vec![]), SourceChange::Code);
         assert_eq!(minor.bump, Bump::Minor);
         assert_eq!(minor.next_version().as_deref(), Some("0.1.1"));
-        let none = Verdict::new("p", "HEAD", report(vec![]), false);
+        let none = Verdict::new("p", "HEAD", report(vec![]), SourceChange::Unchanged);
         assert_eq!(none.bump, Bump::None);
         assert_eq!(none.next_version().as_deref(), Some("0.1.0"));
-        assert!(none.to_string().contains("no change"));
+        assert!(
+            none.to_string()
+                .contains("none: the public API is unchanged")
+        );
         // A minor finding without changed sources (a doc edit elsewhere) is minor.
-        let lint_only = Verdict::new("p", "HEAD", report(vec![finding("x", Bump::Minor)]), false);
+        let lint_only = Verdict::new(
+            "p",
+            "HEAD",
+            report(vec![finding("x", Bump::Minor)]),
+            SourceChange::Unchanged,
+        );
         assert_eq!(lint_only.bump, Bump::Minor);
     }
 
     #[test]
+    fn documentation_only_needs_no_release() {
+        let docs = Verdict::new("p", "HEAD", report(vec![]), SourceChange::DocsOnly);
+        assert_eq!(docs.bump, Bump::None);
+        assert_eq!(docs.next_version().as_deref(), Some("0.1.0"));
+        let text = docs.to_string();
+        assert_eq!(
+            text,
+            "semver: p against HEAD: none: documentation only; no release needed\n"
+        );
+        assert_eq!(Verdict::documentation_only("p", "HEAD").bump, Bump::None);
+        // A lint that fires anyway still counts.
+        let lint = Verdict::new(
+            "p",
+            "HEAD",
+            report(vec![finding("x", Bump::Major)]),
+            SourceChange::DocsOnly,
+        );
+        assert_eq!(lint.bump, Bump::Major);
+    }
+
+    #[test]
+    fn a_crate_that_no_longer_builds_is_breaking_never_no_change() {
+        let broken = Verdict::does_not_build(
+            "moveworks-ext",
+            "HEAD",
+            vec![
+                "error[E0599]: no function `new` (crates/moveworks-ext/src/responses.rs:41)"
+                    .to_owned(),
+            ],
+        );
+        assert_eq!(broken.bump, Bump::Major);
+        let text = broken.to_string();
+        assert!(text.contains("BREAKING: it no longer builds against the regenerated client; fix it in this same commit"), "{text}");
+        assert!(
+            text.contains(
+                "\n  error[E0599]: no function `new` (crates/moveworks-ext/src/responses.rs:41)\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("none"), "{text}");
+        let api = Verdict::new("moveworks-api", "HEAD", report(vec![]), SourceChange::Code)
+            .with_broken_dependents(vec!["moveworks-ext".to_owned()]);
+        assert_eq!(api.bump, Bump::Major);
+        assert!(
+            api.to_string()
+                .contains("\n  breaking: moveworks-ext no longer builds against it\n")
+        );
+        let fine = Verdict::new("moveworks-api", "HEAD", report(vec![]), SourceChange::Code)
+            .with_broken_dependents(Vec::new());
+        assert_eq!(fine.bump, Bump::Minor);
+    }
+
+    #[test]
     fn the_report_says_only_what_applies() {
-        let quiet = "the sources changed with no lint firing";
-        let none = Verdict::new("p", "HEAD", report(vec![]), false).to_string();
+        let quiet = "the code changed with no lint firing";
+        let none = Verdict::new("p", "HEAD", report(vec![]), SourceChange::Unchanged).to_string();
         assert!(!none.contains("release"), "{none}");
         assert!(!none.contains(quiet), "{none}");
-        let minor = Verdict::new("p", "HEAD", report(vec![]), true).to_string();
+        let minor = Verdict::new("p", "HEAD", report(vec![]), SourceChange::Code).to_string();
         assert!(minor.contains(quiet), "{minor}");
         let mut likely = finding("partial_ord_enum_variants_reordered", Bump::Major);
         likely.warning = true;
-        let major = Verdict::new("p", "HEAD", report(vec![likely]), true).to_string();
+        let major = Verdict::new("p", "HEAD", report(vec![likely]), SourceChange::Code).to_string();
         assert!(
             major.contains("\n  likely breaking: t (partial_ord"),
             "{major}"
@@ -214,7 +298,7 @@ mod tests {
             "p",
             "HEAD",
             report(vec![finding("inherent_method_added", Bump::Minor)]),
-            true,
+            SourceChange::Code,
         )
         .to_string();
         assert!(
@@ -222,19 +306,5 @@ mod tests {
             "{added}"
         );
         assert!(!added.contains(quiet), "{added}");
-    }
-
-    #[test]
-    fn versions_bump_the_cargo_way() {
-        assert_eq!(next_version("0.1.0", Bump::Major).as_deref(), Some("0.2.0"));
-        assert_eq!(next_version("0.3.4", Bump::Minor).as_deref(), Some("0.3.5"));
-        assert_eq!(next_version("1.2.3", Bump::Major).as_deref(), Some("2.0.0"));
-        assert_eq!(next_version("1.2.3", Bump::Minor).as_deref(), Some("1.3.0"));
-        assert_eq!(
-            next_version("1.2.3-rc.1", Bump::Minor).as_deref(),
-            Some("1.3.0")
-        );
-        assert_eq!(next_version("1.2.3", Bump::None).as_deref(), Some("1.2.3"));
-        assert_eq!(next_version("one.two", Bump::Minor), None);
     }
 }

@@ -7,9 +7,27 @@
 //! `unknown` (a common one) keeps it as its `Unknown` variant, and the
 //! catch-all becomes `UnknownValue`.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use serde_json::Value;
 use syn::{Attribute, Fields, Item, ItemEnum, Meta};
+
+use crate::normalize::OPEN_ENUM_EXTENSION;
+use crate::rust_names::type_name;
+
+/// The Rust names of the enums the normalization marked open.
+pub fn marked_open(normalized: &Value) -> Vec<String> {
+    normalized
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, schema)| schema.get(OPEN_ENUM_EXTENSION) == Some(&Value::Bool(true)))
+        .map(|(name, _)| type_name(name))
+        .collect()
+}
 
 /// Replaces each enum named in `names` inside `mod types`. Returns the names
 /// that were not found (or are not plain string enums), so the caller can
@@ -18,23 +36,33 @@ pub fn open(file: &mut syn::File, names: &[String]) -> Vec<String> {
     let Some(types) = types_module(file) else {
         return names.to_vec();
     };
-    let mut missing = Vec::new();
-    for name in names {
-        let Some(position) = types.iter().position(|item| is_enum_named(item, name)) else {
-            missing.push(name.clone());
-            continue;
-        };
-        let Item::Enum(closed) = &types[position] else {
-            continue;
-        };
-        let Some(variants) = unit_variants(closed) else {
-            missing.push(name.clone());
-            continue;
-        };
-        let replacement = open_enum(closed, &variants);
-        types.retain(|item| !is_conversion_impl_for(item, name));
-        if let Some(position) = types.iter().position(|item| is_enum_named(item, name)) {
-            types.splice(position..=position, replacement);
+    // One pass to find the enums to open, one to rebuild the module: a
+    // search, a `retain` and a splice per enum were quadratic in the
+    // module's size (seconds on a spec with hundreds of open enums).
+    let wanted: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+    let mut opening: BTreeMap<String, Vec<(syn::Ident, String)>> = BTreeMap::new();
+    for item in types.iter() {
+        if let Item::Enum(closed) = item
+            && wanted.contains(closed.ident.to_string().as_str())
+            && let Some(variants) = unit_variants(closed)
+        {
+            opening.insert(closed.ident.to_string(), variants);
+        }
+    }
+    let missing = names
+        .iter()
+        .filter(|name| !opening.contains_key(*name))
+        .cloned()
+        .collect();
+    let items = std::mem::take(types);
+    for item in items {
+        match &item {
+            Item::Enum(closed) if opening.contains_key(&closed.ident.to_string()) => {
+                let variants = &opening[&closed.ident.to_string()];
+                types.extend(open_enum(closed, variants));
+            }
+            _ if conversion_impl_target(&item).is_some_and(|name| opening.contains_key(&name)) => {}
+            _ => types.push(item),
         }
     }
     missing
@@ -49,29 +77,18 @@ fn types_module(file: &mut syn::File) -> Option<&mut Vec<Item>> {
     })
 }
 
-fn is_enum_named(item: &Item, name: &str) -> bool {
-    matches!(item, Item::Enum(e) if e.ident == name)
-}
-
-/// typify's `Display`, `FromStr`, `TryFrom` and `From` impls for `name`; the
-/// open enum brings its own, infallible ones.
-fn is_conversion_impl_for(item: &Item, name: &str) -> bool {
-    let Item::Impl(imp) = item else { return false };
+/// The type a typify `Display`, `FromStr`, `TryFrom` or `From` impl is for;
+/// the open enum brings its own, infallible ones.
+fn conversion_impl_target(item: &Item) -> Option<String> {
+    let Item::Impl(imp) = item else { return None };
     let syn::Type::Path(self_ty) = imp.self_ty.as_ref() else {
-        return false;
+        return None;
     };
-    if !self_ty.path.is_ident(name) {
-        return false;
-    }
-    let Some((trait_path, _)) = &imp.trait_ else {
-        return false;
-    };
-    let last = trait_path
-        .segments
-        .last()
-        .map(|s| s.ident.to_string())
-        .unwrap_or_default();
+    let (trait_path, _) = imp.trait_.as_ref()?;
+    let last = trait_path.segments.last()?.ident.to_string();
     matches!(last.as_str(), "Display" | "FromStr" | "TryFrom" | "From")
+        .then(|| self_ty.path.get_ident().map(ToString::to_string))
+        .flatten()
 }
 
 /// `(variant ident, wire value)` for an enum of unit variants.

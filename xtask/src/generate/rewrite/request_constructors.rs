@@ -52,6 +52,7 @@ pub fn add(file: &mut syn::File, with_builders: bool) -> Vec<String> {
     }
     let mut added = Vec::new();
     let mut constructors = Vec::new();
+    let with_new = super::types_with_inherent_method(items, "new");
     for name in &reached {
         let Item::Struct(item) = &items[known[name]] else {
             continue;
@@ -59,7 +60,7 @@ pub fn add(file: &mut syn::File, with_builders: bool) -> Vec<String> {
         let Fields::Named(fields) = &item.fields else {
             continue;
         };
-        if super::has_inherent_method(items, name, "new") {
+        if with_new.contains(name) {
             continue;
         }
         constructors.push(constructor(&item.ident, fields, with_builders));

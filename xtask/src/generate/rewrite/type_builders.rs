@@ -12,27 +12,98 @@
 use syn::{Item, ItemMod};
 
 /// Replaces `client`'s `types` module by the one of `builder_style` and adds
-/// `build()` to each builder. Returns whether it did (both files must have a
-/// `types` module with a `builder` module inside).
-pub fn adopt(client: &mut syn::File, builder_style: syn::File) -> bool {
-    let Some(mut types) = builder_style.items.into_iter().find_map(|item| match item {
-        Item::Mod(module) if module.ident == "types" => Some(module),
-        _ => None,
-    }) else {
-        return false;
-    };
-    let Some(builder) = submodule(&mut types, "builder") else {
-        return false;
-    };
+/// `build()` to each builder.
+///
+/// # Errors
+///
+/// When either file has no `types` module, the builder-style one has no
+/// `builder` module, or the two `types` modules differ in anything but the
+/// builders (the builder style must not change a type): `client` is then
+/// left as it was.
+pub fn adopt(client: &mut syn::File, builder_style: syn::File) -> Result<(), String> {
+    let mut types = builder_style
+        .items
+        .into_iter()
+        .find_map(|item| match item {
+            Item::Mod(module) if module.ident == "types" => Some(module),
+            _ => None,
+        })
+        .ok_or("its output has no `types` module")?;
+    let slot = client
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(module) if module.ident == "types" => Some(module),
+            _ => None,
+        })
+        .ok_or("the positional output has no `types` module")?;
+    if let Some(item) = first_disagreement(items_of(slot), items_of(&types)) {
+        return Err(format!(
+            "its `types` module differs from the positional run's beyond the builders, first at \
+             {item}"
+        ));
+    }
+    let builder =
+        submodule(&mut types, "builder").ok_or("its output has no `types::builder` module")?;
     add_build_methods(builder);
-    let Some(slot) = client.items.iter_mut().find_map(|item| match item {
-        Item::Mod(module) if module.ident == "types" => Some(module),
-        _ => None,
-    }) else {
-        return false;
-    };
     *slot = types;
-    true
+    Ok(())
+}
+
+fn items_of(module: &ItemMod) -> &[Item] {
+    module
+        .content
+        .as_ref()
+        .map_or(&[], |(_, items)| items.as_slice())
+}
+
+/// What the builder style adds to the `types` module: the `builder` module
+/// and an inherent `builder()` per struct.
+fn is_builder_item(item: &Item) -> bool {
+    match item {
+        Item::Mod(module) => module.ident == "builder",
+        Item::Impl(imp) => {
+            imp.trait_.is_none()
+                && !imp.items.is_empty()
+                && imp
+                    .items
+                    .iter()
+                    .all(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "builder"))
+        }
+        _ => false,
+    }
+}
+
+/// The first item of `positional` that `builder_style`, without its builder
+/// items, does not have in the same place, or the first extra item.
+fn first_disagreement(positional: &[Item], builder_style: &[Item]) -> Option<String> {
+    let mut others = builder_style.iter().filter(|item| !is_builder_item(item));
+    for item in positional {
+        match others.next() {
+            Some(other) if other == item => {}
+            _ => return Some(describe(item)),
+        }
+    }
+    others
+        .next()
+        .map(|extra| format!("{} (only in the builder style)", describe(extra)))
+}
+
+fn describe(item: &Item) -> String {
+    use quote::ToTokens;
+    match item {
+        Item::Struct(s) => format!("struct `{}`", s.ident),
+        Item::Enum(e) => format!("enum `{}`", e.ident),
+        Item::Mod(m) => format!("mod `{}`", m.ident),
+        Item::Type(t) => format!("type `{}`", t.ident),
+        Item::Impl(imp) => format!("`impl {}`", imp.self_ty.to_token_stream()),
+        other => other
+            .to_token_stream()
+            .to_string()
+            .chars()
+            .take(60)
+            .collect(),
+    }
 }
 
 fn submodule<'a>(module: &'a mut ItemMod, name: &str) -> Option<&'a mut ItemMod> {
@@ -58,10 +129,11 @@ fn add_build_methods(builder: &mut ItemMod) {
             _ => None,
         })
         .collect();
+    // A field named `build` already has a setter of that name: that builder
+    // is finished with `try_into()` alone.
+    let with_build = super::types_with_inherent_method(items, "build");
     for name in names {
-        // A field named `build` already has a setter of that name: that
-        // builder is finished with `try_into()` alone.
-        if super::has_inherent_method(items, &name.to_string(), "build") {
+        if with_build.contains(&name.to_string()) {
             continue;
         }
         items.push(syn::parse_quote! {
@@ -103,7 +175,7 @@ mod tests {
             pub struct Client;
             pub mod builder { pub struct ClientOnly; }
         });
-        assert!(adopt(&mut client, builder_style));
+        adopt(&mut client, builder_style).unwrap();
         let text = client.to_token_stream().to_string();
         assert!(text.contains("pub mod builder"), "{text}");
         assert!(text.contains("pub fn build (self)"), "{text}");
@@ -126,7 +198,7 @@ mod tests {
                 }
             }
         });
-        assert!(adopt(&mut client, builder_style));
+        adopt(&mut client, builder_style).unwrap();
         let text = client.to_token_stream().to_string();
         assert_eq!(text.matches("pub fn build").count(), 2, "{text}");
         assert!(!text.contains("super :: Environment"), "{text}");
@@ -137,7 +209,47 @@ mod tests {
         let original = quote::quote! { pub mod types { pub struct A; } };
         let mut client = file(original.clone());
         let builder_style = file(quote::quote! { pub mod types { pub struct A; } });
-        assert!(!adopt(&mut client, builder_style));
+        let err = adopt(&mut client, builder_style).unwrap_err();
+        assert!(err.contains("no `types::builder` module"), "{err}");
         assert_eq!(client.to_token_stream().to_string(), original.to_string());
+    }
+
+    #[test]
+    fn types_that_differ_beyond_the_builders_are_not_adopted() {
+        let original =
+            quote::quote! { pub mod types { pub struct A { pub x: i64 } pub struct B; } };
+        let mut client = file(original.clone());
+        let builder_style = file(quote::quote! {
+            pub mod types {
+                pub struct A { pub x: String }
+                impl A { pub fn builder() -> builder::A { Default::default() } }
+                pub struct B;
+                pub mod builder { pub struct A; }
+            }
+        });
+        let err = adopt(&mut client, builder_style).unwrap_err();
+        assert!(err.contains("first at struct `A`"), "{err}");
+        assert_eq!(client.to_token_stream().to_string(), original.to_string());
+        // The same module with only the builder items added agrees.
+        let mut client = file(original);
+        let agreeing = file(quote::quote! {
+            pub mod types {
+                pub struct A { pub x: i64 }
+                impl A { pub fn builder() -> builder::A { Default::default() } }
+                pub struct B;
+                pub mod builder { pub struct A; }
+            }
+        });
+        adopt(&mut client, agreeing).unwrap();
+        // An item only the builder style has is a disagreement too.
+        let mut client = file(quote::quote! { pub mod types { pub struct A; } });
+        let extra = file(quote::quote! {
+            pub mod types { pub struct A; pub struct C; pub mod builder {} }
+        });
+        let err = adopt(&mut client, extra).unwrap_err();
+        assert!(
+            err.contains("struct `C` (only in the builder style)"),
+            "{err}"
+        );
     }
 }

@@ -5,17 +5,21 @@
 //! The corpus is third-party text under its own licenses, so it is never
 //! copied into the repository: it is read where it lies, beside the project
 //! (`<root>/../shared/specs/corpus`) or where `MOVEWORKS_CORPUS_DIR` says.
-//! All crates are checked with one `CARGO_TARGET_DIR`, so their common
-//! dependencies compile once.
+//! The crates are built as one workspace (`workspace.rs`), so that their
+//! common dependencies compile once and cargo builds two crates at a time.
+
+mod workspace;
 
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
-use crate::codegen::{self, Target};
-use crate::freshness;
+use crate::codegen::{self, Settings, Target};
+use crate::generate::format::Formatting;
+use crate::{freshness, json_pointer, normalize};
 
 /// The variable that points at the corpus instead of the default place.
 pub const CORPUS_DIR_VAR: &str = "MOVEWORKS_CORPUS_DIR";
@@ -37,6 +41,9 @@ pub struct Options {
     /// instead of `cargo check`: descriptions hold Markdown code blocks,
     /// which must not become Rust doctests that fail.
     pub doctest: bool,
+    /// More directories of specs, generated and built with the corpus (CI
+    /// adds the Moveworks specs of `xtask/tests/specs`).
+    pub also: Vec<PathBuf>,
 }
 
 /// Where the corpus is: the variable if set, else beside the workspace.
@@ -119,68 +126,83 @@ pub fn run(options: &Options) -> Result<(), String> {
     let root = codegen::workspace_root();
     let dir = corpus_dir(&root);
     let mut specs = spec_files(&dir)?;
+    for extra in &options.also {
+        specs.extend(spec_files(extra)?);
+    }
     if !options.only.is_empty() {
         specs.retain(|s| {
             let name = crate_name(s);
             options.only.iter().any(|o| name.contains(o.as_str()))
         });
     }
+    let mut names: Vec<String> = specs.iter().map(|s| crate_name(s)).collect();
+    names.sort();
+    if let Some(twice) = names.windows(2).find(|pair| pair[0] == pair[1]) {
+        return Err(format!("two specs give the crate name `{}`", twice[0]));
+    }
     let out = options
         .out
         .clone()
         .unwrap_or_else(|| root.join("target").join("corpus"));
-    let target_dir = out.join("target");
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
     println!("corpus: {} spec(s) from {}", specs.len(), dir.display());
 
-    let mut outcomes = Vec::new();
-    for spec in &specs {
-        let name = crate_name(spec);
-        let crate_dir = out.join(&name);
-        let generated = generate_one(spec, &name, &crate_dir, &root, &manifest);
-        match &generated {
-            Ok(g) => {
-                println!(
-                    "  generated {name}: {} operation(s), {} skipped, {} warning(s), {:.1}s",
-                    g.operations,
-                    g.skipped.len(),
-                    g.warnings,
-                    g.seconds
-                );
-                for skipped in &g.skipped {
-                    println!("    skipped {skipped}");
+    // Two specs (one per core) at a time: each generation is one thread's
+    // work, and progenitor's runs no longer take turns.
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Outcome>> = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(specs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let work = || {
+                while let Some(spec) = specs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let name = crate_name(spec);
+                    let generated = generate_one(spec, &name, &out.join(&name), &manifest);
+                    print!("{}", describe(&name, &generated));
+                    let outcome = Outcome {
+                        name,
+                        generated,
+                        check: None,
+                    };
+                    results
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(outcome);
                 }
-                for untyped in &g.untyped {
-                    println!("    schema {untyped}");
-                }
+            };
+            let spawned = std::thread::Builder::new()
+                .stack_size(codegen::STACK_BYTES)
+                .spawn_scoped(scope, work);
+            if let Err(e) = spawned {
+                eprintln!("corpus: cannot start a generation thread: {e}");
             }
-            Err(e) => println!("  FAILED to generate {name}: {e}"),
         }
-        outcomes.push(Outcome {
-            name,
-            generated,
-            check: None,
-        });
-    }
+    });
+    let mut outcomes = results.into_inner().unwrap_or_else(PoisonError::into_inner);
+    outcomes.sort_by(|a, b| a.name.cmp(&b.name));
+    println!(
+        "corpus: generated in {:.0}s",
+        started.elapsed().as_secs_f64()
+    );
 
     if !options.no_check {
-        for outcome in outcomes.iter_mut().filter(|o| o.generated.is_ok()) {
-            let clock = Instant::now();
-            let (args, what): (&[&str], _) = if options.doctest {
-                (&["test", "--doc"], "cargo test --doc")
-            } else {
-                (&["check"], "cargo check")
-            };
-            let result = cargo(args, &out.join(&outcome.name), &target_dir);
-            match &result {
-                Ok(()) => println!(
-                    "  {what} of {} passed in {:.0}s",
-                    outcome.name,
-                    clock.elapsed().as_secs_f64()
-                ),
-                Err(e) => println!("  FAILED {what} of {}:\n{e}", outcome.name),
+        let members: Vec<String> = outcomes
+            .iter()
+            .filter(|o| o.generated.is_ok())
+            .map(|o| o.name.clone())
+            .collect();
+        let built = workspace::Workspace::write(&out, &root, &members)?;
+        let results = if options.doctest {
+            built.doctest()?
+        } else {
+            built.check()?
+        };
+        for outcome in &mut outcomes {
+            if let Some(result) = results.get(&outcome.name) {
+                outcome.check = Some(result.clone());
             }
-            outcome.check = Some(result);
         }
     }
     let summary = summarize(&outcomes, started.elapsed().as_secs_f64());
@@ -192,37 +214,67 @@ pub fn run(options: &Options) -> Result<(), String> {
     }
 }
 
+/// What generating one spec gave, as printed.
+fn describe(name: &str, generated: &Result<Generated, String>) -> String {
+    let mut out = String::new();
+    match generated {
+        Ok(g) => {
+            let _ = writeln!(
+                out,
+                "  generated {name}: {} operation(s), {} skipped, {} warning(s), {:.1}s",
+                g.operations,
+                g.skipped.len(),
+                g.warnings,
+                g.seconds
+            );
+            for skipped in &g.skipped {
+                let _ = writeln!(out, "    skipped {skipped}");
+            }
+            for untyped in &g.untyped {
+                let _ = writeln!(out, "    schema {untyped}");
+            }
+        }
+        Err(e) => {
+            let _ = writeln!(out, "  FAILED to generate {name}: {e}");
+        }
+    }
+    out
+}
+
 fn generate_one(
     spec: &Path,
     name: &str,
     crate_dir: &Path,
-    root: &Path,
     manifest: &str,
 ) -> Result<Generated, String> {
     let clock = Instant::now();
-    let text = std::fs::read_to_string(spec)
-        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let text = crate::spec_text::read(spec)?;
     let spec_name = spec
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let target = Target::Standalone {
+    let target = Target::Member {
         dir: crate_dir.to_path_buf(),
         name: name.to_owned(),
     };
     // progenitor's panics are caught inside; this catches the xtask's own,
     // so one bad spec cannot end the run for the others.
     let plan = catch_unwind(AssertUnwindSafe(|| {
-        codegen::plan(&text, &spec_name, &target, manifest)
+        normalizes_once(&text)?;
+        // Nobody reads or commits these crates: prettyplease's output
+        // compiles the same, without a rustfmt pass over megabytes.
+        let settings = Settings {
+            formatting: Formatting::Prettyplease,
+            ..Settings::default()
+        };
+        codegen::plan_with(&text, &spec_name, &target, manifest, settings)
     }))
     .map_err(|_| "the xtask panicked (a bug in the xtask)".to_owned())??;
     let drift = freshness::compare(&plan.files, &plan.owned_dirs);
     freshness::apply(&drift).map_err(|e| format!("writing {}: {e}", crate_dir.display()))?;
-    codegen::seed_lockfile(root, crate_dir);
     Ok(Generated {
         operations: plan.code.operation_count,
         skipped: plan
-            .code
             .skipped
             .iter()
             .map(|s| {
@@ -254,30 +306,25 @@ fn generate_one(
     })
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or_default()
+/// Normalizing the normalized document must change nothing (as
+/// `tests/real_specs.rs` checks on the Moveworks specs): a pass that rewrites
+/// its own output is a bug that shows first on specs like these.
+fn normalizes_once(text: &str) -> Result<(), String> {
+    let mut once = crate::spec_text::parse(text).map_err(|e| e.to_string())?;
+    normalize::normalize(&mut once).map_err(|e| e.to_string())?;
+    let mut twice = once.clone();
+    normalize::normalize(&mut twice).map_err(|e| format!("normalizing again failed: {e}"))?;
+    match json_pointer::first_difference(&once, &twice) {
+        None => Ok(()),
+        Some(pointer) => Err(format!(
+            "normalizing the normalized document changed it at `{pointer}` (a pass is not \
+             idempotent)"
+        )),
+    }
 }
 
-/// Runs `cargo ARGS --quiet` on the crate in `crate_dir`; its error output
-/// (the first lines) on failure.
-fn cargo(args: &[&str], crate_dir: &Path, target_dir: &Path) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(args)
-        .args(["--quiet", "--manifest-path"])
-        .arg(crate_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target_dir)
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        // A failing doctest is reported on stdout.
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let head: Vec<&str> = stderr.lines().chain(stdout.lines()).take(60).collect();
-        Err(head.join("\n"))
-    }
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
 }
 
 fn summarize(outcomes: &[Outcome], seconds: f64) -> String {
@@ -325,6 +372,7 @@ fn summarize(outcomes: &[Outcome], seconds: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec_text;
 
     #[test]
     fn crate_names_come_from_the_file_name() {
@@ -337,6 +385,31 @@ mod tests {
             crate_name(Path::new("1password.openapi.json")),
             "spec-1password"
         );
+    }
+
+    /// The JSON specs of the public corpus, where it lies beside the
+    /// workspace (CI has it), read both ways.
+    #[test]
+    fn json_specs_read_the_same_through_serde_json_and_the_yaml_reader() {
+        let dir = corpus_dir(&codegen::workspace_root());
+        let Ok(specs) = spec_files(&dir) else {
+            eprintln!("no corpus at {}: nothing to compare", dir.display());
+            return;
+        };
+        for spec in specs
+            .iter()
+            .filter(|s| s.extension().is_some_and(|e| e == "json"))
+        {
+            let text = spec_text::read(spec).unwrap();
+            let Ok(fast) = spec_text::json::parse(&text) else {
+                panic!("{}: serde_json did not read it", spec.display());
+            };
+            assert!(
+                fast == spec_text::yaml::parse(&text).unwrap(),
+                "{}",
+                spec.display()
+            );
+        }
     }
 
     #[test]

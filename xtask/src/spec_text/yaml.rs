@@ -1,43 +1,14 @@
-//! Reading an OpenAPI document written in YAML (or JSON, which is YAML) into a
-//! `serde_json::Value`, the form every normalization pass works on.
+//! Reading an OpenAPI document written in YAML into a `serde_json::Value`.
 //!
 //! The conversion is hand-written rather than going through serde so that
 //! mapping keys YAML types as numbers or booleans (`200:` instead of `'200':`,
 //! common in hand-written specs) become the strings OpenAPI means, and so that
 //! every rejection names where in the document it happened.
 
-use std::fmt;
-
 use serde_json::{Map, Number, Value};
 use yaml_rust2::{Yaml, YamlLoader};
 
-/// Why a document could not be read.
-#[derive(Debug)]
-pub enum YamlError {
-    /// The text is not well-formed YAML.
-    Syntax(String),
-    /// The text holds no document, or more than one.
-    DocumentCount(usize),
-    /// A node has no JSON equivalent (a non-scalar key, an unknown alias, a
-    /// non-finite float).
-    Unsupported { pointer: String, what: String },
-}
-
-impl fmt::Display for YamlError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            YamlError::Syntax(message) => write!(f, "invalid YAML: {message}"),
-            YamlError::DocumentCount(n) => {
-                write!(f, "expected exactly one YAML document, found {n}")
-            }
-            YamlError::Unsupported { pointer, what } => {
-                write!(f, "unsupported YAML at `{pointer}`: {what}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for YamlError {}
+use super::ParseError as YamlError;
 
 /// Parses `text` as a single YAML document and converts it to JSON.
 pub fn parse(text: &str) -> Result<Value, YamlError> {

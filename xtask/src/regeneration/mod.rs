@@ -1,0 +1,231 @@
+//! After `cargo xtask codegen` has written the workspace crates: what
+//! triggered the change against the last commit (a new spec, a changed
+//! generator, or both), whether it is documentation only, whether every
+//! workspace crate still builds against the new client, the semver verdict,
+//! and the CHANGELOG.md entry.
+//!
+//! The files are written by then, so git or cargo failing here is said
+//! ("not judged: why") and never fails the run.
+
+pub mod build_check;
+pub mod committed;
+pub mod trigger;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use committed::Committed;
+use trigger::Trigger;
+
+use crate::change_summary::Changes;
+use crate::changelog;
+use crate::freshness::OutputFile;
+use crate::layout::{CLIENT_CRATE, HTTPMOCK_CRATE};
+use crate::semver::source_change::{self, SourceChange};
+use crate::semver::workspace::{JUDGED, subject};
+use crate::semver::{Verdict, judge, tool};
+
+/// A regeneration of the workspace crates, as written.
+pub struct Regeneration<'a> {
+    pub root: &'a Path,
+    /// The spec's file name, as the changelog names it.
+    pub spec_file: &'a str,
+    pub spec_text: &'a str,
+    /// Every file generated, with absolute paths.
+    pub files: &'a [OutputFile],
+    /// The change summary against the same commit.
+    pub changes: &'a Changes,
+    /// Generates the workspace crates from another spec text with the same
+    /// generator (the committed spec, to tell whether the generator
+    /// changed).
+    pub regenerate: &'a dyn Fn(&str) -> Result<Vec<OutputFile>, String>,
+    /// Where cargo builds; the workspace's own target dir when `None`.
+    pub target_dir: Option<&'a Path>,
+}
+
+/// Judges `regeneration` against `committed` (or says why it cannot),
+/// prints the verdict and records it in CHANGELOG.md.
+///
+/// # Errors
+///
+/// Only when CHANGELOG.md cannot be written.
+pub fn judge_and_record(
+    regeneration: &Regeneration<'_>,
+    committed: Result<&Committed, &str>,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    let root = regeneration.root;
+    let committed = match committed {
+        Ok(committed) => committed,
+        Err(why) => {
+            let _ = writeln!(out, "semver: not judged: {why}; CHANGELOG.md not updated");
+            return Ok(());
+        }
+    };
+    let changelog_path = root.join("CHANGELOG.md");
+    let from_blob = committed.spec_blob.as_deref().unwrap_or("none");
+    if committed.holds_exactly(root, regeneration.files) {
+        let _ = writeln!(
+            out,
+            "semver: the generated crates are unchanged against {}; nothing to judge",
+            committed.rev
+        );
+        // A regeneration recorded earlier and undone since leaves no entry.
+        if let Ok(text) = std::fs::read_to_string(&changelog_path) {
+            let without = changelog::without_entry(&text, regeneration.spec_file, from_blob);
+            if without != text {
+                write(&changelog_path, &without)?;
+                let _ = writeln!(out, "semver: its CHANGELOG.md entry is gone too");
+            }
+        }
+        return Ok(());
+    }
+
+    let spec_changed = committed.spec() != Some(regeneration.spec_text);
+    let trigger = Trigger::find(spec_changed, || {
+        let spec = committed
+            .spec()
+            .ok_or("no generated crate is committed to compare with")?;
+        let files = (regeneration.regenerate)(spec)
+            .map_err(|e| format!("the committed spec no longer generates: {e}"))?;
+        Ok(committed.holds_exactly(root, &files))
+    });
+    let source_change = source_change_of(regeneration, committed);
+    let (verdicts, not_judged) = if source_change == SourceChange::Code {
+        verdicts(regeneration, &committed.rev, out)
+    } else {
+        // The crates' code is the committed code: nothing can break or be
+        // added, and there is nothing for cargo to find.
+        let docs = JUDGED
+            .iter()
+            .map(|(package, _)| Verdict::documentation_only(package, &committed.rev))
+            .collect();
+        (docs, None)
+    };
+    for verdict in &verdicts {
+        let _ = write!(out, "{verdict}");
+    }
+    if let Some(why) = &not_judged {
+        let _ = writeln!(out, "semver: not judged: {why}");
+    }
+
+    let text =
+        std::fs::read_to_string(&changelog_path).unwrap_or_else(|_| "# Changelog\n".to_owned());
+    let trigger = trigger.describe(regeneration.spec_file);
+    let entry = changelog::Entry {
+        crate_name: CLIENT_CRATE,
+        spec_file: regeneration.spec_file,
+        from_blob,
+        trigger: &trigger,
+        changes: regeneration.changes,
+        verdicts: &verdicts,
+        // The entry says why in one line.
+        not_judged: not_judged
+            .as_deref()
+            .and_then(|why| why.lines().next())
+            .map(|why| why.trim_end_matches('.')),
+    };
+    write(&changelog_path, &changelog::record(&text, &entry))?;
+    let _ = writeln!(
+        out,
+        "semver: regenerated {trigger}; recorded under [Unreleased] in CHANGELOG.md; review it \
+         before committing"
+    );
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// How the generated crates' sources changed against the commit.
+fn source_change_of(regeneration: &Regeneration<'_>, committed: &Committed) -> SourceChange {
+    [CLIENT_CRATE, HTTPMOCK_CRATE]
+        .iter()
+        .map(|name| {
+            let dir = PathBuf::from("crates").join(name);
+            let planned: Vec<source_change::File> = regeneration
+                .files
+                .iter()
+                .filter_map(|file| {
+                    let relative = file.path.strip_prefix(regeneration.root.join(&dir)).ok()?;
+                    Some((relative.to_path_buf(), file.contents.clone().into_bytes()))
+                })
+                .collect();
+            source_change::classify(&committed.crate_files(&dir), &planned)
+        })
+        .max()
+        .unwrap_or(SourceChange::Unchanged)
+}
+
+/// The build check, then cargo-semver-checks on the judged crates that
+/// still build; and why some or all were not judged.
+fn verdicts(
+    regeneration: &Regeneration<'_>,
+    rev: &str,
+    out: &mut dyn Write,
+) -> (Vec<Verdict>, Option<String>) {
+    let root = regeneration.root;
+    let _ = writeln!(
+        out,
+        "build: checking every workspace crate that uses {CLIENT_CRATE} against it (cargo check)"
+    );
+    let broken = match build_check::check(root, CLIENT_CRATE, regeneration.target_dir) {
+        Ok(broken) => broken,
+        Err(why) => {
+            let _ = writeln!(out, "build: not checked: {why}");
+            Vec::new()
+        }
+    };
+    if broken.is_empty() {
+        let _ = writeln!(out, "build: every workspace crate builds against it");
+    }
+    for crate_ in &broken {
+        let _ = writeln!(
+            out,
+            "build: {} does not build against the regenerated client; fix it in this same commit \
+             ({} error(s); the first:)",
+            crate_.package, crate_.total
+        );
+        for error in &crate_.errors {
+            let _ = writeln!(out, "  {error}");
+        }
+    }
+
+    let tool = tool::require();
+    if tool.is_ok() {
+        let _ = writeln!(
+            out,
+            "semver: judging the change against {rev} with cargo-semver-checks (it documents both \
+             versions: minutes the first time, seconds after)"
+        );
+    }
+    let mut verdicts = Vec::new();
+    let mut not_judged: Vec<String> = Vec::new();
+    if let Err(why) = &tool {
+        not_judged.push(why.clone());
+    }
+    for (package, dir) in JUDGED {
+        if let Some(crate_) = broken.iter().find(|b| b.package == *package) {
+            verdicts.push(Verdict::does_not_build(package, rev, crate_.errors.clone()));
+            continue;
+        }
+        if tool.is_err() {
+            continue;
+        }
+        match judge(&subject(root, package, dir, rev, regeneration.target_dir)) {
+            Ok(verdict) if *package == CLIENT_CRATE => {
+                let dependents = broken
+                    .iter()
+                    .filter(|b| b.package != CLIENT_CRATE)
+                    .map(|b| b.package.clone())
+                    .collect();
+                verdicts.push(verdict.with_broken_dependents(dependents));
+            }
+            Ok(verdict) => verdicts.push(verdict),
+            Err(why) => not_judged.push(format!("{package}: {why}")),
+        }
+    }
+    let not_judged = (!not_judged.is_empty()).then(|| not_judged.join("; "));
+    (verdicts, not_judged)
+}
