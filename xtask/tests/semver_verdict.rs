@@ -8,7 +8,6 @@
 //! absence fails them.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock, PoisonError};
 
 use serde_json::{Value, json};
 use xtask::codegen::{self, Options, Target};
@@ -58,13 +57,16 @@ fn generate(name: &str, document: &Value) -> PathBuf {
     dir
 }
 
-/// Judges `edit` of the spec against the unedited spec, one at a time:
-/// the runs share a target dir.
+/// Judges `edit` of the spec against the unedited spec, one at a time: the
+/// runs share a target dir, where both crates are documented under one
+/// name. A file lock, not a mutex, because nextest runs each test in a
+/// process of its own; the base crate is generated in the turn too (it is
+/// rewritten only if it differs).
 fn verdict(name: &str, edit: impl FnOnce(&mut Value)) -> Verdict {
-    static BASE: OnceLock<PathBuf> = OnceLock::new();
-    static TURN: Mutex<()> = Mutex::new(());
-    let _turn = TURN.lock().unwrap_or_else(PoisonError::into_inner);
-    let base = BASE.get_or_init(|| generate("base", &spec()));
+    std::fs::create_dir_all(work_dir()).unwrap();
+    let turn = std::fs::File::create(work_dir().join("turn.lock")).unwrap();
+    turn.lock().unwrap();
+    let base = &generate("base", &spec());
     let mut document = spec();
     edit(&mut document);
     let dir = generate(name, &document);

@@ -107,6 +107,9 @@ impl Verdict {
             }
             (Bump::None, SourceChange::DocsOnly) => "none: documentation only; no release needed",
             (Bump::None, _) => "none: the public API is unchanged",
+            (Bump::Minor, _) if self.findings.is_empty() => {
+                "minor: the code changed and existing code keeps compiling"
+            }
             (Bump::Minor, _) => "minor: additions only, existing code keeps compiling",
             (Bump::Major, _) => "BREAKING: existing code may stop compiling or behave differently",
         }
@@ -151,7 +154,9 @@ impl fmt::Display for Verdict {
         if self.bump == Bump::Minor && self.findings.is_empty() {
             writeln!(
                 f,
-                "  the code changed with no lint firing: fields or enum values were added"
+                "  the code changed with no lint firing: nothing breaks; minor because \
+                 cargo-semver-checks does not report additions (fields, enum values, methods), \
+                 a patch if only function bodies changed"
             )?;
         }
         Ok(())
