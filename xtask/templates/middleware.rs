@@ -202,6 +202,11 @@ impl ClientHooks<Hooks> for crate::Client {
 /// refused before anything is sent. The check is textual (no URL parsing)
 /// because it runs on every request.
 pub fn check_path(base_url: &str, url: &reqwest::Url, operation: &Operation) -> Result<(), String> {
+    let path = url.path().as_bytes();
+    let template = operation.path.as_bytes();
+    if is_filled_template(base_path(base_url.as_bytes()), path, template) {
+        return Ok(());
+    }
     let refuse = || {
         format!(
             "refusing to send `{}`: its path `{}` does not match `{}` (a path parameter is empty, `.` or `..`)",
@@ -218,8 +223,6 @@ pub fn check_path(base_url: &str, url: &reqwest::Url, operation: &Operation) -> 
     // the count alone catches every escape, and the segment checks catch
     // anything else that moved. Byte loops, not `rsplit`: on segments this
     // short, `memrchr`'s set-up costs more than the whole check.
-    let path = url.path().as_bytes();
-    let template = operation.path.as_bytes();
     let (mut path_end, mut template_end) = (path.len(), template.len());
     while let Some(template_slash) = last_slash(&template[..template_end]) {
         let Some(path_slash) = last_slash(&path[..path_end]) else {
@@ -238,6 +241,38 @@ pub fn check_path(base_url: &str, url: &reqwest::Url, operation: &Operation) -> 
         return Err(refuse());
     }
     Ok(())
+}
+
+/// The common case, in one forward pass: `path` is `base` (the base URL's
+/// path as written), then `template` with each `{parameter}` segment filled
+/// by a non-empty segment. Whatever this does not accept (a base path the
+/// URL parser rewrote, a parameter sharing its segment with a literal, a
+/// path that is not what was asked for) goes through the full check, so it
+/// only decides how fast a good path is accepted, never what is refused.
+fn is_filled_template(base: &[u8], path: &[u8], mut template: &[u8]) -> bool {
+    let Some(mut rest) = path.strip_prefix(base) else {
+        return false;
+    };
+    while let Some(open) = template.iter().position(|&b| b == b'{') {
+        let (literal, parameter) = template.split_at(open);
+        let Some(filled) = rest.strip_prefix(literal) else {
+            return false;
+        };
+        let Some(close) = parameter.iter().position(|&b| b == b'}') else {
+            return false;
+        };
+        template = &parameter[close + 1..];
+        let whole_segment = literal.ends_with(b"/") && template.first().is_none_or(|&b| b == b'/');
+        let length = filled
+            .iter()
+            .position(|&b| b == b'/')
+            .unwrap_or(filled.len());
+        if !whole_segment || length == 0 {
+            return false;
+        }
+        rest = &filled[length..];
+    }
+    rest == template
 }
 
 /// The index of the last `/` of `text`.
@@ -314,4 +349,93 @@ fn template_segment_matches(template: &[u8], actual: &[u8]) -> bool {
     actual.len() > prefix.len() + suffix.len()
         && actual.starts_with(prefix)
         && actual.ends_with(suffix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn operation(path: &'static str) -> Operation {
+        Operation {
+            id: "op",
+            name: "op",
+            method: "GET",
+            path,
+            accept: None,
+            summary: None,
+            parameters: &[],
+            body: None,
+        }
+    }
+
+    fn check(base_url: &str, path: &'static str, url: &str) -> Result<(), String> {
+        check_path(
+            base_url,
+            &reqwest::Url::parse(url).unwrap(),
+            &operation(path),
+        )
+    }
+
+    #[test]
+    fn filled_templates_are_accepted_by_the_fast_pass() {
+        let base = b"/rest/v1beta1";
+        let template = b"/conversations/{conversation_id}/responses/{response_id}";
+        assert!(is_filled_template(
+            base,
+            b"/rest/v1beta1/conversations/conv_1/responses/resp%5C1",
+            template
+        ));
+        assert!(is_filled_template(
+            b"",
+            b"/conversations",
+            b"/conversations"
+        ));
+        for refused in [
+            &b"/rest/v1beta1/conversations//responses/resp_1"[..],
+            b"/rest/v1beta1/conversations/conv_1/responses/",
+            b"/rest/v1beta1/conversations/conv_1/responses",
+            b"/rest/v1beta1/responses/resp_1",
+            b"/rest/v1/conversations/conv_1/responses/resp_1",
+            b"/rest/v1beta1/conversations/conv_1/responses/resp_1/x",
+        ] {
+            assert!(
+                !is_filled_template(base, refused, template),
+                "{}",
+                String::from_utf8_lossy(refused)
+            );
+        }
+        // A parameter sharing its segment with a literal is left to the
+        // full check.
+        assert!(!is_filled_template(
+            b"",
+            b"/files/a.json",
+            b"/files/{id}.json"
+        ));
+    }
+
+    #[test]
+    fn the_full_check_decides_what_the_fast_pass_leaves() {
+        let base = "https://api.example.com/rest/v1beta1";
+        let template = "/conversations/{conversation_id}/responses";
+        let good = "https://api.example.com/rest/v1beta1/conversations/conv_1/responses";
+        assert_eq!(check(base, template, good), Ok(()));
+        for escaped in [
+            "https://api.example.com/rest/v1beta1/conversations/../responses",
+            "https://api.example.com/rest/v1beta1/conversations/./responses",
+            "https://api.example.com/rest/v1beta1/conversations//responses",
+        ] {
+            let refused = check(base, template, escaped).unwrap_err();
+            assert!(refused.starts_with("refusing to send `op`"), "{refused}");
+        }
+        assert_eq!(
+            check("http://h", "/files/{id}.json", "http://h/files/a.json"),
+            Ok(())
+        );
+        assert!(check("http://h", "/files/{id}.json", "http://h/files/.json").is_err());
+        // A base path the URL parser encodes fails the fast pass only.
+        assert_eq!(
+            check("http://h/a b", "/x/{id}", "http://h/a%20b/x/1"),
+            Ok(())
+        );
+    }
 }

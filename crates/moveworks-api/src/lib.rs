@@ -5502,7 +5502,6 @@ impl Client {
         limit: Option<i64>,
     ) -> Result<ResponseValue<types::ListConversationsResponse>, Error<types::ErrorResponse>> {
         let url = format!("{}/conversations", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5514,7 +5513,6 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("archived", &archived))
             .query(&progenitor_client::QueryParam::new("cursor", &cursor))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_conversations",
@@ -5557,7 +5555,6 @@ impl Client {
         body: &'a types::CreateConversationRequest,
     ) -> Result<ResponseValue<types::Conversation>, Error<types::ErrorResponse>> {
         let url = format!("{}/conversations", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5567,7 +5564,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_conversation",
@@ -5613,9 +5609,8 @@ impl Client {
         let url = format!(
             "{}/conversations/{}",
             self.baseurl,
-            encode_path(&conversation_id.to_string()),
+            encode_path(conversation_id),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5624,7 +5619,6 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_conversation",
@@ -5673,9 +5667,8 @@ impl Client {
         let url = format!(
             "{}/conversations/{}",
             self.baseurl,
-            encode_path(&conversation_id.to_string()),
+            encode_path(conversation_id),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5685,7 +5678,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_conversation",
@@ -5747,9 +5739,8 @@ impl Client {
         let url = format!(
             "{}/conversations/{}/events",
             self.baseurl,
-            encode_path(&conversation_id.to_string()),
+            encode_path(conversation_id),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5765,7 +5756,6 @@ impl Client {
                 "starting_after",
                 &starting_after,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_events",
@@ -5811,9 +5801,8 @@ impl Client {
         let url = format!(
             "{}/conversations/{}/responses",
             self.baseurl,
-            encode_path(&conversation_id.to_string()),
+            encode_path(conversation_id),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5823,7 +5812,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_response",
@@ -5874,16 +5862,10 @@ impl Client {
         let url = format!(
             "{}/conversations/{}/responses/stream",
             self.baseurl,
-            encode_path(&conversation_id.to_string()),
+            encode_path(conversation_id),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .json(&body)
-            .headers(header_map)
-            .build()?;
+        let mut request = self.client.post(url).json(&body).build()?;
         let info = OperationInfo {
             operation_id: "create_response_stream",
         };
@@ -5934,10 +5916,9 @@ impl Client {
         let url = format!(
             "{}/conversations/{}/responses/{}",
             self.baseurl,
-            encode_path(&conversation_id.to_string()),
-            encode_path(&response_id.to_string()),
+            encode_path(conversation_id),
+            encode_path(response_id),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5946,7 +5927,6 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_response",
@@ -5998,9 +5978,8 @@ impl Client {
         let url = format!(
             "{}/conversations/{}/messages",
             self.baseurl,
-            encode_path(&conversation_id.to_string()),
+            encode_path(conversation_id),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6011,7 +5990,6 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("cursor", &cursor))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_conversation_messages",
@@ -6064,10 +6042,9 @@ impl Client {
         let url = format!(
             "{}/conversations/{}/responses/{}/messages",
             self.baseurl,
-            encode_path(&conversation_id.to_string()),
-            encode_path(&response_id.to_string()),
+            encode_path(conversation_id),
+            encode_path(response_id),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6076,7 +6053,6 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_response_messages",
@@ -6133,11 +6109,10 @@ impl Client {
         let url = format!(
             "{}/conversations/{}/responses/{}/messages/{}/feedback",
             self.baseurl,
-            encode_path(&conversation_id.to_string()),
-            encode_path(&response_id.to_string()),
-            encode_path(&message_id.to_string()),
+            encode_path(conversation_id),
+            encode_path(response_id),
+            encode_path(message_id),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6147,7 +6122,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "submit_feedback",

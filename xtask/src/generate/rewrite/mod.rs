@@ -10,6 +10,7 @@ use serde_json::Value;
 
 pub mod api_version_header;
 pub mod doc_comments;
+pub mod empty_header_maps;
 pub mod fallible_constructor;
 pub mod httpmock_paths;
 pub mod non_exhaustive;
@@ -101,6 +102,13 @@ pub const REWRITES: &[Rewrite] = &[
         },
     },
     Rewrite {
+        name: "empty-header-maps",
+        targets: CLIENT,
+        run: |file, _| {
+            empty_header_maps::remove(file);
+        },
+    },
+    Rewrite {
         name: "fallible-constructor",
         targets: CLIENT,
         run: |file, _| {
@@ -112,6 +120,7 @@ pub const REWRITES: &[Rewrite] = &[
         targets: CLIENT,
         run: |file, _| {
             path_encoding::use_own_encoder(file);
+            path_encoding::borrow_str_parameters(file);
         },
     },
     Rewrite {
