@@ -74,6 +74,11 @@ async fn a_stream_split_mid_line_with_any_line_ending_decodes_whole() {
 
         let mut stream = open(&client).await;
         assert_eq!(stream.request_id(), Some("sse-request-1"));
+        assert_eq!(stream.conversation_id(), "conv_1");
+        assert!(
+            format!("{stream:?}").contains("finished: false"),
+            "{stream:?}"
+        );
         let mut printed = String::new();
         let mut kinds = Vec::new();
         while let Some(event) = stream.next_event().await {
@@ -104,6 +109,10 @@ async fn a_stream_split_mid_line_with_any_line_ending_decodes_whole() {
         );
         assert_eq!(printed, sse::RECORDED_TEXT);
         assert_eq!(stream.response_id(), Some("resp_1"));
+        assert!(
+            format!("{stream:?}").contains("finished: true"),
+            "{stream:?}"
+        );
 
         let received = server.received();
         assert_eq!(received.len(), 1);
@@ -231,6 +240,47 @@ async fn a_stream_cut_mid_event_is_an_incomplete_error_with_what_arrived() {
         assert!(error.to_string().contains("response stream incomplete"));
         assert_eq!(server.count(), 1, "never sent again");
     }
+}
+
+#[tokio::test]
+async fn events_with_only_a_name_or_only_data_hold_the_idle_timeout_off() {
+    // Unnamed `data:` events and `event:` lines without data, every 100 ms
+    // for 1.2 s, against a 300 ms idle timeout: each is an event, so the
+    // stream is moving and ends with its completed event.
+    let idle = Duration::from_millis(300);
+    let mut chunks = vec![sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]).into_bytes()];
+    for n in 0..12 {
+        let block = if n % 2 == 0 {
+            format!("data: {{\"tick\": {n}}}\n\n")
+        } else {
+            "event: HEARTBEAT\n\n".to_owned()
+        };
+        chunks.push(block.into_bytes());
+    }
+    chunks.push(sse::snapshot("RESPONSE_COMPLETED", 2, "COMPLETED", &[]).into_bytes());
+    let server = ScriptedServer::start(vec![sse_step(
+        chunks,
+        Duration::from_millis(100),
+        SseEnd::Finish,
+    )])
+    .await;
+    let client = server
+        .client()
+        .build()
+        .unwrap()
+        .with_options(CallOptions::new().stream_idle_timeout(idle));
+
+    let mut stream = open(&client).await;
+    let (events, error) = drain(&mut stream).await;
+
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(events.len(), 14);
+    assert!(matches!(events[13], StreamEvent::Completed(_)));
+    let unknown = events
+        .iter()
+        .filter(|e| matches!(e, StreamEvent::Unknown { .. }))
+        .count();
+    assert_eq!(unknown, 12);
 }
 
 #[tokio::test]

@@ -118,4 +118,16 @@ mod tests {
         );
         assert_eq!(WaitPolicy::default().growth(f64::NAN).growth, 1.0);
     }
+
+    #[test]
+    fn each_setter_changes_its_setting_only() {
+        let policy = WaitPolicy::default()
+            .deadline(Duration::from_secs(7))
+            .first_poll(Duration::from_millis(30))
+            .max_interval(Duration::from_secs(3));
+        assert_eq!(policy.deadline, Duration::from_secs(7));
+        assert_eq!(policy.first_poll, Duration::from_millis(30));
+        assert_eq!(policy.max_interval, Duration::from_secs(3));
+        assert_eq!(policy.growth, WaitPolicy::default().growth);
+    }
 }

@@ -99,9 +99,9 @@ impl VisitMut for Borrower {
         if !mac.path.is_ident("format") {
             return;
         }
-        let Ok(mut args) = mac.parse_body_with(
-            syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
-        ) else {
+        let Ok(mut args) = mac
+            .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+        else {
             return;
         };
         let before = self.replaced;
