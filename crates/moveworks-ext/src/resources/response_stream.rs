@@ -565,6 +565,78 @@ mod tests {
     }
 
     #[test]
+    fn text_exactly_at_the_limit_fits_and_a_byte_more_does_not() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        // One message growing to the limit, then past it.
+        let growing = [
+            sse::delta(1, &sse::message("msg_1", &"a".repeat(60))),
+            sse::delta(2, &sse::message("msg_1", &"a".repeat(100))),
+            sse::delta(3, &sse::message("msg_1", &"a".repeat(101))),
+        ]
+        .concat();
+        // A second message that fills the limit with its separator, and one
+        // that passes it by two bytes.
+        let filling = [
+            sse::delta(1, &sse::message("msg_1", &"a".repeat(90))),
+            sse::delta(2, &sse::message("msg_2", &"b".repeat(8))),
+        ]
+        .concat();
+        let passing = [
+            sse::delta(1, &sse::message("msg_1", &"a".repeat(90))),
+            sse::delta(2, &sse::message("msg_2", &"b".repeat(10))),
+        ]
+        .concat();
+        runtime.block_on(async move {
+            let too_large = |item: Option<Result<StreamEvent, Error>>| {
+                matches!(item, Some(Err(Error::Stream(e)))
+                    if matches!(e.kind(), StreamErrorKind::AnswerTooLarge { limit: 100 }))
+            };
+            let mut stream = stream_limited(vec![growing.into_bytes()], LIMIT, 100);
+            stream.next_event().await.unwrap().unwrap();
+            stream.next_event().await.unwrap().unwrap();
+            assert_eq!(stream.text_so_far().len(), 100);
+            assert!(too_large(stream.next_event().await));
+
+            let mut stream = stream_limited(vec![filling.into_bytes()], LIMIT, 100);
+            stream.next_event().await.unwrap().unwrap();
+            stream.next_event().await.unwrap().unwrap();
+            assert_eq!(stream.text_so_far().len(), 100);
+            assert_eq!(stream.events_received(), 2);
+
+            let mut stream = stream_limited(vec![passing.into_bytes()], LIMIT, 100);
+            stream.next_event().await.unwrap().unwrap();
+            assert!(too_large(stream.next_event().await));
+            assert_eq!(stream.text_so_far().len(), 90);
+        });
+    }
+
+    #[test]
+    fn the_first_response_id_named_is_kept() {
+        let other = sse::reasoning("rm_2", "more").replace("resp_1", "resp_other");
+        let body = [
+            sse::delta(1, &sse::reasoning("rm_1", "thinking")),
+            sse::delta(2, &other),
+        ]
+        .concat();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let mut stream = stream_limited(vec![body.into_bytes()], LIMIT, LIMIT);
+            assert_eq!(stream.response_id(), None);
+            stream.next_event().await.unwrap().unwrap();
+            assert_eq!(stream.response_id(), Some("resp_1"));
+            stream.next_event().await.unwrap().unwrap();
+            assert_eq!(stream.response_id(), Some("resp_1"));
+            assert_eq!(stream.events_received(), 2);
+        });
+    }
+
+    #[test]
     fn the_answers_text_is_held_to_the_limit_and_the_last_snapshot_kept() {
         let body = [
             sse::snapshot("RESPONSE_IN_PROGRESS", 1, "IN_PROGRESS", &[]),
