@@ -156,6 +156,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
+    use crate::auth::auth_error::AuthErrorKind;
 
     #[derive(Debug, Default)]
     struct Counting {
@@ -246,5 +247,48 @@ mod tests {
         assert_eq!(provider.token().await.unwrap().secret(), "token-0");
         tokio::time::sleep(Duration::from_millis(1100)).await;
         assert_eq!(provider.token().await.unwrap().secret(), "token-1");
+    }
+
+    /// Issues one token of `lifetime_secs`, then fails.
+    #[derive(Debug)]
+    struct OnceThenDown {
+        fetches: AtomicUsize,
+        lifetime_secs: u64,
+    }
+
+    impl TokenSource for OnceThenDown {
+        fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
+            Box::pin(async move {
+                if self.fetches.fetch_add(1, Ordering::SeqCst) > 0 {
+                    return Err(AuthError::new(
+                        AuthErrorKind::Unreachable,
+                        "token endpoint down",
+                    ));
+                }
+                AccessToken::new("token-0", Some(Duration::from_secs(self.lifetime_secs)))
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_early_refresh_keeps_the_valid_token_and_a_failed_late_one_is_an_error() {
+        // Lifetime 2 s: due for refresh after 1 s, expired after 2 s.
+        let provider = CachingTokenProvider::new(OnceThenDown {
+            fetches: AtomicUsize::new(0),
+            lifetime_secs: 2,
+        });
+        assert_eq!(provider.token().await.unwrap().secret(), "token-0");
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        assert_eq!(provider.token().await.unwrap().secret(), "token-0");
+        assert_eq!(provider.source.fetches.load(Ordering::SeqCst), 2);
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let error = provider.token().await.unwrap_err();
+        assert_eq!(error.kind(), AuthErrorKind::Unreachable);
+    }
+
+    #[test]
+    fn a_cache_can_refresh_so_a_401_gets_a_new_token() {
+        let provider = CachingTokenProvider::new(Counting::default());
+        assert!(provider.can_refresh());
     }
 }
