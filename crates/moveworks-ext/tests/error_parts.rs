@@ -73,6 +73,31 @@ async fn an_api_error_keeps_every_part_of_the_answer() {
 }
 
 #[tokio::test]
+async fn an_api_error_to_a_post_that_may_have_been_processed_says_so() {
+    let server = ScriptedServer::start(vec![Step::json(
+        500,
+        &error_body("INTERNAL_ERROR", "the assistant crashed"),
+    )])
+    .await;
+    let client = server.client().build().unwrap();
+
+    let error = submit(&client).await.unwrap_err();
+
+    let Error::Api(api) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(api.attempts(), 1, "not sent again");
+    assert!(api.may_have_been_processed());
+    assert!(error.may_have_been_processed());
+    assert!(!error.is_retryable());
+    assert!(
+        api.to_string()
+            .ends_with("; the request may have been processed: check before sending it again"),
+        "{api}"
+    );
+}
+
+#[tokio::test]
 async fn an_api_error_says_when_the_retry_budget_stopped_the_retries() {
     let server =
         ScriptedServer::start(vec![Step::json(503, &error_body("INTERNAL_ERROR", "busy"))]).await;

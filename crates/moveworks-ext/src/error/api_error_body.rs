@@ -52,6 +52,12 @@ mod tests {
         );
         let bare = parse(br#"{"code": "invalid_client", "message": "bad"}"#).unwrap();
         assert_eq!(bare.code.as_deref(), Some("invalid_client"));
+        // Some gateways send a numeric code: kept as its digits.
+        let numeric = parse(br#"{"error": {"code": 429, "message": "slow"}}"#).unwrap();
+        assert_eq!(numeric.code.as_deref(), Some("429"));
+        let other = parse(br#"{"code": true, "message": "odd"}"#).unwrap();
+        assert_eq!(other.code, None);
+        assert_eq!(other.message.as_deref(), Some("odd"));
     }
 
     #[test]
