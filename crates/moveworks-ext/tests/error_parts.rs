@@ -152,6 +152,38 @@ async fn a_decode_error_keeps_the_status_the_request_id_and_the_json_error() {
 }
 
 #[tokio::test]
+async fn a_decode_error_keeps_a_status_other_than_200_and_the_attempts_before_it() {
+    // A 203 is in the documented 2xx range: its body must decode.
+    let server = ScriptedServer::start(vec![Step::json(203, "[1,")]).await;
+    let error = submit(&server.client().build().unwrap()).await.unwrap_err();
+    let Error::Decode(decode) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(decode.status().as_u16(), 203);
+    assert!(
+        decode
+            .to_string()
+            .starts_with("the 203 Non Authoritative Information"),
+        "{decode}"
+    );
+
+    // A GET answered 503, retried, then 200 with a body that is not JSON.
+    let server = ScriptedServer::start(vec![
+        Step::json(503, &error_body("INTERNAL_ERROR", "busy")),
+        Step::json(200, "{not json"),
+    ])
+    .await;
+    let client = server.client().build().unwrap();
+    let error = client.get_conversation("conv_1").await.unwrap_err();
+    let Error::Decode(decode) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(decode.attempts(), 2);
+    assert_eq!(error.attempts(), 2);
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
 async fn a_transport_error_says_where_it_broke_and_whether_the_request_arrived() {
     // Nothing listens: the request surely never arrived.
     let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
