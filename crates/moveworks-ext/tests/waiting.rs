@@ -7,7 +7,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use moveworks_api::types::ResponseStatus;
-use moveworks_ext::{Error, ErrorCode, ResponseExt, WaitPolicy};
+use moveworks_ext::{Error, ErrorCode, ResponseExt, RetryPolicy, WaitPolicy};
 use moveworks_testkit::mock_api::examples::{self, ANSWER};
 use serde_json::json;
 use support::{ScriptedServer, Step, client_for, error_body};
@@ -83,8 +83,32 @@ async fn failed_is_a_typed_error_with_the_response() {
         panic!("{error:?}")
     };
     assert_eq!(response.response_id, examples::RESPONSE_ID);
+    assert_eq!(error.response_id(), Some(examples::RESPONSE_ID));
     assert_eq!(response.status, ResponseStatus::Failed);
     assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn the_deadline_keeps_the_last_polls_error_and_names_the_response() {
+    let server =
+        ScriptedServer::start(vec![Step::json(503, &error_body("INTERNAL_ERROR", "busy"))]).await;
+    let error = client_for(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .wait_policy(quick().deadline(Duration::from_millis(300)))
+        .build()
+        .unwrap()
+        .wait_for_response("conv_1", "resp_1")
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.response_id(), Some("resp_1"));
+    let Error::WaitTimeout(wait) = &error else {
+        panic!("{error:?}")
+    };
+    let last = wait.last_error().expect("the last poll's error");
+    assert_eq!(last.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(wait.last_status(), None, "no poll was answered");
+    assert!(wait.polls() >= 2, "a 503 is polled again: {}", wait.polls());
 }
 
 #[tokio::test]
