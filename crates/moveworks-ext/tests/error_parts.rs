@@ -202,6 +202,8 @@ async fn a_transport_error_says_where_it_broke_and_whether_the_request_arrived()
     assert_eq!(refused.attempts(), 2);
     assert!(!refused.may_have_been_processed());
     assert!(!refused.retry_budget_spent());
+    assert!(!error.retry_budget_spent());
+    assert!(!error.may_have_been_processed());
     assert!(
         refused
             .to_string()
@@ -244,6 +246,46 @@ async fn a_transport_error_says_where_it_broke_and_whether_the_request_arrived()
 }
 
 #[tokio::test]
+async fn transport_errors_and_timeouts_say_when_the_retry_budget_stopped_the_retries() {
+    let empty = || RetryBudget::default().capacity(0);
+    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://{}", unused.local_addr().unwrap());
+    drop(unused);
+    let client = client_for(&base_url)
+        .retry_policy(fast_retries(3))
+        .retry_budget(empty())
+        .build()
+        .unwrap();
+    let error = client.get_conversation("conv_1").await.unwrap_err();
+    let Error::Transport(refused) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(refused.retry_budget_spent());
+    assert!(error.retry_budget_spent());
+    assert_eq!(error.attempts(), 1);
+
+    let server = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(5))]).await;
+    let mut timeouts = Timeouts::default();
+    timeouts.attempt = Duration::from_millis(150);
+    timeouts.total = Duration::from_secs(2);
+    let client = server
+        .client()
+        .timeouts(timeouts)
+        .retry_policy(fast_retries(3))
+        .retry_budget(empty())
+        .build()
+        .unwrap();
+    let error = client.get_conversation("conv_1").await.unwrap_err();
+    let Error::Timeout(timeout) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(timeout.retry_budget_spent());
+    assert!(error.retry_budget_spent());
+    assert!(!error.may_have_been_processed(), "a GET");
+    assert_eq!(error.attempts(), 1);
+}
+
+#[tokio::test]
 async fn a_timeout_names_its_step_and_its_attempts() {
     let server = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(5))]).await;
     let mut timeouts = Timeouts::default();
@@ -265,6 +307,9 @@ async fn a_timeout_names_its_step_and_its_attempts() {
     assert_eq!(timeout.attempts(), 1);
     assert!(timeout.may_have_been_processed());
     assert!(!timeout.retry_budget_spent());
+    assert!(error.may_have_been_processed());
+    assert!(!error.retry_budget_spent());
+    assert!(!error.is_retryable(), "a POST that may have been processed");
     assert_eq!(
         timeout.to_string(),
         "timed out waiting for the response headers after 1 attempt; \

@@ -107,6 +107,9 @@ async fn the_deadline_keeps_the_last_polls_error_and_names_the_response() {
     };
     let last = wait.last_error().expect("the last poll's error");
     assert_eq!(last.status().map(|s| s.as_u16()), Some(503));
+    let source = std::error::Error::source(wait).expect("the last error is the source");
+    assert_eq!(source.to_string(), last.to_string());
+    assert!(std::error::Error::source(&error).is_some());
     assert_eq!(wait.last_status(), None, "no poll was answered");
     assert!(wait.polls() >= 2, "a 503 is polled again: {}", wait.polls());
 }
