@@ -286,6 +286,66 @@ async fn transport_errors_and_timeouts_say_when_the_retry_budget_stopped_the_ret
 }
 
 #[tokio::test]
+async fn a_retried_get_that_times_out_counts_every_attempt() {
+    let server = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(5))]).await;
+    let mut timeouts = Timeouts::default();
+    timeouts.attempt = Duration::from_millis(100);
+    timeouts.total = Duration::from_secs(3);
+    let client = server
+        .client()
+        .timeouts(timeouts)
+        .retry_policy(fast_retries(2))
+        .build()
+        .unwrap();
+
+    let error = client.get_conversation("conv_1").await.unwrap_err();
+
+    let Error::Timeout(timeout) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(timeout.attempts(), 3);
+    assert_eq!(server.count(), 3);
+    assert!(!timeout.may_have_been_processed(), "a GET");
+    assert!(
+        timeout.to_string().contains("after 3 attempts"),
+        "{timeout}"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_error_after_a_429_counts_both_attempts() {
+    let body = sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]);
+    let server = ScriptedServer::start(vec![
+        Step::json(429, &error_body("RATE_LIMIT_EXCEEDED", "slow down"))
+            .with_header("retry-after-ms", "10"),
+        Step::Sse {
+            chunks: vec![body.into_bytes()],
+            pause: Duration::ZERO,
+            end: SseEnd::Cut,
+        },
+    ])
+    .await;
+    let client = server.client().build().unwrap();
+    let mut stream = client
+        .create_response_stream("conv_1", "How do I reset my password?")
+        .await
+        .unwrap();
+    let mut error = None;
+    while let Some(item) = stream.next_event().await {
+        if let Err(e) = item {
+            error = Some(e);
+        }
+    }
+    let error = error.expect("a cut stream is an error");
+    let Error::Stream(cut) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(cut.attempts(), 2);
+    assert_eq!(error.attempts(), 2);
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
 async fn a_timeout_names_its_step_and_its_attempts() {
     let server = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(5))]).await;
     let mut timeouts = Timeouts::default();
