@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 
 use moveworks_ext::{
     AccessToken, AuthError, AuthErrorKind, BoxFuture, CallStep, Client, Error, RetryPolicy,
-    TokenProvider,
+    Timeouts, TokenProvider, WaitPolicy,
 };
-use support::{ClientFor, ScriptedServer, Step, client_for, oauth_builder};
+use moveworks_testkit::mock_api::examples;
+use support::{ClientFor, SUBMITTED, ScriptedServer, Step, client_for, oauth_builder, sse};
 
 /// Scheduling slack on a loaded 2-core machine.
 const SLACK: Duration = Duration::from_millis(800);
@@ -332,4 +333,41 @@ async fn token_retries_are_paid_from_the_retry_budget() {
     let error = client.get_conversation("c").await.unwrap_err();
     assert!(matches!(error, Error::Auth(_)), "{error:?}");
     assert_eq!(tokens.count(), 1, "an empty budget pays for no token retry");
+}
+
+#[tokio::test]
+async fn duration_max_as_every_limit_is_no_limit_not_a_panic() {
+    let body = sse::recorded();
+    let server = ScriptedServer::start(vec![
+        Step::json(200, SUBMITTED),
+        Step::json(200, &examples::response("COMPLETED").to_string()),
+        Step::sse(body),
+    ])
+    .await;
+    let mut timeouts = Timeouts::default();
+    timeouts.connect = Duration::MAX;
+    timeouts.attempt = Duration::MAX;
+    timeouts.total = Duration::MAX;
+    let client = client_for(&server.base_url)
+        .timeouts(timeouts)
+        .stream_idle_timeout(Duration::MAX)
+        .wait_policy(
+            WaitPolicy::default()
+                .deadline(Duration::MAX)
+                .first_poll(Duration::ZERO)
+                .max_interval(Duration::MAX),
+        )
+        .build()
+        .unwrap();
+
+    support::submit(&client).await.unwrap();
+    client.wait_for_response("conv_1", "resp_1").await.unwrap();
+    let mut stream = client
+        .create_response_stream("conv_1", "How do I reset my password?")
+        .await
+        .unwrap();
+    while let Some(event) = stream.next_event().await {
+        event.unwrap();
+    }
+    assert_eq!(server.count(), 3);
 }

@@ -40,7 +40,7 @@ impl AccessToken {
         Ok(Self {
             secret: SecretString::from(token),
             header,
-            expires_at: lifetime.map(|l| Instant::now() + l),
+            expires_at: lifetime.map(|l| crate::config::after(Instant::now(), l)),
         })
     }
 

@@ -221,6 +221,18 @@ mod tests {
     }
 
     #[test]
+    fn a_lifetime_too_long_to_represent_is_a_token_not_a_panic() {
+        // Found by arbitrary_token_fields_never_panic: 1.76e19 s fits a
+        // Duration but not an Instant after now.
+        for expires in ["1.7586817716104425e19", "9.3e18"] {
+            let body = format!(r#"{{"access_token": "abc", "expires_in": {expires}}}"#);
+            let token = parse_token(body.as_bytes()).unwrap();
+            assert!(!token.is_expired());
+            assert!(token.expires_at().is_some());
+        }
+    }
+
+    #[test]
     fn refuses_other_answers_without_quoting_them() {
         for body in [
             &br#"{"access_token": 5}"#[..],

@@ -280,12 +280,12 @@ impl ClientBuilder {
         // Bounds silence on a connection. Other responses have the (shorter)
         // attempt timeout too; a stream has only this and its idle timeout,
         // so it must not be shorter than that.
-        let read_timeout = self.timeouts.attempt.max(self.stream_idle);
+        let read_timeout = crate::config::capped(self.timeouts.attempt.max(self.stream_idle));
         let (http, read_timeout) = match self.http_client {
             Some(client) => (client, None),
             None => (
                 tls::client_builder()?
-                    .connect_timeout(self.timeouts.connect)
+                    .connect_timeout(crate::config::capped(self.timeouts.connect))
                     .read_timeout(read_timeout)
                     // A bearer token is never replayed to wherever a redirect
                     // points: redirects are returned, not followed.

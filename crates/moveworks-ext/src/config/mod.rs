@@ -5,6 +5,7 @@
 mod config_error;
 mod defaults;
 pub mod env;
+mod far_future;
 mod header_value;
 mod timeouts;
 pub(crate) mod tls;
@@ -16,6 +17,7 @@ pub(crate) use defaults::DEFAULT_RETRY_STATUSES;
 pub use defaults::{
     DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TOKEN_URL,
 };
+pub(crate) use far_future::{after, after_tokio, capped};
 pub(crate) use header_value::header_value;
 pub use timeouts::Timeouts;
 pub(crate) use url::secure_url;

@@ -43,14 +43,14 @@ where
     Fut: Future<Output = Result<T, Error>>,
 {
     let started = Instant::now();
-    let deadline = started + policy.deadline;
+    let deadline = crate::config::after_tokio(started, policy.deadline);
     let mut interval = policy.first_poll;
     let mut wait = policy.jittered(interval);
     let mut last = None;
     let mut last_error: Option<Error>;
     let mut polls = 0;
     loop {
-        let wake = (Instant::now() + wait).min(deadline);
+        let wake = crate::config::after_tokio(Instant::now(), wait).min(deadline);
         tokio::time::sleep_until(wake).await;
         polls += 1;
         let left = deadline

@@ -56,7 +56,9 @@ impl EventSource {
             since_event,
             limit,
             idle,
-            idle_timer: Box::pin(tokio::time::sleep_until(now + idle)),
+            idle_timer: Box::pin(tokio::time::sleep_until(crate::config::after_tokio(
+                now, idle,
+            ))),
             last_event: now,
         }
     }
@@ -94,7 +96,7 @@ impl EventSource {
                 Poll::Ready(block) => block,
                 Poll::Pending => {
                     ready!(self.idle_timer.as_mut().poll(cx));
-                    let due = self.last_event + self.idle;
+                    let due = crate::config::after_tokio(self.last_event, self.idle);
                     if Instant::now() < due {
                         // Blocks arrived since the timer was set: move it.
                         self.idle_timer.as_mut().reset(due);

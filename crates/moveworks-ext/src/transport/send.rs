@@ -175,7 +175,10 @@ impl SdkMiddleware {
             idempotent,
             streaming: wants_event_stream(request.headers()),
             started: traced,
-            deadline: started.or(traced).unwrap_or_else(Instant::now) + timeouts.total,
+            deadline: crate::config::after(
+                started.or(traced).unwrap_or_else(Instant::now),
+                timeouts.total,
+            ),
             first: Some(first),
             sent: 0,
             retries: 0,

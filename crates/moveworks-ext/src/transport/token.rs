@@ -16,7 +16,7 @@ impl SdkMiddleware {
         &self,
         started: Instant,
     ) -> Result<Arc<AccessToken>, Error> {
-        let deadline = started + self.settings.timeouts.total;
+        let deadline = crate::config::after(started, self.settings.timeouts.total);
         let mut retries = 0;
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
