@@ -184,6 +184,29 @@ async fn a_decode_error_keeps_a_status_other_than_200_and_the_attempts_before_it
 }
 
 #[tokio::test]
+async fn a_chunked_body_over_the_limit_is_too_large_with_its_status() {
+    // No Content-Length: the limit is found while reading, not announced.
+    let server = ScriptedServer::start(vec![Step::Sse {
+        chunks: vec![vec![b' '; 3000], b"{}".to_vec()],
+        pause: Duration::ZERO,
+        end: SseEnd::Finish,
+    }])
+    .await;
+    let client = server.client().max_response_bytes(1024).build().unwrap();
+
+    let error = submit(&client).await.unwrap_err();
+
+    let Error::Decode(decode) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(
+        matches!(decode.kind(), DecodeErrorKind::TooLarge { limit: 1024, .. }),
+        "{decode:?}"
+    );
+    assert_eq!(decode.status().as_u16(), 200);
+}
+
+#[tokio::test]
 async fn a_transport_error_says_where_it_broke_and_whether_the_request_arrived() {
     // Nothing listens: the request surely never arrived.
     let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

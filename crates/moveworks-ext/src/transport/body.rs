@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 use http::HeaderMap;
-use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
+use http::header::{ACCEPT, CONTENT_LENGTH, TRANSFER_ENCODING};
 use http_body_util::BodyExt;
 use reqwest::{Response, ResponseBuilderExt};
 
@@ -23,8 +23,11 @@ pub(super) enum Answer {
 }
 
 impl Answer {
+    /// Only a request that asked for an event stream gets its answer
+    /// unread: an event stream sent to any other request is read whole,
+    /// within the size limit, like any other body.
     pub(super) fn new(response: Response, streaming: bool) -> Answer {
-        if streaming || wants_event_stream_response(response.headers()) {
+        if streaming {
             return Answer::Streamed(response);
         }
         Answer::Whole {
@@ -167,13 +170,6 @@ pub(super) fn wants_event_stream(headers: &HeaderMap) -> bool {
     })
 }
 
-fn wants_event_stream_response(headers: &HeaderMap) -> bool {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/event-stream"))
-}
-
 #[cfg(test)]
 mod tests {
     use http::HeaderValue;
@@ -208,11 +204,5 @@ mod tests {
         assert!(!wants_event_stream(&headers));
         headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
         assert!(wants_event_stream(&headers));
-        let mut answer = HeaderMap::new();
-        answer.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("text/event-stream; charset=utf-8"),
-        );
-        assert!(wants_event_stream_response(&answer));
     }
 }
