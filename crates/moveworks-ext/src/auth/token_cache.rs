@@ -291,4 +291,48 @@ mod tests {
         let provider = CachingTokenProvider::new(Counting::default());
         assert!(provider.can_refresh());
     }
+
+    /// Issues `token-N`, valid 2 s; every fetch after the first takes 400 ms.
+    #[derive(Debug, Default)]
+    struct SlowRefresh {
+        fetches: AtomicUsize,
+    }
+
+    impl TokenSource for SlowRefresh {
+        fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
+            Box::pin(async move {
+                let n = self.fetches.fetch_add(1, Ordering::SeqCst);
+                if n > 0 {
+                    tokio::time::sleep(Duration::from_millis(400)).await;
+                }
+                AccessToken::new(format!("token-{n}"), Some(Duration::from_secs(2)))
+            })
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn while_one_caller_refreshes_a_valid_token_others_go_on_with_it() {
+        let provider = Arc::new(CachingTokenProvider::new(SlowRefresh::default()));
+        assert_eq!(provider.token().await.unwrap().secret(), "token-0");
+        // Due for refresh (after half its lifetime), still valid.
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let refreshing = {
+            let provider = provider.clone();
+            tokio::spawn(async move { provider.token().await.unwrap().secret().to_owned() })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let started = Instant::now();
+        let other = provider.token().await.unwrap();
+        assert_eq!(
+            other.secret(),
+            "token-0",
+            "not made to wait for the refresh"
+        );
+        assert!(
+            started.elapsed() < Duration::from_millis(250),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(refreshing.await.unwrap(), "token-1");
+    }
 }
