@@ -9,8 +9,8 @@ use std::error::Error as _;
 use std::time::Duration;
 
 use moveworks_ext::{
-    CallStep, DecodeErrorKind, Error, ErrorCode, RetryBudget, RetryPolicy, StreamErrorKind,
-    Timeouts,
+    CallStep, ClientBuilder, DecodeErrorKind, Error, ErrorCode, RetryBudget, RetryPolicy,
+    StreamErrorKind, Timeouts,
 };
 use support::{ClientFor, ScriptedServer, SseEnd, Step, client_for, error_body, sse, submit};
 
@@ -20,6 +20,39 @@ fn fast_retries(max_retries: u32) -> RetryPolicy {
     RetryPolicy::default()
         .max_retries(max_retries)
         .initial_backoff(Duration::from_millis(5))
+}
+
+/// A base URL where nothing listens: the request surely never arrives.
+fn refused_base_url() -> String {
+    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://{}", unused.local_addr().unwrap());
+    drop(unused);
+    base_url
+}
+
+/// A client of `server` with a short attempt timeout.
+fn impatient(server: &ScriptedServer, attempt: Duration, policy: RetryPolicy) -> ClientBuilder {
+    let mut timeouts = Timeouts::default();
+    timeouts.attempt = attempt;
+    timeouts.total = Duration::from_secs(3);
+    server.client().timeouts(timeouts).retry_policy(policy)
+}
+
+/// Streams from a server answering `script`; the error the stream ended with.
+async fn stream_error(script: Vec<Step>) -> (Error, ScriptedServer) {
+    let server = ScriptedServer::start(script).await;
+    let client = server.client().build().unwrap();
+    let mut stream = client
+        .create_response_stream("conv_1", "How do I reset my password?")
+        .await
+        .unwrap();
+    let mut error = None;
+    while let Some(item) = stream.next_event().await {
+        if let Err(e) = item {
+            error = Some(e);
+        }
+    }
+    (error.expect("a cut stream is an error"), server)
 }
 
 #[tokio::test]
@@ -209,9 +242,7 @@ async fn a_chunked_body_over_the_limit_is_too_large_with_its_status() {
 #[tokio::test]
 async fn a_transport_error_says_where_it_broke_and_whether_the_request_arrived() {
     // Nothing listens: the request surely never arrived.
-    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base_url = format!("http://{}", unused.local_addr().unwrap());
-    drop(unused);
+    let base_url = refused_base_url();
     let client = client_for(&base_url)
         .retry_policy(fast_retries(1))
         .build()
@@ -271,9 +302,7 @@ async fn a_transport_error_says_where_it_broke_and_whether_the_request_arrived()
 #[tokio::test]
 async fn transport_errors_and_timeouts_say_when_the_retry_budget_stopped_the_retries() {
     let empty = || RetryBudget::default().capacity(0);
-    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base_url = format!("http://{}", unused.local_addr().unwrap());
-    drop(unused);
+    let base_url = refused_base_url();
     let client = client_for(&base_url)
         .retry_policy(fast_retries(3))
         .retry_budget(empty())
@@ -288,13 +317,7 @@ async fn transport_errors_and_timeouts_say_when_the_retry_budget_stopped_the_ret
     assert_eq!(error.attempts(), 1);
 
     let server = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(5))]).await;
-    let mut timeouts = Timeouts::default();
-    timeouts.attempt = Duration::from_millis(150);
-    timeouts.total = Duration::from_secs(2);
-    let client = server
-        .client()
-        .timeouts(timeouts)
-        .retry_policy(fast_retries(3))
+    let client = impatient(&server, Duration::from_millis(150), fast_retries(3))
         .retry_budget(empty())
         .build()
         .unwrap();
@@ -311,13 +334,7 @@ async fn transport_errors_and_timeouts_say_when_the_retry_budget_stopped_the_ret
 #[tokio::test]
 async fn a_retried_get_that_times_out_counts_every_attempt() {
     let server = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(5))]).await;
-    let mut timeouts = Timeouts::default();
-    timeouts.attempt = Duration::from_millis(100);
-    timeouts.total = Duration::from_secs(3);
-    let client = server
-        .client()
-        .timeouts(timeouts)
-        .retry_policy(fast_retries(2))
+    let client = impatient(&server, Duration::from_millis(100), fast_retries(2))
         .build()
         .unwrap();
 
@@ -338,7 +355,7 @@ async fn a_retried_get_that_times_out_counts_every_attempt() {
 #[tokio::test]
 async fn a_stream_error_after_a_429_counts_both_attempts() {
     let body = sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]);
-    let server = ScriptedServer::start(vec![
+    let (error, server) = stream_error(vec![
         Step::json(429, &error_body("RATE_LIMIT_EXCEEDED", "slow down"))
             .with_header("retry-after-ms", "10"),
         Step::Sse {
@@ -348,18 +365,6 @@ async fn a_stream_error_after_a_429_counts_both_attempts() {
         },
     ])
     .await;
-    let client = server.client().build().unwrap();
-    let mut stream = client
-        .create_response_stream("conv_1", "How do I reset my password?")
-        .await
-        .unwrap();
-    let mut error = None;
-    while let Some(item) = stream.next_event().await {
-        if let Err(e) = item {
-            error = Some(e);
-        }
-    }
-    let error = error.expect("a cut stream is an error");
     let Error::Stream(cut) = &error else {
         panic!("{error:?}")
     };
@@ -371,13 +376,7 @@ async fn a_stream_error_after_a_429_counts_both_attempts() {
 #[tokio::test]
 async fn a_timeout_names_its_step_and_its_attempts() {
     let server = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(5))]).await;
-    let mut timeouts = Timeouts::default();
-    timeouts.attempt = Duration::from_millis(150);
-    timeouts.total = Duration::from_secs(2);
-    let client = server
-        .client()
-        .timeouts(timeouts)
-        .retry_policy(fast_retries(2))
+    let client = impatient(&server, Duration::from_millis(150), fast_retries(2))
         .build()
         .unwrap();
 
@@ -408,26 +407,13 @@ async fn a_stream_error_keeps_the_conversation_the_response_and_what_arrived() {
         sse::delta(2, &sse::message("msg_1", "Half an ans")),
     ]
     .concat();
-    let server = ScriptedServer::start(vec![Step::Sse {
+    let (error, _server) = stream_error(vec![Step::Sse {
         chunks: vec![body.into_bytes()],
         pause: Duration::ZERO,
         end: SseEnd::Cut,
     }])
     .await;
-    let client = server.client().build().unwrap();
-    let mut stream = client
-        .create_response_stream("conv_1", "How do I reset my password?")
-        .await
-        .unwrap();
 
-    let mut error = None;
-    while let Some(item) = stream.next_event().await {
-        if let Err(e) = item {
-            error = Some(e);
-        }
-    }
-
-    let error = error.expect("a cut stream is an error");
     let Error::Stream(cut) = &error else {
         panic!("{error:?}")
     };
