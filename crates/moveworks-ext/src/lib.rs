@@ -42,8 +42,9 @@
 //!   ends early is an error that names the response, never a quiet end.
 //! - **Observability**: a DEBUG-level `tracing` span `moveworks.request` per
 //!   call, with operation, attempts, status, request id and elapsed time
-//!   (enable with `moveworks_ext=debug`), and INFO events for retries and
-//!   token refreshes; never a token or a body.
+//!   (enable with `moveworks_ext=debug`), a DEBUG `moveworks.token` span per
+//!   token fetch, INFO events for retries and WARN when a token refresh
+//!   fails; never a token or a body.
 //!
 //! # Example
 //!

@@ -74,8 +74,8 @@ fn ids() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    // A fixed budget; failures are reported, not persisted to files.
-    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+    // A fixed budget; a failure is saved under proptest-regressions/ and replayed first.
+    #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
     fn an_id_is_refused_or_reaches_the_server_unchanged(id in ids(), through_call in any::<bool>()) {
