@@ -231,14 +231,19 @@ async fn a_refused_token_request_is_an_auth_error_and_sends_nothing() {
                 .json_body(json!({"code": "invalid_client", "message": "unknown client"}));
         })
         .await;
-    let api_mock = api.mock_async(|when, then| {
-        when.any_request();
-        then.status(200);
-    });
+    // Registered before the call, so that whatever the call sends is counted.
+    let api_mock = api
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200);
+        })
+        .await;
     let client = oauth_client(&api, &tokens);
 
     let error = submit(&client).await.unwrap_err();
 
+    // The call has returned: anything it sent has been answered, so counted.
+    assert_eq!(api_mock.calls_async().await, 0, "nothing sent to the API");
     let Error::Auth(auth) = &error else {
         panic!("expected an auth error, got {error:?}")
     };
@@ -246,7 +251,6 @@ async fn a_refused_token_request_is_an_auth_error_and_sends_nothing() {
     assert_eq!(auth.status().map(|s| s.as_u16()), Some(401));
     assert!(error.to_string().contains("unknown client"), "{error}");
     assert!(!error.to_string().contains(CLIENT_SECRET));
-    assert_eq!(api_mock.await.calls_async().await, 0);
 }
 
 #[tokio::test]
