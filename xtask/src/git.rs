@@ -86,9 +86,28 @@ pub fn show_all(root: &Path, rev: &str, paths: &[String]) -> Result<Vec<String>,
     Ok(texts)
 }
 
-/// `git rev-parse REV:./PATH`: the blob id of a committed file.
-pub fn blob(root: &Path, rev: &str, path: &str) -> Result<String, String> {
-    output(root, &["rev-parse", &format!("{rev}:./{path}")]).map(|s| s.trim().to_owned())
+/// The full commit id `rev` names.
+pub fn commit(root: &Path, rev: &str) -> Result<String, String> {
+    output(
+        root,
+        &["rev-parse", "--verify", &format!("{rev}^{{commit}}")],
+    )
+    .map(|s| s.trim().to_owned())
+}
+
+/// Whether the repository holding `root` is a shallow clone.
+pub fn is_shallow(root: &Path) -> Result<bool, String> {
+    output(root, &["rev-parse", "--is-shallow-repository"]).map(|s| s.trim() == "true")
+}
+
+/// The files under `dir` (relative to `root`) that git tracks, relative to
+/// `root`.
+pub fn tracked(root: &Path, dir: &str) -> Result<Vec<String>, String> {
+    Ok(output(root, &["ls-files", "-z", "--", dir])?
+        .split('\0')
+        .filter(|path| !path.is_empty())
+        .map(str::to_owned)
+        .collect())
 }
 
 /// The files under `dirs` (relative to `root`) at `rev`, relative to

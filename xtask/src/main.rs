@@ -16,20 +16,29 @@ commands:
       both did it; whether every workspace crate still builds against the
       new client (cargo check); the semver verdict of cargo-semver-checks
       (as `semver` gives it; none, documentation only, when only docs
-      changed); all recorded under [Unreleased] in CHANGELOG.md.
+      changed); all recorded in one changelog fragment,
+      .changelog/codegen-HASH.md (never in CHANGELOG.md itself).
       --no-semver skips that judgment.
       --check compares instead of writing and fails when the committed
       output is stale. --spec reads another spec; --out writes one
       standalone, buildable client crate into DIR (named after DIR unless
       --name is given) instead of touching the workspace.
-  semver [--baseline REV] [--require-changelog]
+  semver [--baseline REV | --from-base] [--require-changelog]
       The semver verdict on moveworks-api and moveworks-ext against REV
       (default HEAD): breaking, minor or none, the version to release, and
-      each breaking item. --require-changelog fails a breaking verdict that
-      CHANGELOG.md's [Unreleased] section does not record. Needs the pinned
-      cargo-semver-checks; prints how to install it when missing.
+      each breaking item. --from-base judges against the commit recorded in
+      .ci/semver-base (the last release; CI), failing when this clone does
+      not have it. --require-changelog fails a breaking verdict that neither
+      CHANGELOG.md's [Unreleased] section nor a fragment in .changelog/
+      records. Needs the pinned cargo-semver-checks; prints how to install
+      it when missing.
   semver install
       Install the pinned cargo-semver-checks unless it is already there.
+  changelog [--release VERSION]
+      Print the [Unreleased] notes of CHANGELOG.md with the fragments of
+      .changelog/ under Changed. --release VERSION moves them into
+      CHANGELOG.md under `## [VERSION] - DATE`, deletes the fragments and
+      records HEAD as the semver base (.ci/semver-base).
   corpus [--out DIR] [--no-check | --doctest] [--also DIR]... [NAME...]
       Generate a crate from every OpenAPI spec of the public test corpus and
       `cargo check` them all with one target dir. The corpus is read from
@@ -87,8 +96,27 @@ fn command(args: &[String]) -> ExitCode {
                 baseline,
                 require_changelog,
             } => {
-                xtask::semver_command::run(&codegen::workspace_root(), &baseline, require_changelog)
+                let root = codegen::workspace_root();
+                baseline
+                    .map_or_else(|| xtask::semver::base::resolve(&root), Ok)
+                    .and_then(|rev| {
+                        xtask::semver_command::run(
+                            &root,
+                            &rev,
+                            require_changelog,
+                            None,
+                            &mut std::io::stdout(),
+                        )
+                    })
             }
+        }),
+        Some("changelog") => parse_changelog(&args[1..]).map(|version| {
+            xtask::changelog::release::run(
+                &codegen::workspace_root(),
+                version.as_deref(),
+                &mut std::io::stdout(),
+            )
+            .map(|()| true)
         }),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -159,7 +187,8 @@ fn parse_codegen(args: &[String]) -> Result<Options, String> {
 enum SemverCommand {
     Install,
     Judge {
-        baseline: String,
+        /// `None`: the recorded semver base.
+        baseline: Option<String>,
         require_changelog: bool,
     },
 }
@@ -171,20 +200,36 @@ fn parse_semver(args: &[String]) -> Result<SemverCommand, String> {
             Some(extra) => Err(format!("unknown semver install argument `{extra}`")),
         };
     }
-    let mut baseline = "HEAD".to_owned();
+    let mut baseline = None;
+    let mut from_base = false;
     let mut require_changelog = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--baseline" => baseline = args.next().ok_or("--baseline needs a value")?.clone(),
+            "--baseline" => baseline = Some(args.next().ok_or("--baseline needs a value")?.clone()),
+            "--from-base" => from_base = true,
             "--require-changelog" => require_changelog = true,
             other => return Err(format!("unknown semver argument `{other}`")),
         }
     }
+    let baseline = match (baseline, from_base) {
+        (Some(_), true) => return Err("--baseline and --from-base exclude each other".to_owned()),
+        (None, true) => None,
+        (baseline, false) => Some(baseline.unwrap_or_else(|| "HEAD".to_owned())),
+    };
     Ok(SemverCommand::Judge {
         baseline,
         require_changelog,
     })
+}
+
+fn parse_changelog(args: &[String]) -> Result<Option<String>, String> {
+    match args {
+        [] => Ok(None),
+        [flag, version] if flag == "--release" => Ok(Some(version.clone())),
+        [flag] if flag == "--release" => Err("--release needs a version".to_owned()),
+        [other, ..] => Err(format!("unknown changelog argument `{other}`")),
+    }
 }
 
 fn parse_bench(args: &[String]) -> Result<xtask::bench::Options, String> {

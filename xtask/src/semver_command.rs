@@ -1,36 +1,53 @@
 //! `cargo xtask semver`: the verdicts on this workspace's crates against a
-//! revision and, for CI, whether CHANGELOG.md records a breaking one.
+//! revision and, for CI, whether the changelog records a breaking one.
 
+use std::io::Write;
 use std::path::Path;
 
-use crate::changelog;
+use crate::changelog::{self, fragments};
 use crate::semver::Bump;
 use crate::semver::workspace::{JUDGED, judge_all};
 
-/// `cargo xtask semver`: prints the verdicts against `rev`. With
-/// `require_changelog`, a breaking verdict that CHANGELOG.md's Unreleased
-/// section does not record fails. Returns whether the run passes.
-pub fn run(root: &Path, rev: &str, require_changelog: bool) -> Result<bool, String> {
-    println!(
+/// `cargo xtask semver`: prints the verdicts against `rev` to `out`, the
+/// crates built in `target_dir` (the workspace's own when `None`). With
+/// `require_changelog`, a breaking verdict that neither CHANGELOG.md's
+/// Unreleased section nor a fragment of `.changelog/` records fails.
+/// Returns whether the run passes.
+pub fn run(
+    root: &Path,
+    rev: &str,
+    require_changelog: bool,
+    target_dir: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<bool, String> {
+    let _ = writeln!(
+        out,
         "semver: judging {} against {rev} with cargo-semver-checks",
         names()
     );
-    let verdicts = judge_all(root, rev)?;
+    let verdicts = judge_all(root, rev, target_dir)?;
     for verdict in &verdicts {
-        print!("{verdict}");
+        let _ = write!(out, "{verdict}");
     }
     let breaking = verdicts.iter().any(|v| v.bump == Bump::Major);
     if require_changelog && breaking {
         let text = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap_or_default();
-        if !changelog::records_breaking_change(&text) {
-            eprintln!(
-                "error: the change is breaking, but CHANGELOG.md's [Unreleased] section records \
-                 no breaking change: run `cargo xtask codegen` (it writes the entry) or add one \
-                 marked **breaking**, and release it as a major version"
+        if !changelog::records_breaking_change(&text, &fragments::texts(root)?) {
+            let _ = writeln!(
+                out,
+                "error: the change is breaking, but neither CHANGELOG.md's [Unreleased] section \
+                 nor a fragment in {}/ records a breaking change: run `cargo xtask codegen` (it \
+                 writes a fragment) or add an entry marked **breaking**, and release it as a \
+                 major version",
+                fragments::DIR
             );
             return Ok(false);
         }
-        println!("semver: CHANGELOG.md records the breaking change under [Unreleased]");
+        let _ = writeln!(
+            out,
+            "semver: the changelog records the breaking change (under [Unreleased] or in {}/)",
+            fragments::DIR
+        );
     }
     Ok(true)
 }

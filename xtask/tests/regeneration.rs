@@ -1,8 +1,9 @@
 //! What `cargo xtask codegen` says after a real regeneration, in a git
 //! repository holding a copy of this workspace: the change against the
 //! last commit, what triggered it, whether every crate still builds, the
-//! verdict and the CHANGELOG.md entry; and that it never fails after
-//! writing because of git.
+//! verdict and the changelog fragment; that it never touches a committed
+//! file (a fresh clone stays clean); and that it never fails after writing
+//! because of git.
 //!
 //! Only the test of a spec edit that breaks moveworks-ext builds anything
 //! (`cargo check` of the copy, and cargo-semver-checks when installed); the
@@ -11,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xtask::changelog;
+use xtask::changelog::{self, fragments};
 use xtask::codegen::{self, Options, Settings, Target, workspace_root};
 use xtask::freshness;
 use xtask::generate::rewrite::{REWRITES, Rewrite};
@@ -48,6 +49,18 @@ fn git(root: &Path, args: &[&str]) {
         .status()
         .unwrap();
     assert!(status.success(), "git {args:?}");
+}
+
+/// `git status --porcelain` in `root`: empty when the work tree is clean.
+fn git_status(root: &Path) -> String {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["status", "--porcelain", "--untracked-files=all"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
 }
 
 impl Workspace {
@@ -116,8 +129,20 @@ impl Workspace {
         (passed, text)
     }
 
-    fn unreleased(&self) -> String {
-        changelog::unreleased(&std::fs::read_to_string(self.root.join("CHANGELOG.md")).unwrap())
+    /// The names of the changelog fragments.
+    fn fragments(&self) -> Vec<String> {
+        fragments::list(&self.root)
+            .unwrap()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// What codegen recorded: the one fragment there is.
+    fn recorded(&self) -> String {
+        let texts = fragments::texts(&self.root).unwrap();
+        assert_eq!(texts.len(), 1, "{texts:?}");
+        texts[0].clone()
     }
 
     /// Writes the workspace crates as a generator without `left_out` makes
@@ -190,27 +215,71 @@ fn a_documentation_edit_needs_no_release_and_the_changelog_says_so() {
     );
     assert!(!out.contains("release 0."), "no release is advised: {out}");
     assert!(!out.contains("build: checking"), "nothing to build: {out}");
-    let unreleased = workspace.unreleased();
+    let recorded = workspace.recorded();
     assert!(
-        unreleased.contains(
+        recorded.starts_with(
             "- `moveworks-api` regenerated from a new `openapi.yaml` (semver: **none**: \
-             documentation only, no release needed)."
+             documentation only, no release needed).\n"
         ),
-        "{unreleased}"
+        "{recorded}"
+    );
+}
+
+/// One fragment per change against HEAD: a rerun rewrites it, another
+/// result replaces it, undoing the change removes it; a committed fragment
+/// and CHANGELOG.md are never touched.
+#[test]
+fn codegen_keeps_one_fragment_and_touches_no_committed_file() {
+    let workspace = Workspace::copy("fragments", true);
+    let changelog = || std::fs::read_to_string(workspace.root.join("CHANGELOG.md")).unwrap();
+    let before = changelog();
+    workspace.edit_spec(DESCRIPTION.0, DESCRIPTION.1);
+    let (_, out) = workspace.codegen(true);
+    let first = workspace.fragments();
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(
+        out.contains(&format!("recorded in .changelog/{}", first[0])),
+        "{out}"
+    );
+    let text = workspace.recorded();
+    workspace.codegen(true);
+    assert_eq!(workspace.fragments(), first);
+    assert_eq!(workspace.recorded(), text);
+
+    // Another result: its own fragment, and the earlier one goes.
+    workspace.edit_spec(DESCRIPTION.1, "description: The feedback's status");
+    let (_, out) = workspace.codegen(true);
+    let second = workspace.fragments();
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert_ne!(second, first);
+    assert!(
+        out.contains(&format!("changelog: removed .changelog/{}", first[0])),
+        "{out}"
     );
 
-    // Undoing the edit leaves nothing to judge, and no entry.
-    workspace.edit_spec(DESCRIPTION.1, DESCRIPTION.0);
+    // Committed, it stays as it is through later runs.
+    git(&workspace.root, &["add", "-A"]);
+    git(&workspace.root, &["commit", "-qm", "a spec change"]);
+    let committed = workspace.recorded();
+    workspace.edit_spec("description: The feedback's status", DESCRIPTION.1);
+    workspace.codegen(true);
+    let both = workspace.fragments();
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert!(both.contains(&second[0]), "{both:?}");
+    git(&workspace.root, &["checkout", "-q", "--", "openapi.yaml"]);
     let (_, out) = workspace.codegen(true);
     assert!(
         out.contains("unchanged against HEAD; nothing to judge"),
         "{out}"
     );
-    assert!(
-        !workspace.unreleased().contains("regenerated"),
-        "{}",
-        workspace.unreleased()
+    assert!(out.contains("changelog: removed .changelog/"), "{out}");
+    assert_eq!(workspace.fragments(), second);
+    assert_eq!(
+        std::fs::read_to_string(workspace.root.join(".changelog").join(&second[0])).unwrap(),
+        committed
     );
+    assert_eq!(git_status(&workspace.root), "");
+    assert_eq!(changelog(), before);
 }
 
 #[test]
@@ -240,14 +309,30 @@ fn a_generator_change_is_recorded_as_one() {
         out.contains("changes against HEAD: no operation or type changed"),
         "{out}"
     );
-    let unreleased = workspace.unreleased();
+    let recorded = workspace.recorded();
     assert!(
-        unreleased.contains(
+        recorded.starts_with(
             "- `moveworks-api` regenerated by a changed generator, from the same `openapi.yaml` (semver:"
         ),
-        "{unreleased}"
+        "{recorded}"
     );
-    assert!(!unreleased.contains("from a new"), "{unreleased}");
+    assert!(!recorded.contains("from a new"), "{recorded}");
+}
+
+/// The README's first command on a fresh clone, after a generator change
+/// was committed with what codegen recorded of it: nothing to do.
+#[test]
+fn a_committed_generator_change_leaves_a_fresh_clone_clean() {
+    let workspace = Workspace::copy("clean-clone", true);
+    workspace.commit_generated_without("doc-comments");
+    workspace.codegen(true);
+    assert_eq!(workspace.fragments().len(), 1);
+    git(&workspace.root, &["add", "-A"]);
+    git(&workspace.root, &["commit", "-qm", "a generator change"]);
+    let (passed, out) = workspace.codegen(true);
+    assert!(passed);
+    assert!(out.contains("unchanged against HEAD"), "{out}");
+    assert_eq!(git_status(&workspace.root), "", "{out}");
 }
 
 #[test]
@@ -262,10 +347,10 @@ fn a_new_spec_and_a_generator_change_are_both_recorded() {
     );
     assert!(
         workspace
-            .unreleased()
+            .recorded()
             .contains("regenerated from a new `openapi.yaml` and by a changed generator (both) ("),
         "{}",
-        workspace.unreleased()
+        workspace.recorded()
     );
 }
 
@@ -280,7 +365,8 @@ fn without_git_codegen_writes_the_crates_and_says_why_it_did_not_judge() {
         "{out}"
     );
     assert!(out.contains("semver: not judged: "), "{out}");
-    assert!(out.contains("CHANGELOG.md not updated"), "{out}");
+    assert!(out.contains("no changelog fragment written"), "{out}");
+    assert_eq!(workspace.fragments(), Vec::<String>::new());
     let lib =
         std::fs::read_to_string(workspace.root.join("crates/moveworks-api/src/lib.rs")).unwrap();
     assert!(lib.contains("Where the feedback submission stands"));
@@ -297,7 +383,7 @@ fn another_spec_in_workspace_mode_is_judged_against_the_committed_copy() {
     assert!(out.contains("none: documentation only"), "{out}");
     assert!(
         workspace
-            .unreleased()
+            .recorded()
             .contains("regenerated from a new `next.yaml`")
     );
 }
@@ -336,13 +422,11 @@ fn a_spec_edit_that_breaks_moveworks_ext_is_reported_with_the_error() {
     );
     assert!(!out.contains("moveworks-ext against HEAD: none"), "{out}");
     assert!(!out.contains("no change"), "{out}");
-    let unreleased = workspace.unreleased();
-    assert!(unreleased.contains("(semver: **breaking**"), "{unreleased}");
+    let recorded = workspace.recorded();
+    assert!(recorded.contains("(semver: **breaking**"), "{recorded}");
     assert!(
-        unreleased.contains("`moveworks-ext` did not build against the regenerated client"),
-        "{unreleased}"
+        recorded.contains("`moveworks-ext` did not build against the regenerated client"),
+        "{recorded}"
     );
-    assert!(changelog::records_breaking_change(
-        &std::fs::read_to_string(workspace.root.join("CHANGELOG.md")).unwrap()
-    ));
+    assert!(changelog::records_breaking_change("", &[recorded]));
 }

@@ -55,7 +55,7 @@ fn command_line(program: &str, args: &[&str]) -> Option<String> {
 }
 
 /// Today's UTC date, `YYYY-MM-DD`.
-fn today() -> String {
+pub(crate) fn today() -> String {
     let days = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() / 86_400);

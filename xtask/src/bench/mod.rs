@@ -15,6 +15,8 @@ mod codegen_timing;
 mod machine;
 mod report;
 
+pub(crate) use machine::today;
+
 use std::path::PathBuf;
 
 use serde_json::Value;

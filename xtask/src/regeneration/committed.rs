@@ -20,8 +20,6 @@ pub struct Committed {
     /// Every committed file of the generated crates, by path relative to
     /// the workspace root, with LF line ends.
     pub files: BTreeMap<PathBuf, String>,
-    /// The git blob id of the committed copy of the spec, when there is one.
-    pub spec_blob: Option<String>,
 }
 
 /// The committed copy of the spec, relative to the root.
@@ -57,14 +55,9 @@ impl Committed {
             .zip(texts)
             .map(|(path, text)| (PathBuf::from(path), text.replace("\r\n", "\n")))
             .collect();
-        let spec_blob = files
-            .contains_key(&spec_path())
-            .then(|| git::blob(root, rev, &spec_path().to_string_lossy()))
-            .transpose()?;
         Ok(Committed {
             rev: rev.to_owned(),
             files,
-            spec_blob,
         })
     }
 

@@ -2,7 +2,7 @@
 //! triggered the change against the last commit (a new spec, a changed
 //! generator, or both), whether it is documentation only, whether every
 //! workspace crate still builds against the new client, the semver verdict,
-//! and the CHANGELOG.md entry.
+//! and the changelog fragment that records it (see `changelog::fragments`).
 //!
 //! The files are written by then, so git or cargo failing here is said
 //! ("not judged: why") and never fails the run.
@@ -18,7 +18,7 @@ pub use committed::Committed;
 use trigger::Trigger;
 
 use crate::change_summary::Changes;
-use crate::changelog;
+use crate::changelog::{self, fragments};
 use crate::freshness::OutputFile;
 use crate::layout::{CLIENT_CRATE, HTTPMOCK_CRATE};
 use crate::semver::source_change::{self, SourceChange};
@@ -44,11 +44,13 @@ pub struct Regeneration<'a> {
 }
 
 /// Judges `regeneration` against `committed` (or says why it cannot),
-/// prints the verdict and records it in CHANGELOG.md.
+/// prints the verdict and records it in a changelog fragment; when the
+/// crates equal the commit, removes the fragments of earlier uncommitted
+/// runs instead.
 ///
 /// # Errors
 ///
-/// Only when CHANGELOG.md cannot be written.
+/// Only when the fragments cannot be listed, written or removed.
 pub fn judge_and_record(
     regeneration: &Regeneration<'_>,
     committed: Result<&Committed, &str>,
@@ -58,25 +60,27 @@ pub fn judge_and_record(
     let committed = match committed {
         Ok(committed) => committed,
         Err(why) => {
-            let _ = writeln!(out, "semver: not judged: {why}; CHANGELOG.md not updated");
+            let _ = writeln!(
+                out,
+                "semver: not judged: {why}; no changelog fragment written"
+            );
             return Ok(());
         }
     };
-    let changelog_path = root.join("CHANGELOG.md");
-    let from_blob = committed.spec_blob.as_deref().unwrap_or("none");
     if committed.holds_exactly(root, regeneration.files) {
         let _ = writeln!(
             out,
             "semver: the generated crates are unchanged against {}; nothing to judge",
             committed.rev
         );
-        // A regeneration recorded earlier and undone since leaves no entry.
-        if let Ok(text) = std::fs::read_to_string(&changelog_path) {
-            let without = changelog::without_entry(&text, regeneration.spec_file, from_blob);
-            if without != text {
-                write(&changelog_path, &without)?;
-                let _ = writeln!(out, "semver: its CHANGELOG.md entry is gone too");
-            }
+        // A regeneration recorded earlier and undone since leaves no
+        // fragment.
+        for path in fragments::forget(root)? {
+            let _ = writeln!(
+                out,
+                "changelog: removed {}, written for a regeneration undone since",
+                relative(root, &path)
+            );
         }
         return Ok(());
     }
@@ -109,13 +113,9 @@ pub fn judge_and_record(
         let _ = writeln!(out, "semver: not judged: {why}");
     }
 
-    let text =
-        std::fs::read_to_string(&changelog_path).unwrap_or_else(|_| "# Changelog\n".to_owned());
     let trigger = trigger.describe(regeneration.spec_file);
     let entry = changelog::Entry {
         crate_name: CLIENT_CRATE,
-        spec_file: regeneration.spec_file,
-        from_blob,
         trigger: &trigger,
         changes: regeneration.changes,
         verdicts: &verdicts,
@@ -125,17 +125,37 @@ pub fn judge_and_record(
             .and_then(|why| why.lines().next())
             .map(|why| why.trim_end_matches('.')),
     };
-    write(&changelog_path, &changelog::record(&text, &entry))?;
-    let _ = writeln!(
-        out,
-        "semver: regenerated {trigger}; recorded under [Unreleased] in CHANGELOG.md; review it \
-         before committing"
-    );
+    let name = fragments::codegen_name(root, regeneration.files);
+    let (recorded, removed) = fragments::record(root, &name, &entry.render())?;
+    for path in removed {
+        let _ = writeln!(
+            out,
+            "changelog: removed {}, written by an earlier run",
+            relative(root, &path)
+        );
+    }
+    let _ = match recorded {
+        fragments::Recorded::Written(path) => writeln!(
+            out,
+            "semver: regenerated {trigger}; recorded in {} (a release assembles it into \
+             CHANGELOG.md); review it and commit it with the crates",
+            relative(root, &path)
+        ),
+        fragments::Recorded::Committed(path) => writeln!(
+            out,
+            "semver: regenerated {trigger}; {} records this same output and is committed, so \
+             it is left as it is: record what changed since by hand",
+            relative(root, &path)
+        ),
+    };
     Ok(())
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 /// How the generated crates' sources changed against the commit.

@@ -10,6 +10,7 @@
 //! breaking is at least a minor change; one whose documentation alone
 //! changed ([`source_change`]) needs no release.
 
+pub mod base;
 pub mod bump;
 pub mod report;
 pub mod source_change;

@@ -30,14 +30,19 @@ pub fn subject(
     }
 }
 
-/// Judges every crate of [`JUDGED`] against `rev`.
+/// Judges every crate of [`JUDGED`] against `rev`, built in `target_dir`
+/// (the workspace's own when `None`).
 ///
 /// # Errors
 ///
 /// As [`judge`]: the tool is missing, or a crate does not build.
-pub fn judge_all(root: &Path, rev: &str) -> Result<Vec<Verdict>, String> {
+pub fn judge_all(
+    root: &Path,
+    rev: &str,
+    target_dir: Option<&Path>,
+) -> Result<Vec<Verdict>, String> {
     JUDGED
         .iter()
-        .map(|(package, dir)| judge(&subject(root, package, dir, rev, None)))
+        .map(|(package, dir)| judge(&subject(root, package, dir, rev, target_dir)))
         .collect()
 }
