@@ -155,8 +155,12 @@ impl<S: fmt::Debug> fmt::Debug for CachingTokenProvider<S> {
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    use tokio::sync::Notify;
+
     use super::*;
     use crate::auth::auth_error::AuthErrorKind;
+
+    const HOUR: Duration = Duration::from_secs(3600);
 
     #[derive(Debug, Default)]
     struct Counting {
@@ -178,6 +182,15 @@ mod tests {
         }
     }
 
+    /// Makes the cached token due for refresh, as reaching its refresh time
+    /// would. The cache reads the system clock, which no test can move, so
+    /// the tests below set the state that time would bring instead of
+    /// sleeping; when a token falls due is tested on its own.
+    fn make_due<S>(provider: &CachingTokenProvider<S>) {
+        let mut cached = provider.cached.write().unwrap();
+        cached.as_mut().expect("a cached token").refresh_at = Instant::now();
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn concurrent_callers_share_one_fetch() {
         let provider = Arc::new(CachingTokenProvider::new(Counting {
@@ -196,6 +209,24 @@ mod tests {
         assert_eq!(provider.source.fetches.load(Ordering::SeqCst), 1);
     }
 
+    #[test]
+    fn a_refresh_falls_due_half_way_through_a_short_life_and_a_minute_before_a_long_one_ends() {
+        // Under two minutes: when half of what it had left on arrival is
+        // left. Exact but for the clock reads around it.
+        let lifetime = Duration::from_secs(2);
+        let before = Instant::now();
+        let short = Cached::new(AccessToken::new("short", Some(lifetime)).unwrap());
+        let after = Instant::now();
+        assert!(short.refresh_at >= before + lifetime / 2);
+        assert!(short.refresh_at <= after + lifetime / 2 + Duration::from_nanos(1));
+        // Longer: a minute before it expires.
+        let long = Cached::new(AccessToken::new("long", Some(HOUR)).unwrap());
+        assert_eq!(
+            long.token.expires_at().unwrap() - long.refresh_at,
+            REFRESH_AHEAD
+        );
+    }
+
     #[tokio::test]
     async fn a_ready_token_is_only_a_fresh_cached_one() {
         let provider = CachingTokenProvider::new(Counting {
@@ -207,16 +238,16 @@ mod tests {
         assert_eq!(provider.ready_token().unwrap().secret(), first.secret());
         provider.invalidate(&first);
         assert!(provider.ready_token().is_none(), "invalidated");
-        // Due for refresh (a 1 s token, after half its lifetime): not
-        // ready, so the request goes through token(), which refreshes it.
-        let short = CachingTokenProvider::new(Counting {
-            lifetime_secs: 1,
+        // Due for refresh, still valid: not ready, so the request goes
+        // through token(), which refreshes it.
+        let due = CachingTokenProvider::new(Counting {
+            lifetime_secs: 3600,
             ..Default::default()
         });
-        short.token().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(600)).await;
-        assert!(short.ready_token().is_none(), "due for refresh");
-        assert_eq!(short.source.fetches.load(Ordering::SeqCst), 1);
+        due.token().await.unwrap();
+        make_due(&due);
+        assert!(due.ready_token().is_none(), "due for refresh");
+        assert_eq!(due.source.fetches.load(Ordering::SeqCst), 1);
         assert_eq!(provider.source.fetches.load(Ordering::SeqCst), 1);
     }
 
@@ -237,23 +268,35 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn short_lived_tokens_are_refreshed_ahead_of_expiry() {
-        // Lifetime 2 s: refreshed after 1 s (half its lifetime), not on every call.
+    async fn a_token_due_for_refresh_is_refreshed_before_it_expires_and_not_before_it_is_due() {
         let provider = CachingTokenProvider::new(Counting {
-            lifetime_secs: 2,
+            lifetime_secs: 3600,
             ..Default::default()
         });
+        let first = provider.token().await.unwrap();
+        assert_eq!(first.secret(), "token-0");
         assert_eq!(provider.token().await.unwrap().secret(), "token-0");
-        assert_eq!(provider.token().await.unwrap().secret(), "token-0");
-        tokio::time::sleep(Duration::from_millis(1100)).await;
+        make_due(&provider);
+        assert!(!first.is_expired());
         assert_eq!(provider.token().await.unwrap().secret(), "token-1");
+        assert_eq!(provider.token().await.unwrap().secret(), "token-1");
+        assert_eq!(provider.source.fetches.load(Ordering::SeqCst), 2);
     }
 
-    /// Issues one token of `lifetime_secs`, then fails.
+    /// Issues one token valid `lifetime`, then fails.
     #[derive(Debug)]
     struct OnceThenDown {
         fetches: AtomicUsize,
-        lifetime_secs: u64,
+        lifetime: Duration,
+    }
+
+    impl OnceThenDown {
+        fn new(lifetime: Duration) -> Self {
+            Self {
+                fetches: AtomicUsize::new(0),
+                lifetime,
+            }
+        }
     }
 
     impl TokenSource for OnceThenDown {
@@ -265,25 +308,24 @@ mod tests {
                         "token endpoint down",
                     ));
                 }
-                AccessToken::new("token-0", Some(Duration::from_secs(self.lifetime_secs)))
+                AccessToken::new("token-0", Some(self.lifetime))
             })
         }
     }
 
     #[tokio::test]
     async fn a_failed_early_refresh_keeps_the_valid_token_and_a_failed_late_one_is_an_error() {
-        // Lifetime 2 s: due for refresh after 1 s, expired after 2 s.
-        let provider = CachingTokenProvider::new(OnceThenDown {
-            fetches: AtomicUsize::new(0),
-            lifetime_secs: 2,
-        });
-        assert_eq!(provider.token().await.unwrap().secret(), "token-0");
-        tokio::time::sleep(Duration::from_millis(1100)).await;
-        assert_eq!(provider.token().await.unwrap().secret(), "token-0");
-        assert_eq!(provider.source.fetches.load(Ordering::SeqCst), 2);
-        tokio::time::sleep(Duration::from_millis(1000)).await;
-        let error = provider.token().await.unwrap_err();
+        let early = CachingTokenProvider::new(OnceThenDown::new(HOUR));
+        assert_eq!(early.token().await.unwrap().secret(), "token-0");
+        make_due(&early);
+        assert_eq!(early.token().await.unwrap().secret(), "token-0");
+        assert_eq!(early.source.fetches.load(Ordering::SeqCst), 2);
+        // Late: the token has expired (here, as soon as it was issued).
+        let late = CachingTokenProvider::new(OnceThenDown::new(Duration::ZERO));
+        assert!(late.token().await.unwrap().is_expired());
+        let error = late.token().await.unwrap_err();
         assert_eq!(error.kind(), AuthErrorKind::Unreachable);
+        assert_eq!(late.source.fetches.load(Ordering::SeqCst), 2);
     }
 
     #[test]
@@ -292,47 +334,52 @@ mod tests {
         assert!(provider.can_refresh());
     }
 
-    /// Issues `token-N`, valid 2 s; every fetch after the first takes 400 ms.
+    /// Issues `token-N`, valid an hour; every fetch after the first says it
+    /// has begun, then waits until the test lets it finish.
     #[derive(Debug, Default)]
-    struct SlowRefresh {
+    struct HeldRefresh {
         fetches: AtomicUsize,
+        begun: Notify,
+        finish: Notify,
     }
 
-    impl TokenSource for SlowRefresh {
+    impl TokenSource for HeldRefresh {
         fn fetch(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
             Box::pin(async move {
                 let n = self.fetches.fetch_add(1, Ordering::SeqCst);
                 if n > 0 {
-                    tokio::time::sleep(Duration::from_millis(400)).await;
+                    self.begun.notify_one();
+                    self.finish.notified().await;
                 }
-                AccessToken::new(format!("token-{n}"), Some(Duration::from_secs(2)))
+                AccessToken::new(format!("token-{n}"), Some(HOUR))
             })
         }
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    // On a paused clock: a caller made to wait for the refresh would leave
+    // the runtime idle, and the timeout would fire at once.
+    #[tokio::test(start_paused = true)]
     async fn while_one_caller_refreshes_a_valid_token_others_go_on_with_it() {
-        let provider = Arc::new(CachingTokenProvider::new(SlowRefresh::default()));
+        let provider = Arc::new(CachingTokenProvider::new(HeldRefresh::default()));
         assert_eq!(provider.token().await.unwrap().secret(), "token-0");
-        // Due for refresh (after half its lifetime), still valid.
-        tokio::time::sleep(Duration::from_millis(1100)).await;
+        make_due(&provider);
         let refreshing = {
             let provider = provider.clone();
             tokio::spawn(async move { provider.token().await.unwrap().secret().to_owned() })
         };
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        let started = Instant::now();
-        let other = provider.token().await.unwrap();
-        assert_eq!(
-            other.secret(),
-            "token-0",
-            "not made to wait for the refresh"
-        );
-        assert!(
-            started.elapsed() < Duration::from_millis(250),
-            "{:?}",
-            started.elapsed()
-        );
+        tokio::time::timeout(Duration::from_secs(60), provider.source.begun.notified())
+            .await
+            .expect("the refresh begins");
+
+        let other = tokio::time::timeout(Duration::from_secs(60), provider.token())
+            .await
+            .expect("not made to wait for the refresh")
+            .unwrap();
+
+        assert_eq!(other.secret(), "token-0");
+        assert!(!refreshing.is_finished());
+        provider.source.finish.notify_one();
         assert_eq!(refreshing.await.unwrap(), "token-1");
+        assert_eq!(provider.token().await.unwrap().secret(), "token-1");
     }
 }
