@@ -242,45 +242,59 @@ async fn a_stream_cut_mid_event_is_an_incomplete_error_with_what_arrived() {
     }
 }
 
-#[tokio::test]
-async fn events_with_only_a_name_or_only_data_hold_the_idle_timeout_off() {
-    // Unnamed `data:` events and `event:` lines without data, every 100 ms
-    // for 1.2 s, against a 300 ms idle timeout: each is an event, so the
-    // stream is moving and ends with its completed event.
-    let idle = Duration::from_millis(300);
-    let mut chunks = vec![sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]).into_bytes()];
-    for n in 0..12 {
-        let block = if n % 2 == 0 {
-            format!("data: {{\"tick\": {n}}}\n\n")
-        } else {
-            "event: HEARTBEAT\n\n".to_owned()
-        };
-        chunks.push(block.into_bytes());
-    }
-    chunks.push(sse::snapshot("RESPONSE_COMPLETED", 2, "COMPLETED", &[]).into_bytes());
-    let server = ScriptedServer::start(vec![sse_step(
-        chunks,
-        Duration::from_millis(100),
-        SseEnd::Finish,
-    )])
-    .await;
+/// Opens a stream that sends an event, then `block` `gap` later, then
+/// nothing; returns its events, its error, and how long after the request
+/// arrived the error came.
+async fn silence_after(
+    block: &str,
+    gap: Duration,
+    idle: Duration,
+) -> (Vec<StreamEvent>, Error, Duration) {
+    let created = sse::snapshot("RESPONSE_CREATED", 1, "CREATED", &[]);
+    let chunks = vec![created.into_bytes(), block.as_bytes().to_vec()];
+    let server = ScriptedServer::start(vec![sse_step(chunks, gap, SseEnd::Hold)]).await;
     let client = server
         .client()
         .build()
         .unwrap()
         .with_options(CallOptions::new().stream_idle_timeout(idle));
-
     let mut stream = open(&client).await;
     let (events, error) = drain(&mut stream).await;
+    let lasted = server.received()[0].at.elapsed();
+    (events, error.expect("the silence is reported"), lasted)
+}
 
-    assert!(error.is_none(), "{error:?}");
-    assert_eq!(events.len(), 14);
-    assert!(matches!(events[13], StreamEvent::Completed(_)));
-    let unknown = events
-        .iter()
-        .filter(|e| matches!(e, StreamEvent::Unknown { .. }))
-        .count();
-    assert_eq!(unknown, 12);
+#[tokio::test]
+async fn events_with_only_a_name_or_only_data_hold_the_idle_timeout_off() {
+    // Each such block is an event, so the idle timeout counts from it: the
+    // stream ends no sooner than `idle` after the server sent it, which
+    // was two pauses after the request. Were it not counted, the stream
+    // would end a pause sooner. The block only has to arrive within `idle`
+    // of the first event: `SLACK` to spare.
+    let gap = Duration::from_millis(200);
+    let idle = gap + SLACK;
+    let blocks = ["data: {\"tick\": 1}\n\n", "event: HEARTBEAT\n\n"];
+    let (data, name) = tokio::join!(
+        silence_after(blocks[0], gap, idle),
+        silence_after(blocks[1], gap, idle)
+    );
+    for (block, (events, error, lasted)) in blocks.iter().zip([data, name]) {
+        assert!(
+            matches!(
+                events[..],
+                [StreamEvent::Created(_), StreamEvent::Unknown { .. }]
+            ),
+            "{block:?}: {events:?}"
+        );
+        assert!(
+            matches!(stream_error(&error).kind(), StreamErrorKind::Idle(_)),
+            "{error:?}"
+        );
+        assert!(
+            lasted >= 2 * gap + idle,
+            "{block:?} did not hold the idle timeout off: {lasted:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -372,31 +386,28 @@ async fn a_stall_ends_with_the_idle_timeout_and_closes_the_connection() {
 
 #[tokio::test]
 async fn a_stream_longer_than_the_attempt_and_total_timeouts_completes() {
-    // 25 events 40 ms apart: one second, against a 200 ms attempt timeout,
-    // a 400 ms total timeout, and a 300 ms idle timeout.
-    let body = sse::long(23, "tick");
+    // Headers at once (600 ms allowed for them), then three events 400 ms
+    // apart: a body that outlasts both timeouts by 600 ms, its pauses well
+    // within the idle timeout.
+    let (timeouts, pause) = (Duration::from_millis(600), Duration::from_millis(400));
+    let body = sse::long(1, "tick");
     let events: Vec<Vec<u8>> = body
         .split_inclusive("\n\n")
         .map(|event| event.as_bytes().to_vec())
         .collect();
-    assert_eq!(events.len(), 25);
-    let server = ScriptedServer::start(vec![sse_step(
-        events,
-        Duration::from_millis(40),
-        SseEnd::Finish,
-    )])
-    .await;
+    assert_eq!(events.len(), 3);
+    let server = ScriptedServer::start(vec![sse_step(events, pause, SseEnd::Finish)]).await;
     let client = server
         .client()
-        .attempt_timeout(Duration::from_millis(200))
-        .total_timeout(Duration::from_millis(400))
-        .stream_idle_timeout(Duration::from_millis(300))
+        .attempt_timeout(timeouts)
+        .total_timeout(timeouts)
+        .stream_idle_timeout(pause + SLACK)
         .build()
         .unwrap();
 
     let started = Instant::now();
     let response = open(&client).await.completed().await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(900));
+    assert!(started.elapsed() >= 3 * pause);
     assert_eq!(response.status.as_str(), "COMPLETED");
 }
 
