@@ -82,7 +82,14 @@ fn main() -> ExitCode {
 }
 
 fn command(args: &[String]) -> ExitCode {
-    let result = match args.first().map(String::as_str) {
+    let command = args.first().map(String::as_str);
+    if !matches!(command, None | Some("help" | "--help" | "-h"))
+        && let Err(why) = xtask::layout::checked_workspace_root()
+    {
+        eprintln!("error: {why}");
+        return ExitCode::FAILURE;
+    }
+    let result = match command {
         Some("codegen") => parse_codegen(&args[1..]).map(|options| codegen::run(&options)),
         Some("bench") => {
             parse_bench(&args[1..]).map(|options| xtask::bench::run(&options).map(|()| true))

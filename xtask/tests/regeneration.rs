@@ -9,84 +9,26 @@
 //! (`cargo check` of the copy, and cargo-semver-checks when installed); the
 //! others change documentation only, which needs neither.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use xtask::changelog::{self, fragments};
-use xtask::codegen::{self, Options, Settings, Target, workspace_root};
+use xtask::codegen::{self, Options, Settings, Target};
 use xtask::freshness;
 use xtask::generate::rewrite::{REWRITES, Rewrite};
 
-/// A copy of this workspace's tracked files, as they are on disk, in a git
+mod common;
+
+use common::{git, git_status, target_dir};
+
+/// A copy of this workspace's files, as they are on disk, in a git
 /// repository with one commit.
 struct Workspace {
     root: PathBuf,
 }
 
-/// Outside this repository (CARGO_TARGET_TMPDIR is inside it), so that a
-/// copy without git is outside any repository.
-fn copies() -> PathBuf {
-    std::env::temp_dir().join(format!("xtask-regeneration-{}", std::process::id()))
-}
-
-/// Where the copies build, shared by every copy and every run, so
-/// dependencies compile once.
-fn target_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("regeneration-target")
-}
-
-fn git(root: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args([
-            "-c",
-            "user.name=xtask test",
-            "-c",
-            "user.email=xtask@test.invalid",
-        ])
-        .args(args)
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
-}
-
-/// `git status --porcelain` in `root`: empty when the work tree is clean.
-fn git_status(root: &Path) -> String {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["status", "--porcelain", "--untracked-files=all"])
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).unwrap()
-}
-
 impl Workspace {
     fn copy(name: &str, with_git: bool) -> Self {
-        let source = workspace_root();
-        let root = copies().join(name);
-        let _ = std::fs::remove_dir_all(&root);
-        let listed = Command::new("git")
-            .arg("-C")
-            .arg(&source)
-            .args(["ls-files", "-z"])
-            .output()
-            .unwrap();
-        assert!(
-            listed.status.success(),
-            "this workspace must be a git checkout"
-        );
-        for path in String::from_utf8(listed.stdout).unwrap().split('\0') {
-            let from = source.join(path);
-            if path.is_empty() || !from.is_file() {
-                continue;
-            }
-            let to = root.join(path);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(&from, &to).unwrap();
-        }
+        let root = common::copy_workspace(name);
         if with_git {
             git(&root, &["init", "-q"]);
             git(&root, &["add", "-A"]);
@@ -100,9 +42,7 @@ impl Workspace {
     }
 
     fn edit_spec(&self, from: &str, to: &str) {
-        let text = std::fs::read_to_string(self.spec()).unwrap();
-        assert!(text.contains(from), "openapi.yaml no longer holds {from:?}");
-        std::fs::write(self.spec(), text.replacen(from, to, 1)).unwrap();
+        common::edit(&self.root, "openapi.yaml", from, to);
     }
 
     /// `cargo xtask codegen` in the copy; whether it passed, and what it
