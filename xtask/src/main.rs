@@ -51,7 +51,10 @@ commands:
       Measure client overhead (raw reqwest vs the generated client vs
       moveworks-ext): instructions per call under callgrind (skipped, with
       a note, where valgrind is not installed), CPU time per call,
-      throughput, latency and memory; and codegen time. Writes BENCHMARKS.md.
+      throughput, latency and memory; and codegen time. Updates the figures
+      of BENCHMARKS.md between its `<!-- bench:begin/end NAME -->` markers
+      (what it did not measure, and all text outside them, stay as they
+      are); a file without them is an error.
       Works with any target dir (CARGO_TARGET_DIR, build.target-dir).
       --build adds cold-build times (minutes); --corpus times the corpus step
       of CI from an empty target dir (minutes); --codegen measures code

@@ -25,8 +25,10 @@ pub struct Codegen {
 /// (`None`: not measured).
 pub type Target = (String, String, Option<bool>);
 
-/// The section's text, and its targets (for the report's table).
-pub fn render(codegen: &Codegen) -> (String, Vec<Target>) {
+/// The section's text, the text of its subsection on the corpus step of CI
+/// (under `### The corpus step of CI`), and its targets (for the report's
+/// table).
+pub fn render(codegen: &Codegen) -> (String, String, Vec<Target>) {
     let mut out = String::new();
     let mut targets = Vec::new();
     let _ = writeln!(out, "## Code generation\n");
@@ -109,11 +111,11 @@ pub fn render(codegen: &Codegen) -> (String, Vec<Target>) {
         )),
     }
 
-    let _ = writeln!(out, "\n### The corpus step of CI\n");
+    let mut corpus = String::new();
     match codegen.corpus_step {
         Some((wall, passed)) => {
             let _ = writeln!(
-                out,
+                corpus,
                 "`cargo xtask corpus --doctest --also xtask/tests/specs`, as `.ci/run` runs it (every \
                  corpus spec and every Moveworks spec generated, built as one workspace and its \
                  doctests run) from an empty directory: {:.1} min{}.",
@@ -128,17 +130,17 @@ pub fn render(codegen: &Codegen) -> (String, Vec<Target>) {
         }
         None => {
             let _ = writeln!(
-                out,
+                corpus,
                 "Not measured in this run: it takes minutes; run `cargo xtask bench --corpus`."
             );
             targets.push((
                 "the corpus step of `.ci/run` from an empty target dir under 12 min".to_owned(),
-                "not measured".to_owned(),
+                super::report::NOT_MEASURED.to_owned(),
                 None,
             ));
         }
     }
-    (out, targets)
+    (out, corpus, targets)
 }
 
 fn ratios(timing: &Timing, base: &Timing) -> (f64, f64) {
@@ -181,7 +183,8 @@ mod tests {
             ],
             corpus_step: Some((Duration::from_secs(600), true)),
         };
-        let (text, targets) = render(&codegen);
+        let (text, corpus, targets) = render(&codegen);
+        assert!(corpus.contains("10.0 min"), "{corpus}");
         assert!(
             text.contains(
                 "| `biggest.json` | `cargo xtask corpus` | 1.76 MiB | 30.0 | 9.000 s | 30.0 | 3 |"
@@ -214,7 +217,7 @@ mod tests {
         assert_eq!(targets[2].2, Some(true));
         codegen.timings[2].median = Duration::from_millis(9_100);
         codegen.corpus_step = Some((Duration::from_secs(600), false));
-        let (_, targets) = render(&codegen);
+        let (_, _, targets) = render(&codegen);
         assert_eq!(targets[1].2, Some(false));
         assert_eq!(
             targets[2].2,
@@ -229,10 +232,13 @@ mod tests {
             timings: vec![timing("openapi.yaml", 61_440, Mode::Workspace, 600)],
             corpus_step: None,
         };
-        let (text, targets) = render(&codegen);
-        assert!(text.contains("run `cargo xtask bench --corpus`"), "{text}");
+        let (_, corpus, targets) = render(&codegen);
+        assert!(
+            corpus.contains("run `cargo xtask bench --corpus`"),
+            "{corpus}"
+        );
         assert_eq!(targets[0].2, Some(false));
         assert_eq!(targets[1].1, "corpus not found");
-        assert_eq!(targets[2].1, "not measured");
+        assert_eq!(targets[2].1, "not measured in this run");
     }
 }

@@ -6,6 +6,9 @@
 //! `--smoke` runs a few iterations of everything (debug build, no figures
 //! worth reading, no file written unless `--output` is given) so CI keeps
 //! the harness working.
+//!
+//! In BENCHMARKS.md it replaces only its own blocks, between their markers
+//! (see [`report`]).
 
 mod build_cost;
 pub mod cargo_build;
@@ -69,9 +72,9 @@ pub fn run(options: &Options) -> Result<(), String> {
         corpus_step,
     };
     if options.codegen_only {
-        let (section, targets) = codegen_report::render(&codegen);
+        let (section, corpus, targets) = codegen_report::render(&codegen);
         let mut text = format!(
-            "# Benchmarks: code generation\n\nMeasured by `cargo xtask bench --codegen{}` on {}.\n\n{section}",
+            "# Benchmarks: code generation\n\nMeasured by `cargo xtask bench --codegen{}` on {}.\n\n{section}\n### The corpus step of CI\n\n{corpus}",
             if options.corpus { " --corpus" } else { "" },
             machine::Machine::describe().summary()
         );
@@ -122,16 +125,23 @@ pub fn run(options: &Options) -> Result<(), String> {
         clients,
         builds,
     };
-    let text = report::render(&results);
-    print!("{text}");
+    let blocks = report::render(&results);
+    print!("{}", report::document(&blocks, false));
     let output = match (&options.output, options.smoke) {
         (Some(path), _) => Some(path.clone()),
         (None, false) => Some(root.join("BENCHMARKS.md")),
         (None, true) => None,
     };
     if let Some(path) = output {
+        // An existing file keeps what is outside the markers; a new one
+        // gets the whole report with them.
+        let text = match std::fs::read_to_string(&path) {
+            Ok(old) => report::splice(&old, &path.display().to_string(), &blocks)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => report::document(&blocks, true),
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        eprintln!("bench: wrote {}", path.display());
+        eprintln!("bench: updated the figures in {}", path.display());
     }
     Ok(())
 }

@@ -1,4 +1,9 @@
 //! BENCHMARKS.md: the figures, the targets, and whether each was met.
+//!
+//! The report is made of named blocks. Written into an existing file, each
+//! block measured in this run replaces the text between its markers,
+//! `<!-- bench:begin NAME -->` and `<!-- bench:end NAME -->`, and the rest
+//! of the file (what people wrote around the figures) is left as it is.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -18,6 +23,23 @@ pub struct Results {
     pub clients: Value,
     pub builds: Option<Vec<Build>>,
 }
+
+/// One named part of the report.
+pub struct Block {
+    pub name: &'static str,
+    /// What it holds, for the error that says where its markers go.
+    pub what: &'static str,
+    /// The heading before its markers, in a new file.
+    pub heading: Option<&'static str>,
+    pub text: String,
+    /// Whether this run measured it; a block not measured leaves the
+    /// file's text as it is.
+    pub measured: bool,
+}
+
+/// What a target not measured in this run says; the file's row for it is
+/// kept.
+pub const NOT_MEASURED: &str = "not measured in this run";
 
 /// A target and whether it was met.
 struct Target {
@@ -59,7 +81,7 @@ fn round_ratio_range(client: &Value, raw: &Value, path: &str) -> (f64, f64) {
         })
 }
 
-pub fn render(results: &Results) -> String {
+pub fn render(results: &Results) -> Vec<Block> {
     let m = &results.machine;
     let clients = results
         .clients
@@ -76,8 +98,8 @@ pub fn render(results: &Results) -> String {
         .find(|c| c["id"] == "ext")
         .cloned()
         .unwrap_or(Value::Null);
+    let mut blocks = Vec::new();
     let mut out = String::new();
-    let _ = writeln!(out, "# Benchmarks\n");
     if results.smoke {
         let _ = writeln!(
             out,
@@ -99,6 +121,13 @@ pub fn render(results: &Results) -> String {
         m.os,
         m.rustc
     );
+    blocks.push(Block {
+        name: "machine",
+        what: "the line that says when and on what machine it was measured",
+        heading: None,
+        text: std::mem::take(&mut out),
+        measured: true,
+    });
 
     let mut targets = Vec::new();
     let ratio = |path: &str| number(&ext, path) / number(&raw, path);
@@ -305,8 +334,29 @@ pub fn render(results: &Results) -> String {
         met: Some(memory <= 1.2),
     });
 
-    let (section, codegen_targets) = codegen_report::render(&results.codegen);
-    let _ = write!(out, "\n{section}");
+    blocks.push(Block {
+        name: "clients",
+        what: "the CPU cost, throughput and latency, and memory sections",
+        heading: None,
+        text: std::mem::take(&mut out),
+        measured: true,
+    });
+
+    let (section, corpus_step, codegen_targets) = codegen_report::render(&results.codegen);
+    blocks.push(Block {
+        name: "codegen",
+        what: "the code generation section",
+        heading: None,
+        text: section,
+        measured: true,
+    });
+    blocks.push(Block {
+        name: "corpus-step",
+        what: "the text under `### The corpus step of CI`",
+        heading: Some("### The corpus step of CI"),
+        text: corpus_step,
+        measured: results.codegen.corpus_step.is_some(),
+    });
     targets.extend(
         codegen_targets
             .into_iter()
@@ -317,7 +367,6 @@ pub fn render(results: &Results) -> String {
             }),
     );
 
-    let _ = writeln!(out, "\n## Build cost\n");
     match &results.builds {
         Some(builds) => {
             let _ = writeln!(
@@ -347,13 +396,22 @@ pub fn render(results: &Results) -> String {
                 out,
                 "Not measured in this run: it takes minutes; run `cargo xtask bench --build`."
             );
+            targets.push(Target {
+                what: "cold debug build of moveworks-ext under 50 s".into(),
+                measured: NOT_MEASURED.into(),
+                met: None,
+            });
         }
     }
+    blocks.push(Block {
+        name: "build-cost",
+        what: "the text under `## Build cost`",
+        heading: Some("## Build cost"),
+        text: std::mem::take(&mut out),
+        measured: results.builds.is_some(),
+    });
 
-    let _ = writeln!(
-        out,
-        "\n## Targets\n\n| target | measured | met |\n|---|---:|:---:|"
-    );
+    let _ = writeln!(out, "| target | measured | met |\n|---|---:|:---:|");
     for target in &targets {
         let _ = writeln!(
             out,
@@ -367,7 +425,94 @@ pub fn render(results: &Results) -> String {
             }
         );
     }
+    blocks.push(Block {
+        name: "targets",
+        what: "the table under `## Targets`",
+        heading: Some("## Targets"),
+        text: out,
+        measured: true,
+    });
+    blocks
+}
+
+/// The whole report, as a new file holds it: with each block's markers, or
+/// without (to print).
+pub fn document(blocks: &[Block], markers: bool) -> String {
+    let mut out = "# Benchmarks\n".to_owned();
+    for block in blocks {
+        out.push('\n');
+        if let Some(heading) = block.heading {
+            let _ = writeln!(out, "{heading}\n");
+        }
+        let text = block.text.trim_matches('\n');
+        if markers {
+            let _ = writeln!(out, "{}\n{text}\n{}", begin(block.name), end(block.name));
+        } else {
+            let _ = writeln!(out, "{text}");
+        }
+    }
     out
+}
+
+fn begin(name: &str) -> String {
+    format!("<!-- bench:begin {name} -->")
+}
+
+fn end(name: &str) -> String {
+    format!("<!-- bench:end {name} -->")
+}
+
+/// `file` (named `path` in errors) with the text between the markers of
+/// each block measured in this run replaced by the block; the rest stays
+/// as it is. A target row not measured in this run keeps the file's row.
+///
+/// # Errors
+///
+/// When a measured block's markers are missing, out of order or repeated:
+/// saying where to put them.
+pub fn splice(file: &str, path: &str, blocks: &[Block]) -> Result<String, String> {
+    let mut out = file.to_owned();
+    for block in blocks.iter().filter(|b| b.measured) {
+        let (begin, end) = (begin(block.name), end(block.name));
+        let found = (
+            out.match_indices(&begin).count(),
+            out.match_indices(&end).count(),
+        );
+        let (start, stop) = match (found, out.find(&begin), out.find(&end)) {
+            ((1, 1), Some(start), Some(stop)) if start < stop => (start + begin.len(), stop),
+            _ => {
+                return Err(format!(
+                    "{path} needs the markers `{begin}` and `{end}`, once each, on lines of their \
+                     own around {}: `cargo xtask bench` writes its figures only between its \
+                     markers and leaves the rest of the file alone",
+                    block.what
+                ));
+            }
+        };
+        let mut text = block.text.trim_matches('\n').to_owned();
+        if block.name == "targets" {
+            text = keep_unmeasured_rows(&text, &out[start..stop]);
+        }
+        out.replace_range(start..stop, &format!("\n{text}\n"));
+    }
+    Ok(out)
+}
+
+/// `table` with each row not measured in this run replaced by the row of
+/// the same target in `old`, when it has one.
+fn keep_unmeasured_rows(table: &str, old: &str) -> String {
+    let first_cell = |row: &str| row.split(" | ").next().map(str::to_owned);
+    table
+        .lines()
+        .map(|row| {
+            let kept = row
+                .contains(&format!("| {NOT_MEASURED} |"))
+                .then(|| old.lines().find(|o| first_cell(o) == first_cell(row)))
+                .flatten();
+            kept.unwrap_or(row)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -431,7 +576,7 @@ mod tests {
 
     #[test]
     fn instruction_targets_are_judged_against_raw_reqwest() {
-        let report = render(&results(105_000.0, Some("valgrind-3.22.0")));
+        let report = document(&render(&results(105_000.0, Some("valgrind-3.22.0"))), false);
         assert!(
             report.contains("| ext | 105000 | 1.050× | 104990–105010 | 55.0 µs | 1.100× |"),
             "{report}"
@@ -457,7 +602,7 @@ mod tests {
 
     #[test]
     fn the_swing_between_rounds_is_shown() {
-        let report = render(&results(105_000.0, Some("valgrind")));
+        let report = document(&render(&results(105_000.0, Some("valgrind"))), false);
         assert!(
             report.contains("| ext | 0.800–1.250 | 0.800–1.250 | 0.800–1.250 | 0.800–1.250 |"),
             "{report}"
@@ -466,7 +611,7 @@ mod tests {
 
     #[test]
     fn without_valgrind_the_report_says_so() {
-        let report = render(&results(105_000.0, None));
+        let report = document(&render(&results(105_000.0, None)), false);
         assert!(
             report.contains("valgrind was not found on this machine"),
             "{report}"
@@ -478,5 +623,110 @@ mod tests {
             ),
             "{report}"
         );
+    }
+
+    /// BENCHMARKS.md as people keep it: figures between markers, their own
+    /// text around them, and the figures of slow runs kept by hand.
+    const KEPT: &str = "# Benchmarks\n\nWhy these figures matter, by hand.\n\n\
+        <!-- bench:begin machine -->\nMeasured long ago.\n<!-- bench:end machine -->\n\n\
+        <!-- bench:begin clients -->\n## CPU cost per call\n\nold\n<!-- bench:end clients -->\n\n\
+        A note on the clients, by hand.\n\n\
+        <!-- bench:begin codegen -->\n## Code generation\n\nold\n<!-- bench:end codegen -->\n\n\
+        ### The corpus step of CI\n\n<!-- bench:begin corpus-step -->\n\
+        469 s, as .ci/run timed it.\n<!-- bench:end corpus-step -->\n\n\
+        ## Build cost\n\n<!-- bench:begin build-cost -->\nThe figures of 2026-11-26.\n\
+        <!-- bench:end build-cost -->\n\n\
+        ## Targets\n\n<!-- bench:begin targets -->\n| target | measured | met |\n|---|---:|:---:|\n\
+        | the corpus step of `.ci/run` from an empty target dir under 12 min | 7.8 min | yes |\n\
+        | cold debug build of moveworks-ext under 50 s | 209.5 s (last `--build` run) | **no** |\n\
+        | a target no longer measured | 1 s | yes |\n\
+        <!-- bench:end targets -->\n\n## Over time\n\nBy hand, at the end.\n";
+
+    #[test]
+    fn only_the_text_between_markers_of_what_was_measured_changes() {
+        let blocks = render(&results(105_000.0, Some("valgrind")));
+        let out = splice(KEPT, "BENCHMARKS.md", &blocks).unwrap();
+        for kept in [
+            "# Benchmarks\n\nWhy these figures matter, by hand.\n\n<!-- bench:begin machine -->\nMeasured by",
+            "<!-- bench:end clients -->\n\nA note on the clients, by hand.\n\n<!-- bench:begin codegen -->\n## Code generation\n\nMedian",
+            // Not measured in this run: as the file had them.
+            "<!-- bench:begin corpus-step -->\n469 s, as .ci/run timed it.\n<!-- bench:end corpus-step -->",
+            "<!-- bench:begin build-cost -->\nThe figures of 2026-11-26.\n<!-- bench:end build-cost -->",
+            "| the corpus step of `.ci/run` from an empty target dir under 12 min | 7.8 min | yes |\n",
+            "| cold debug build of moveworks-ext under 50 s | 209.5 s (last `--build` run) | **no** |\n",
+            "<!-- bench:end targets -->\n\n## Over time\n\nBy hand, at the end.\n",
+        ] {
+            assert!(out.contains(kept), "{kept:?} is gone:\n{out}");
+        }
+        assert!(!out.contains("Measured long ago."), "{out}");
+        assert!(!out.contains("\nold\n"), "{out}");
+        assert!(out.contains("| ext | 105000 | 1.050× |"), "{out}");
+        assert!(
+            out.contains(
+                "| moveworks-ext peak RSS ≤ 1.2× raw reqwest (64 in flight) | 1.100× | yes |"
+            ),
+            "{out}"
+        );
+        // The table is the run's: a target it does not have is gone.
+        assert!(!out.contains("a target no longer measured"), "{out}");
+        assert!(!out.contains(NOT_MEASURED), "{out}");
+        // Nothing more to change.
+        assert_eq!(splice(&out, "BENCHMARKS.md", &blocks).unwrap(), out);
+    }
+
+    #[test]
+    fn a_new_file_gets_every_block_with_its_markers() {
+        let blocks = render(&results(105_000.0, Some("valgrind")));
+        let new = document(&blocks, true);
+        for block in &blocks {
+            assert!(new.contains(&begin(block.name)), "{new}");
+        }
+        assert!(new.contains("## Build cost\n\n<!-- bench:begin build-cost -->\nNot measured"));
+        assert_eq!(
+            document(&blocks, false),
+            new.lines()
+                .filter(|l| !l.starts_with("<!-- bench:"))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+        );
+        // Measured later, its blocks go where the markers are.
+        let mut measured = render(&results(105_000.0, Some("valgrind")));
+        for block in &mut measured {
+            block.measured = true;
+        }
+        assert_eq!(splice(&new, "B.md", &measured).unwrap(), new);
+    }
+
+    #[test]
+    fn benchmarks_md_has_the_markers_of_every_block() {
+        let path = crate::layout::workspace_root().join("BENCHMARKS.md");
+        let file = std::fs::read_to_string(path).unwrap();
+        let mut blocks = render(&results(105_000.0, Some("valgrind")));
+        for block in &mut blocks {
+            block.measured = true;
+        }
+        splice(&file, "BENCHMARKS.md", &blocks).unwrap();
+    }
+
+    #[test]
+    fn missing_markers_are_an_error_saying_where_they_go() {
+        let blocks = render(&results(105_000.0, Some("valgrind")));
+        let without = KEPT.replace("<!-- bench:end clients -->\n", "");
+        let error = splice(&without, "BENCHMARKS.md", &blocks).unwrap_err();
+        assert!(
+            error.contains(
+                "BENCHMARKS.md needs the markers `<!-- bench:begin clients -->` and \
+                 `<!-- bench:end clients -->`, once each, on lines of their own around the CPU \
+                 cost, throughput and latency, and memory sections"
+            ),
+            "{error}"
+        );
+        let error = splice("# Benchmarks\n\nBy hand.\n", "B.md", &blocks).unwrap_err();
+        assert!(error.contains("`<!-- bench:begin machine -->`"), "{error}");
+        let twice = KEPT.replace(
+            "## Over time",
+            "<!-- bench:begin targets -->\n<!-- bench:end targets -->\n## Over time",
+        );
+        assert!(splice(&twice, "B.md", &blocks).is_err());
     }
 }
