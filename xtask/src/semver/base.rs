@@ -71,7 +71,60 @@ pub fn write(root: &Path, commit: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    use std::process::Command;
+
     use super::*;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@t.invalid"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}");
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    }
+
+    #[test]
+    fn a_base_this_clone_does_not_have_fails_saying_how_to_fix_it() {
+        let scratch =
+            std::env::temp_dir().join(format!("xtask-semver-base-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&scratch);
+        let repo = scratch.join("repo");
+        std::fs::create_dir_all(repo.join(".ci")).unwrap();
+        git(&repo, &["init", "-q"]);
+        std::fs::write(repo.join("a.txt"), "one\n").unwrap();
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-qm", "the base"]);
+        let base = git(&repo, &["rev-parse", "HEAD"]);
+        std::fs::write(repo.join(FILE), "# the base\n# (a comment)\nffff\n").unwrap();
+        write(&repo, &base).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(repo.join(FILE)).unwrap(),
+            format!("# the base\n# (a comment)\n{base}\n")
+        );
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-qm", "a later commit"]);
+        assert_eq!(resolve(&repo).unwrap(), base);
+
+        // A clone of the last commit only.
+        let shallow = scratch.join("shallow");
+        let url = format!("file://{}", repo.display());
+        git(&scratch, &["clone", "-q", "--depth", "1", &url, "shallow"]);
+        let error = resolve(&shallow).unwrap_err();
+        assert!(
+            error.contains(&format!("the semver base {base}")),
+            "{error}"
+        );
+        assert!(error.contains("(this clone is shallow)"), "{error}");
+        assert!(error.contains("git fetch --unshallow"), "{error}");
+        std::fs::remove_file(shallow.join(FILE)).unwrap();
+        let error = resolve(&shallow).unwrap_err();
+        assert!(error.contains("cannot read the semver base"), "{error}");
+        std::fs::remove_dir_all(&scratch).unwrap();
+    }
 
     #[test]
     fn the_file_holds_one_commit_after_its_comments() {
