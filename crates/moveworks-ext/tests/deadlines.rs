@@ -14,7 +14,9 @@ use moveworks_ext::{
     Timeouts, TokenProvider, WaitPolicy,
 };
 use moveworks_testkit::mock_api::examples;
-use support::{ClientFor, SUBMITTED, ScriptedServer, Step, client_for, oauth_builder, sse};
+use support::{
+    ClientFor, RefusedOnce, SUBMITTED, ScriptedServer, Step, client_for, oauth_builder, sse,
+};
 
 /// Scheduling slack on a loaded 2-core machine.
 const SLACK: Duration = Duration::from_millis(800);
@@ -119,29 +121,24 @@ async fn a_token_endpoint_that_fails_once_is_retried() {
 
 #[tokio::test]
 async fn a_token_endpoint_that_refuses_the_connection_then_answers_is_retried() {
-    // A port nothing listens on until a moment after the first request.
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let tokens = RefusedOnce::new(vec![token_answer()]);
     let api = ScriptedServer::start(vec![Step::json(
         200,
         &moveworks_testkit::mock_api::examples::conversation("conv_1", None).to_string(),
     )])
     .await;
-    let client = oauth_builder(&api.base_url, &format!("http://{addr}"), "secret")
-        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(600)))
+    let client = oauth_builder(&api.base_url, &tokens.url(), "secret")
+        .http_client(tokens.http_client())
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
         .build()
         .unwrap();
-    let tokens = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        ScriptedServer::start_at(addr, vec![token_answer()]).await
-    });
 
     let conversation = client.get_conversation("conv_1").await.unwrap();
 
     assert_eq!(conversation.conversation_id, "conv_1");
-    assert_eq!(tokens.await.unwrap().count(), 1);
+    assert_eq!(tokens.lookups(), 2, "refused, then connected");
+    assert_eq!(tokens.server().count(), 1);
+    assert_eq!(api.count(), 1);
 }
 
 #[tokio::test]

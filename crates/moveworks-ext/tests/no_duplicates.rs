@@ -6,9 +6,9 @@ mod support;
 
 use std::time::Duration;
 
-use moveworks_ext::{Client, Error, NewConversation, RetryPolicy};
+use moveworks_ext::{Client, Error, NewConversation};
 use moveworks_testkit::mock_api::examples;
-use support::{ScriptedServer, Step, client_for, error_body};
+use support::{RefusedOnce, ScriptedServer, Step, client_for, error_body};
 
 fn created() -> Step {
     Step::json(202, &examples::response("CREATED").to_string())
@@ -72,25 +72,15 @@ async fn a_timeout_is_not_resent() {
 
 #[tokio::test]
 async fn a_refused_connection_then_success_sends_one_request() {
-    // Find a free port, leave it closed for the first attempt, and open it
-    // before the retry (the first backoff is at least 375 ms).
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let base_url = format!("http://{port}");
-    let client = client_for(&base_url)
-        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(500)))
+    let port = RefusedOnce::new(vec![created()]);
+    let client = client_for(&port.url())
+        .http_client(port.http_client())
         .build()
         .unwrap();
-    let server = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        ScriptedServer::start_at(port, vec![created()]).await
-    });
     let response = create_response(&client).await.unwrap();
-    let server = server.await.unwrap();
     assert_eq!(response.response_id, examples::RESPONSE_ID);
-    assert_eq!(server.count(), 1);
+    assert_eq!(port.lookups(), 2, "refused, then connected");
+    assert_eq!(port.server().count(), 1);
 }
 
 #[tokio::test]

@@ -2,7 +2,8 @@
 //!
 //! - [`ScriptedServer`]: answers each request with the next step of a
 //!   script (a response, or a fault: reset, close mid-body, stall,
-//!   trickle) and records what it received.
+//!   trickle) and records what it received; [`ClosedPort`] holds a port
+//!   that refuses connections until a scripted server opens on it.
 //! - [`LoadServer`]: a keep-alive hyper server answering the spec's 200
 //!   body, optionally failing a fixed share of requests, with counters.
 //! - [`mock_api::MockApi`]: the whole Conversations API mocked with the
@@ -25,5 +26,7 @@ mod stream_front;
 pub use load_server::{Counts, Failures, LoadServer};
 pub use mock_api::MockApi;
 pub use page_server::PageServer;
-pub use scripted::{FEEDBACK_PATH, Received, SUBMITTED, ScriptedServer, SseEnd, Step, error_body};
+pub use scripted::{
+    ClosedPort, FEEDBACK_PATH, Received, SUBMITTED, ScriptedServer, SseEnd, Step, error_body,
+};
 pub use stream_front::{StreamFront, StreamPlan};

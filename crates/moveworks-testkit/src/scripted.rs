@@ -4,11 +4,12 @@
 //! (429 then 200) and faults need this. Written on raw TCP so that it can
 //! send what no well-behaved HTTP library would.
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 /// One scripted answer.
 #[derive(Clone, Debug)]
@@ -90,6 +91,38 @@ impl Step {
     }
 }
 
+/// A loopback port held closed: bound but not listening, so connecting to
+/// it is refused, and no other socket can take it (it is bound without
+/// `SO_REUSEADDR`), until [`open`](ClosedPort::open) starts a server on it.
+pub struct ClosedPort {
+    socket: TcpSocket,
+    addr: SocketAddr,
+}
+
+impl ClosedPort {
+    pub fn new() -> Self {
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = socket.local_addr().unwrap();
+        Self { socket, addr }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Starts listening, answering with `script`. Within a tokio runtime.
+    pub fn open(self, script: Vec<Step>) -> ScriptedServer {
+        ScriptedServer::serve(self.socket.listen(1024).unwrap(), script)
+    }
+}
+
+impl Default for ClosedPort {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// A request the server received.
 #[derive(Clone, Debug)]
 pub struct Received {
@@ -117,13 +150,10 @@ pub struct ScriptedServer {
 
 impl ScriptedServer {
     pub async fn start(script: Vec<Step>) -> Self {
-        Self::start_at("127.0.0.1:0".parse().unwrap(), script).await
+        Self::serve(TcpListener::bind("127.0.0.1:0").await.unwrap(), script)
     }
 
-    /// Starts listening on `addr` (a port that was free a moment ago, for
-    /// a server that comes up after a client first found it closed).
-    pub async fn start_at(addr: std::net::SocketAddr, script: Vec<Step>) -> Self {
-        let listener = TcpListener::bind(addr).await.unwrap();
+    fn serve(listener: TcpListener, script: Vec<Step>) -> Self {
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
         let closed = Arc::new(Mutex::new(Vec::new()));
@@ -365,3 +395,31 @@ pub const SUBMITTED: &str = r#"{"status": "SUBMITTED"}"#;
 
 /// The submit-feedback path for ids `conv_1`, `resp_1`, `msg_1`.
 pub const FEEDBACK_PATH: &str = "/conversations/conv_1/responses/resp_1/messages/msg_1/feedback";
+
+#[cfg(test)]
+mod tests {
+    use std::io::ErrorKind;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_closed_port_refuses_keeps_others_off_and_opens() {
+        let port = ClosedPort::new();
+        let refused = TcpStream::connect(port.addr()).await.unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::ConnectionRefused);
+        // Neither a plain bind nor tokio's (with SO_REUSEADDR) takes it.
+        let taken = std::net::TcpListener::bind(port.addr()).unwrap_err();
+        assert_eq!(taken.kind(), ErrorKind::AddrInUse);
+        assert!(TcpListener::bind(port.addr()).await.is_err());
+
+        let addr = port.addr();
+        let server = port.open(vec![Step::json(200, SUBMITTED)]);
+        assert_eq!(server.base_url, format!("http://{addr}"));
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        stream.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert_eq!(server.count(), 1);
+    }
+}
