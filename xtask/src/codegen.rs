@@ -409,6 +409,21 @@ fn print_summary(out: &mut dyn Write, spec_name: &str, plan: &Plan, changes: &Ch
             untyped.reason.lines().next().unwrap_or_default()
         );
     }
+    if !plan.code.open_unions.is_empty() {
+        let _ = writeln!(
+            text,
+            "  open unions: {} ({})",
+            plan.code.open_unions.len(),
+            plan.code.open_unions.join(", ")
+        );
+    }
+    for (name, why) in &plan.code.closed_unions {
+        let _ = writeln!(
+            text,
+            "  warning: union `{name}` could not be opened ({why}); a kind the spec does not \
+             name will fail to decode"
+        );
+    }
     for name in &plan.code.closed_enums {
         let _ = writeln!(
             text,

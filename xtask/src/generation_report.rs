@@ -46,6 +46,18 @@ impl Losses<'_> {
             self.skipped().count(),
             self.code.type_count
         );
+        let _ = writeln!(
+            out,
+            "- {} union(s) the client decodes are open: a kind the spec does not name \
+             decodes as their `Unknown` variant, with its JSON{}",
+            self.code.open_unions.len(),
+            if self.code.open_unions.is_empty() {
+                ".".to_owned()
+            } else {
+                let names: Vec<String> = self.code.open_unions.iter().map(|n| code(n)).collect();
+                format!(": {}.", names.join(", "))
+            }
+        );
 
         section(
             &mut out,
@@ -90,6 +102,16 @@ impl Losses<'_> {
                 .closed_enums
                 .iter()
                 .map(|name| vec![code(name)])
+                .collect(),
+        );
+        section(
+            &mut out,
+            "Unions left closed (a kind the spec does not name fails to decode)",
+            &["type", "why"],
+            self.code
+                .closed_unions
+                .iter()
+                .map(|(name, why)| vec![code(name), cell(why)])
                 .collect(),
         );
         section(
@@ -177,6 +199,11 @@ mod tests {
             progenitor_runs: 9,
             untyped,
             closed_enums: vec!["Status".to_owned()],
+            open_unions: vec!["Content".to_owned(), "OutputItem".to_owned()],
+            closed_unions: vec![(
+                "Shape".to_owned(),
+                "serde attribute `rename_all`".to_owned(),
+            )],
             builders_missing: None,
             operation_count: 3,
             type_count: 7,
@@ -231,6 +258,17 @@ mod tests {
         assert!(text.contains("untyped JSON values\n\n| at | why typify refused it |\n|---|---|\n| `/components/schemas/Bad` | regex |"), "{text}");
         assert!(text.contains("keeps its type\n\n| at | why typify refused it |\n|---|---|\n| `/components/schemas/Dflt` | default |"), "{text}");
         assert!(text.contains("| `Status` |"), "{text}");
+        assert!(
+            text.contains(
+                "- 2 union(s) the client decodes are open: a kind the spec does not name \
+                 decodes as their `Unknown` variant, with its JSON: `Content`, `OutputItem`."
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("| `Shape` | serde attribute `rename_all` |"),
+            "{text}"
+        );
         assert!(
             text.contains("## Types without builders\n\nNone.\n"),
             "{text}"

@@ -2,7 +2,8 @@
 //! each generates without a panic, skips no operation, and comes out with
 //! the shapes the SDK relies on. (`.ci/run` also builds each crate.)
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use serde_json::Value;
 use xtask::codegen::{Plan, Target, plan, workspace_root};
@@ -200,5 +201,87 @@ fn normalization_is_idempotent_on_every_real_spec() {
             path.display(),
             report.entries
         );
+    }
+}
+
+/// The open unions at run time: a crate generated from the assistant/v1
+/// spec and one from a spec whose unions typify makes tagged enums, built
+/// with `open_unions/checks.rs`, which decodes kinds the specs do not name
+/// (and the recorded `/rest/v1` messages, read where they lie) and writes
+/// them back. Builds in a target dir of its own (a minute the first time).
+#[test]
+fn open_unions_decode_unknown_kinds_and_write_them_back() {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("open-unions");
+    let manifest = std::fs::read_to_string(workspace_root().join("Cargo.toml")).unwrap();
+    for (name, spec) in [
+        (
+            "v1",
+            here.join("specs/conversations-assistant-v1.openapi.yaml"),
+        ),
+        ("tagged", here.join("open_unions/tagged.openapi.yaml")),
+    ] {
+        let target = Target::Member {
+            dir: out.join(name),
+            name: name.to_owned(),
+        };
+        let text = std::fs::read_to_string(&spec).unwrap();
+        let plan = plan(&text, name, &target, &manifest).unwrap();
+        assert!(
+            plan.code.closed_unions.is_empty(),
+            "{name}: {:?}",
+            plan.code.closed_unions
+        );
+        for file in &plan.files {
+            write(&file.path, &file.contents);
+        }
+    }
+    write(
+        &out.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"v1\", \"tagged\", \"checks\"]\n\n\
+         [profile.dev]\ndebug = false\n",
+    );
+    write(
+        &out.join("checks/Cargo.toml"),
+        "[package]\nname = \"checks\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\nv1 = { path = \"../v1\", default-features = false }\n\
+         tagged = { path = \"../tagged\", default-features = false }\n\
+         serde = \"1\"\nserde_json = \"1\"\n",
+    );
+    write(&out.join("checks/src/lib.rs"), "");
+    write(
+        &out.join("checks/tests/checks.rs"),
+        include_str!("open_unions/checks.rs"),
+    );
+    if !out.join("Cargo.lock").exists() {
+        std::fs::copy(workspace_root().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    }
+    let payloads = workspace_root().join("../shared/specs/moveworks/payloads");
+    assert!(
+        payloads.is_dir(),
+        "the recorded messages are not at {} (the shared specs beside the project)",
+        payloads.display()
+    );
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["test", "--quiet", "-p", "checks", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", out.join("target"))
+        .env("MOVEWORKS_PAYLOADS_DIR", &payloads)
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{report}");
+    assert!(report.contains("7 passed"), "{report}");
+}
+
+fn write(path: &Path, contents: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    // Unchanged files keep their time stamps, so cargo rebuilds nothing.
+    if std::fs::read_to_string(path).ok().as_deref() != Some(contents) {
+        std::fs::write(path, contents).unwrap();
     }
 }

@@ -4,7 +4,7 @@
 
 use httpmock::{Method::POST, MockServer};
 use moveworks_api::types::{
-    ErrorResponse, ErrorResponseErrorCode, SubmitFeedbackRequest, SubmitFeedbackResponse,
+    Content, ErrorResponse, ErrorResponseErrorCode, SubmitFeedbackRequest, SubmitFeedbackResponse,
     SubmitFeedbackResponseStatus,
 };
 use std::sync::Arc;
@@ -407,4 +407,49 @@ fn open_enums_compare_and_order_by_their_wire_value() {
     .into_iter()
     .collect();
     assert_eq!(set.len(), 1);
+}
+
+#[tokio::test]
+async fn a_page_with_content_kinds_the_spec_does_not_name_decodes_whole() {
+    // Compact, with keys in the order serde_json writes them: written back
+    // byte for byte.
+    let fancy = r#"{"fancy_content":{"parts":[1,2.5,null,{"deep":true}],"text":"✨"},"type":"FANCY_CONTENT"}"#;
+    let message = |id: &str, actor: &str, content: serde_json::Value| {
+        json!({"message_id": id, "conversation_id": "conv_1", "response_id": "resp_1",
+               "actor": actor, "created_at": "2026-09-24T22:28:38Z", "content": content})
+    };
+    let page = json!({"messages": [
+        message("msg_1", "USER", json!({"type": "CALLBACK_ACTION_CONTENT", "callback_action": {"callback_id": "cb_1"}})),
+        message("msg_2", "ASSISTANT", serde_json::from_str(fancy).unwrap()),
+        message("msg_3", "ASSISTANT", json!({"type": "PLAIN_TEXT", "plain_text": {"text": "Done."}})),
+    ]});
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::GET)
+                .path("/conversations/conv_1/messages");
+            then.status(200).json_body(page.clone());
+        })
+        .await;
+
+    let listed = authed_client(&server)
+        .list_conversation_messages("conv_1", None, None)
+        .await
+        .expect("one unknown content kind does not fail the page")
+        .into_inner();
+
+    assert_eq!(listed.messages.len(), 3);
+    let Content::Unknown(raw) = &listed.messages[1].content else {
+        panic!("decoded as {:?}", listed.messages[1].content)
+    };
+    assert_eq!(raw["type"], "FANCY_CONTENT");
+    assert_eq!(
+        serde_json::to_string(&listed.messages[1].content).unwrap(),
+        fancy
+    );
+    assert!(matches!(
+        listed.messages[2].content,
+        Content::PlainText { .. }
+    ));
+    assert_eq!(serde_json::to_value(&listed).unwrap(), page);
 }

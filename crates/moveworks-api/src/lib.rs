@@ -622,6 +622,9 @@ pub mod types {
     }
 
     /// Message content with type discriminator
+    ///
+    /// This union is open: a value of a kind this client does not know decodes
+    /// as [`Content::Unknown`], with its JSON, instead of failing the call.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
     #[serde(untagged)]
     #[non_exhaustive]
@@ -644,6 +647,11 @@ pub mod types {
             #[serde(rename = "type")]
             type_: MarkdownTextContentItemType,
         },
+        /// A value of a kind this client does not know (the API added it
+        /// after this client was generated, or sends one the spec does not
+        /// name), kept as its raw JSON: decoding it does not fail the call,
+        /// and serializing writes it back unchanged.
+        Unknown(::serde_json::Value),
     }
 
     /// `Conversation`
@@ -1424,6 +1432,9 @@ pub mod types {
     }
 
     /// Output item wrapper with type discriminator
+    ///
+    /// This union is open: a value of a kind this client does not know decodes
+    /// as [`OutputItem::Unknown`], with its JSON, instead of failing the call.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
     #[serde(untagged)]
     #[non_exhaustive]
@@ -1440,6 +1451,11 @@ pub mod types {
             #[serde(rename = "type")]
             type_: ReasoningMessageOutputItemType,
         },
+        /// A value of a kind this client does not know (the API added it
+        /// after this client was generated, or sends one the spec does not
+        /// name), kept as its raw JSON: decoding it does not fail the call,
+        /// and serializing writes it back unchanged.
+        Unknown(::serde_json::Value),
     }
 
     /// `PlainTextContent`
@@ -1830,6 +1846,9 @@ pub mod types {
     }
 
     /// Event data payload (structure depends on event type)
+    ///
+    /// This union is open: a value of a kind this client does not know decodes
+    /// as [`ResponseStreamData::Unknown`], with its JSON, instead of failing the call.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
     #[serde(untagged)]
     #[non_exhaustive]
@@ -1840,6 +1859,11 @@ pub mod types {
         ResponseCompletedData(ResponseCompletedData),
         ResponseFailedData(ResponseFailedData),
         StreamingErrorData(StreamingErrorData),
+        /// A value of a kind this client does not know (the API added it
+        /// after this client was generated, or sends one the spec does not
+        /// name), kept as its raw JSON: decoding it does not fail the call,
+        /// and serializing writes it back unchanged.
+        Unknown(::serde_json::Value),
     }
 
     impl ::std::convert::From<ResponseCreatedData> for ResponseStreamData {

@@ -115,6 +115,8 @@ struct Outcome {
 
 struct Generated {
     operations: usize,
+    /// Unions given a catch-all variant (see `open_unions`).
+    open_unions: usize,
     skipped: Vec<String>,
     untyped: Vec<String>,
     warnings: usize,
@@ -221,9 +223,11 @@ fn describe(name: &str, generated: &Result<Generated, String>) -> String {
         Ok(g) => {
             let _ = writeln!(
                 out,
-                "  generated {name}: {} operation(s), {} skipped, {} warning(s), {:.1}s",
+                "  generated {name}: {} operation(s), {} skipped, {} union(s) opened, {} \
+                 warning(s), {:.1}s",
                 g.operations,
                 g.skipped.len(),
+                g.open_unions,
                 g.warnings,
                 g.seconds
             );
@@ -274,6 +278,7 @@ fn generate_one(
     freshness::apply(&drift).map_err(|e| format!("writing {}: {e}", crate_dir.display()))?;
     Ok(Generated {
         operations: plan.code.operation_count,
+        open_unions: plan.code.open_unions.len(),
         skipped: plan
             .skipped
             .iter()
@@ -301,6 +306,7 @@ fn generate_one(
             .collect(),
         warnings: plan.report.warnings().count()
             + plan.code.closed_enums.len()
+            + plan.code.closed_unions.len()
             + usize::from(plan.code.builders_missing.is_some()),
         seconds: clock.elapsed().as_secs_f64(),
     })
@@ -353,9 +359,10 @@ fn summarize(outcomes: &[Outcome], seconds: f64) -> String {
     let _ = writeln!(
         out,
         "corpus: {} of {} spec(s) generated, {checked} checked; {skipped} of {total} \
-         operation(s) skipped ({percent:.2}%); {seconds:.0}s",
+         operation(s) skipped ({percent:.2}%); {} union(s) opened; {seconds:.0}s",
         generated.len(),
         outcomes.len(),
+        generated.iter().map(|g| g.open_unions).sum::<usize>(),
     );
     if !failed.is_empty() {
         let _ = writeln!(out, "corpus: FAILED: {}", failed.join(", "));
@@ -425,6 +432,7 @@ mod tests {
             name: "x".to_owned(),
             generated: Ok(Generated {
                 operations,
+                open_unions: 0,
                 skipped: vec![String::new(); skipped],
                 untyped: Vec::new(),
                 warnings: 0,

@@ -40,6 +40,10 @@ pub struct RustCode {
     pub untyped: Vec<UntypedSchema>,
     /// Enums the normalization marked open that could not be opened.
     pub closed_enums: Vec<String>,
+    /// The unions the client decodes, given a catch-all variant.
+    pub open_unions: Vec<String>,
+    /// Unions the client decodes that could not be opened, and why.
+    pub closed_unions: Vec<(String, String)>,
     /// Why the types have no builders, when the builder-style run failed.
     pub builders_missing: Option<String>,
     pub operation_count: usize,
@@ -131,7 +135,7 @@ pub fn generate(
     trace::phase("the httpmock crate", started);
     let client_middleware = format!("{}\n{MIDDLEWARE_TEMPLATE}", generated_marker(context));
     let crates_used = crates_used(&client_lib);
-    let (closed_enums, builders) = (cx.closed_enums, cx.builders);
+    let (closed_enums, builders, unions) = (cx.closed_enums, cx.builders, cx.unions);
     let operation_count = operations.len();
     Ok(RustCode {
         client_lib,
@@ -143,6 +147,8 @@ pub fn generate(
         progenitor_runs: runs,
         untyped,
         closed_enums,
+        open_unions: unions.opened,
+        closed_unions: unions.closed,
         builders_missing: builders.err(),
         operation_count,
         type_count,

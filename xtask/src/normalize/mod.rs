@@ -48,7 +48,7 @@ use std::fmt;
 use serde_json::Value;
 
 pub use accept_header::ACCEPT_EXTENSION;
-pub use response_enums::OPEN_ENUM_EXTENSION;
+pub use response_enums::{OPEN_ENUM_EXTENSION, response_types};
 
 /// Header parameters that the `moveworks-ext` layer sets on every request.
 /// Left in the spec they would become required arguments of every generated

@@ -27,28 +27,7 @@ use crate::json_pointer::{join, schema_name, schema_ref};
 pub const OPEN_ENUM_EXTENSION: &str = "x-moveworks-open-enum";
 
 pub fn open(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
-    let mut found = Found::default();
-    for op in operations_as_written(document) {
-        let owner = pascal_case(&format!("{}-response", op.label()));
-        let Some(responses) = op.operation.get("responses").and_then(Value::as_object) else {
-            continue;
-        };
-        for (status, response) in responses {
-            let Some(content) = response.get("content").and_then(Value::as_object) else {
-                continue;
-            };
-            for (media, media_type) in content {
-                if media_type.get("schema").is_some() {
-                    let pointer = join(
-                        &join(&join(&join(&op.pointer(), "responses"), status), "content"),
-                        media,
-                    );
-                    found.visit(document, &join(&pointer, "schema"), &owner, 0);
-                }
-            }
-        }
-    }
-
+    let (found, _) = walk_responses(document);
     for (pointer, owner) in found.inline {
         let Some(Value::Object(site)) = document.pointer(&pointer).cloned() else {
             continue;
@@ -82,6 +61,50 @@ pub fn open(document: &mut Value, report: &mut Report) -> Result<(), NormalizeEr
         );
     }
     Ok(())
+}
+
+/// The schemas a client decodes: the name of every component schema
+/// reachable from a response body of any media type (event streams
+/// included), and `<Operation>Response`, the name of the type an inline
+/// response body gets. The open-unions rewrite of the generated code starts
+/// from these.
+pub fn response_types(document: &Value) -> BTreeSet<String> {
+    let (found, inline_owners) = walk_responses(document);
+    let mut names = found.visited;
+    names.extend(inline_owners);
+    names
+}
+
+/// Walks every response schema; gives what was found, and the names of the
+/// types inline (not `$ref`) response schemas get.
+fn walk_responses(document: &Value) -> (Found, BTreeSet<String>) {
+    let mut found = Found::default();
+    let mut inline_owners = BTreeSet::new();
+    for op in operations_as_written(document) {
+        let owner = pascal_case(&format!("{}-response", op.label()));
+        let Some(responses) = op.operation.get("responses").and_then(Value::as_object) else {
+            continue;
+        };
+        for (status, response) in responses {
+            let Some(content) = response.get("content").and_then(Value::as_object) else {
+                continue;
+            };
+            for (media, media_type) in content {
+                let Some(schema) = media_type.get("schema") else {
+                    continue;
+                };
+                if schema.get("$ref").is_none() {
+                    inline_owners.insert(owner.clone());
+                }
+                let pointer = join(
+                    &join(&join(&join(&op.pointer(), "responses"), status), "content"),
+                    media,
+                );
+                found.visit(document, &join(&pointer, "schema"), &owner, 0);
+            }
+        }
+    }
+    (found, inline_owners)
 }
 
 #[derive(Default)]

@@ -15,6 +15,7 @@ pub mod fallible_constructor;
 pub mod httpmock_paths;
 pub mod non_exhaustive;
 pub mod open_enums;
+pub mod open_unions;
 pub mod path_encoding;
 pub mod request_constructors;
 pub mod schemars_impls;
@@ -49,6 +50,8 @@ pub struct Context<'a> {
     pub builders: Result<(), String>,
     /// Enums marked open that `open-enums` could not open.
     pub closed_enums: Vec<String>,
+    /// The unions `open-unions` opened, and those it had to leave closed.
+    pub unions: open_unions::Outcome,
 }
 
 impl<'a> Context<'a> {
@@ -58,6 +61,7 @@ impl<'a> Context<'a> {
             builder_style: Some(builder_style),
             builders: Err("the type-builders rewrite did not run".to_owned()),
             closed_enums: Vec::new(),
+            unions: open_unions::Outcome::default(),
         }
     }
 }
@@ -67,7 +71,8 @@ const CLIENT: &[Target] = &[Target::Client];
 /// The rewrites, in order. Later ones rely on earlier ones: the request
 /// constructors' docs point at the builders; spec text is sanitized before
 /// the open-enum rewrite adds docs of its own, whose intra-doc links must
-/// survive; `non-exhaustive` marks the enums `open-enums` put in place.
+/// survive; `non-exhaustive` marks the enums `open-enums` put in place
+/// (and not the private mirrors of `open-unions`).
 pub const REWRITES: &[Rewrite] = &[
     Rewrite {
         name: "type-builders",
@@ -141,6 +146,14 @@ pub const REWRITES: &[Rewrite] = &[
         run: |file, cx| {
             let names = open_enums::marked_open(cx.normalized);
             cx.closed_enums = open_enums::open(file, &names);
+        },
+    },
+    Rewrite {
+        name: "open-unions",
+        targets: CLIENT,
+        run: |file, cx| {
+            let roots = crate::normalize::response_types(cx.normalized);
+            cx.unions = open_unions::open(file, &roots);
         },
     },
     Rewrite {

@@ -149,7 +149,13 @@ fn doc_string(attrs: &[Attribute]) -> String {
 /// `Unknown`, or the first of `UnknownValue`, `UnknownValue2`, ... that no
 /// documented variant already uses.
 fn catch_all_ident(variants: &[(syn::Ident, String)]) -> syn::Ident {
-    let taken = |candidate: &syn::Ident| variants.iter().any(|(ident, _)| ident == candidate);
+    let idents: Vec<&syn::Ident> = variants.iter().map(|(ident, _)| ident).collect();
+    free_catch_all(&idents)
+}
+
+/// [`catch_all_ident`] among the variants `idents` (of any kind).
+pub(super) fn free_catch_all(idents: &[&syn::Ident]) -> syn::Ident {
+    let taken = |candidate: &syn::Ident| idents.contains(&candidate);
     let mut candidate = format_ident!("Unknown");
     let mut attempt = 1;
     while taken(&candidate) {
