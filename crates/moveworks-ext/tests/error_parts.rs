@@ -12,6 +12,7 @@ use moveworks_ext::{
     CallStep, ClientBuilder, DecodeErrorKind, Error, ErrorCode, RetryBudget, RetryPolicy,
     StreamErrorKind, Timeouts,
 };
+use moveworks_testkit::ClosedPort;
 use support::{ClientFor, ScriptedServer, SseEnd, Step, client_for, error_body, sse, submit};
 
 const REQUEST_ID: &str = "req-parts-1";
@@ -22,12 +23,11 @@ fn fast_retries(max_retries: u32) -> RetryPolicy {
         .initial_backoff(Duration::from_millis(5))
 }
 
-/// A base URL where nothing listens: the request surely never arrives.
-fn refused_base_url() -> String {
-    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base_url = format!("http://{}", unused.local_addr().unwrap());
-    drop(unused);
-    base_url
+/// A base URL where nothing listens, held so that nothing else can: the
+/// request surely never arrives. Keep the port alive while the URL is used.
+fn refused_base_url() -> (String, ClosedPort) {
+    let port = ClosedPort::new();
+    (format!("http://{}", port.addr()), port)
 }
 
 /// A client of `server` with a short attempt timeout.
@@ -242,7 +242,7 @@ async fn a_chunked_body_over_the_limit_is_too_large_with_its_status() {
 #[tokio::test]
 async fn a_transport_error_says_where_it_broke_and_whether_the_request_arrived() {
     // Nothing listens: the request surely never arrived.
-    let base_url = refused_base_url();
+    let (base_url, _closed) = refused_base_url();
     let client = client_for(&base_url)
         .retry_policy(fast_retries(1))
         .build()
@@ -302,7 +302,7 @@ async fn a_transport_error_says_where_it_broke_and_whether_the_request_arrived()
 #[tokio::test]
 async fn transport_errors_and_timeouts_say_when_the_retry_budget_stopped_the_retries() {
     let empty = || RetryBudget::default().capacity(0);
-    let base_url = refused_base_url();
+    let (base_url, _closed) = refused_base_url();
     let client = client_for(&base_url)
         .retry_policy(fast_retries(3))
         .retry_budget(empty())
