@@ -409,6 +409,13 @@ fn print_summary(out: &mut dyn Write, spec_name: &str, plan: &Plan, changes: &Ch
             untyped.reason.lines().next().unwrap_or_default()
         );
     }
+    for named in plan.report.union_naming() {
+        let _ = writeln!(
+            text,
+            "  union variants: {} (at `{}`)",
+            named.message, named.pointer
+        );
+    }
     if !plan.code.open_unions.is_empty() {
         let _ = writeln!(
             text,

@@ -135,6 +135,15 @@ impl Losses<'_> {
         );
         section(
             &mut out,
+            "Union variants named (not `Variant0`, `Variant1`)",
+            &["at", "what"],
+            self.report
+                .union_naming()
+                .map(|e| vec![code(&e.pointer), cell(&e.message)])
+                .collect(),
+        );
+        section(
+            &mut out,
             "Faithful rewrites, by pass",
             &["pass", "places"],
             self.report
@@ -220,6 +229,11 @@ mod tests {
         );
         report.warn("/components/schemas/A", "pattern dropped");
         report.note("/x", "faithful");
+        report.current_pass = "union-variant-names";
+        report.note(
+            "/components/schemas/U/oneOf",
+            "inline variants named: Text, CallbackId",
+        );
         let code = code_with(vec![
             UntypedSchema {
                 pointer: "/components/schemas/Bad".to_owned(),
@@ -278,5 +292,12 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("second line"), "{text}");
+        assert!(
+            text.contains(
+                "## Union variants named (not `Variant0`, `Variant1`)\n\n| at | what |\n|---|---|\n\
+                 | `/components/schemas/U/oneOf` | inline variants named: Text, CallbackId |\n"
+            ),
+            "{text}"
+        );
     }
 }

@@ -178,6 +178,32 @@ fn conversations_stream_accept_is_set_by_the_client_and_any_2xx_succeeds() {
     assert!(!lib.contains("Variant0"));
 }
 
+#[test]
+fn input_union_variants_are_named_by_what_tells_them_apart() {
+    let plan = generate("conversations-assistant-v1.openapi.yaml");
+    let lib = &plan.code.client_lib;
+    let input = &lib[lib.find("pub enum UserInput {").expect(lib)..];
+    let input = &input[..input.find("\n    }").unwrap()];
+    // `{"text": ...}` and `{"callback_id": ...}`, once the numbered
+    // components UserInput0 and UserInput1 are inlined.
+    assert!(
+        input.contains("#[serde(rename = \"text\")]\n        Text(::std::string::String),"),
+        "{input}"
+    );
+    assert!(
+        input.contains(
+            "#[serde(rename = \"callback_id\")]\n        CallbackId(::std::string::String),"
+        ),
+        "{input}"
+    );
+    assert!(!lib.contains("UserInput0") && !lib.contains("Input0"));
+    assert!(
+        plan.normalized["components"]["schemas"]
+            .get("UserInput1")
+            .is_none()
+    );
+}
+
 /// Normalizing the normalized document changes nothing: every pass leaves
 /// what it produces as it is (a pass that rewrites its own output would
 /// drift on each regeneration).

@@ -218,7 +218,7 @@ const PASSES: &[Pass] = &[
 pub struct Report {
     pub entries: Vec<Entry>,
     pub skipped: Vec<SkippedOperation>,
-    current_pass: &'static str,
+    pub(crate) current_pass: &'static str,
 }
 
 /// An operation the generated client does not have.
@@ -277,6 +277,14 @@ impl Report {
             pointer,
             message,
         });
+    }
+
+    /// What the `union-variant-names` pass named or inlined, for the
+    /// generation report and codegen's summary.
+    pub fn union_naming(&self) -> impl Iterator<Item = &Entry> {
+        self.entries
+            .iter()
+            .filter(|e| e.pass == "union-variant-names")
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Entry> {
