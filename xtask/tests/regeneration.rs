@@ -20,8 +20,8 @@ mod common;
 
 use common::{git, git_status, target_dir};
 
-/// A copy of this workspace's files, as they are on disk, in a git
-/// repository with one commit.
+/// A copy of this workspace's files, as they are on disk, without changelog
+/// fragments, in a git repository with one commit.
 struct Workspace {
     root: PathBuf,
 }
@@ -29,6 +29,8 @@ struct Workspace {
 impl Workspace {
     fn copy(name: &str, with_git: bool) -> Self {
         let root = common::copy_workspace(name);
+        // The fragments the tests look at are the ones their runs write.
+        let _ = std::fs::remove_dir_all(root.join(fragments::DIR));
         if with_git {
             git(&root, &["init", "-q"]);
             git(&root, &["add", "-A"]);
