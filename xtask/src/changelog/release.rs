@@ -204,4 +204,59 @@ mod tests {
         let none = release("# C\n", &[], "0.2.0", "2027-01-02").unwrap_err();
         assert!(none.contains("no `## [Unreleased]`"), "{none}");
     }
+
+    #[test]
+    fn the_release_step_assembles_deletes_the_fragments_and_moves_the_base() {
+        use std::process::Command;
+        let root = std::env::temp_dir().join(format!("xtask-release-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join(".changelog")).unwrap();
+        std::fs::create_dir_all(root.join(".ci")).unwrap();
+        std::fs::write(root.join("CHANGELOG.md"), CHANGELOG).unwrap();
+        std::fs::write(root.join(".changelog/codegen-1.md"), &fragments()[0]).unwrap();
+        std::fs::write(root.join(".changelog/later.md"), &fragments()[1]).unwrap();
+        let old_base = "cfdf855be7ff6e5ad11cb70c9b083a05e26152e5";
+        std::fs::write(root.join(base::FILE), format!("# The base.\n{old_base}\n")).unwrap();
+        let git = |args: &[&str]| {
+            let status = Command::new("git")
+                .arg("-C")
+                .arg(&root)
+                .args(["-c", "user.name=t", "-c", "user.email=t@t.invalid"])
+                .args(args)
+                .status()
+                .unwrap();
+            assert!(status.success());
+        };
+        git(&["init", "-q"]);
+        git(&["add", "-A"]);
+        git(&["commit", "-qm", "c"]);
+        let head = crate::git::commit(&root, "HEAD").unwrap();
+
+        let mut out = Vec::new();
+        run(&root, None, &mut out).unwrap();
+        let mut printed = notes(CHANGELOG, &fragments());
+        assert_eq!(String::from_utf8(out).unwrap(), printed);
+
+        let mut out = Vec::new();
+        run(&root, Some("0.2.0"), &mut out).unwrap();
+        let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap();
+        let date = crate::bench::today();
+        assert_eq!(
+            changelog,
+            release(CHANGELOG, &fragments(), "0.2.0", &date).unwrap()
+        );
+        assert_eq!(fragments::list(&root).unwrap(), Vec::new());
+        assert_eq!(
+            std::fs::read_to_string(root.join(base::FILE)).unwrap(),
+            format!("# The base.\n{head}\n")
+        );
+        let said = String::from_utf8(out).unwrap();
+        assert!(said.contains("released 0.2.0"), "{said}");
+        assert!(said.contains("2 fragment(s)"), "{said}");
+        printed.clear();
+        let mut out = Vec::new();
+        run(&root, None, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), printed);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }
