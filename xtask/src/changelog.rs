@@ -25,6 +25,10 @@ pub struct Entry<'a> {
     pub verdicts: &'a [Verdict],
     /// Why some crates, or all, have no verdict.
     pub not_judged: Option<&'a str>,
+    /// Whether CHANGELOG.md records a release (see [`has_release`]): before
+    /// the first one, the version a change would need is not named, since
+    /// everything unreleased goes into the first release.
+    pub released: bool,
 }
 
 const UNRELEASED: &str = "## [Unreleased]";
@@ -60,7 +64,7 @@ impl Entry<'_> {
                 .iter()
                 .find(|v| v.package == self.crate_name)
                 .and_then(Verdict::next_version)
-                .filter(|_| bump != Bump::None)
+                .filter(|_| bump != Bump::None && self.released)
                 .map(|v| format!("; release {v}"))
                 .unwrap_or_default();
             format!("semver: **{}**{release}", bump.label())
@@ -111,6 +115,14 @@ impl Entry<'_> {
         }
         out
     }
+}
+
+/// Whether `changelog` records a release: a `## [VERSION]` heading other
+/// than `## [Unreleased]`.
+pub fn has_release(changelog: &str) -> bool {
+    changelog
+        .lines()
+        .any(|line| line.starts_with("## [") && line.trim() != UNRELEASED)
 }
 
 /// The text of the Unreleased section (empty when there is none).
@@ -187,7 +199,25 @@ mod tests {
             changes,
             verdicts,
             not_judged: None,
+            released: true,
         }
+    }
+
+    #[test]
+    fn before_the_first_release_no_release_version_is_named() {
+        assert!(has_release(CHANGELOG));
+        assert!(!has_release(
+            "# Changelog\n\n## [Unreleased]\n\n- A thing.\n"
+        ));
+        let verdicts = [breaking_verdict()];
+        let changes = changes();
+        let unreleased = Entry {
+            released: false,
+            ..entry(&changes, &verdicts)
+        };
+        let text = unreleased.render();
+        assert!(text.contains("(semver: **breaking**)."), "{text}");
+        assert!(!text.contains("release 0."), "{text}");
     }
 
     #[test]

@@ -124,6 +124,8 @@ pub fn judge_and_record(
             .as_deref()
             .and_then(|why| why.lines().next())
             .map(|why| why.trim_end_matches('.')),
+        released: std::fs::read_to_string(root.join("CHANGELOG.md"))
+            .is_ok_and(|text| changelog::has_release(&text)),
     };
     let name = fragments::codegen_name(root, regeneration.files);
     let (recorded, removed) = fragments::record(root, &name, &entry.render())?;
