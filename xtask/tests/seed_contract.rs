@@ -1,8 +1,10 @@
-//! The submit-feedback operation was defined by a seed page before the whole
-//! Conversations API was published; `specs/seed-submit-feedback.openapi.yaml`
-//! is that page's spec. The workspace's `openapi.yaml` must keep the
-//! operation and every schema it uses exactly as the seed defined them (tags
-//! aside), so a future spec that changes them is noticed, not absorbed.
+//! The first endpoint this SDK covered is submit-feedback, as Moveworks'
+//! API reference page for it (Beta Conversations API, Messages, "Submit
+//! feedback") published it with its own OpenAPI spec;
+//! `specs/seed-submit-feedback.openapi.yaml` is that spec. The workspace's
+//! `openapi.yaml` must keep the operation and every schema it uses exactly
+//! as that page defined them (tags aside), so a future spec that changes
+//! them is noticed, not absorbed.
 
 use std::collections::BTreeSet;
 
@@ -69,7 +71,7 @@ fn openapi_yaml_keeps_the_seed_submit_feedback_contract() {
     let (operation, schemas) = contract(&current);
     assert_eq!(
         operation, seed_operation,
-        "openapi.yaml changed the submit-feedback operation the seed page defined"
+        "openapi.yaml changed the submit-feedback operation its reference page defined"
     );
     assert!(
         seed_schemas.len() >= 7,
