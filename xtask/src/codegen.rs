@@ -22,7 +22,7 @@ use crate::generation_report::Losses;
 pub use crate::layout::{CLIENT_CRATE, HTTPMOCK_CRATE, WORKSPACE_COMMAND, workspace_root};
 use crate::normalize::{self, Report, SkippedOperation};
 use crate::regeneration::{self, Committed, Regeneration};
-use crate::{spec_text, trace};
+use crate::{overlay, spec_text, trace};
 
 /// The stack a generation needs. typify and progenitor convert nested
 /// schemas recursively, several large frames per level, and the deepest
@@ -60,6 +60,8 @@ pub struct Plan {
     /// Where the normalized document goes (to diff against the old one).
     pub normalized_path: PathBuf,
     pub code: RustCode,
+    /// What the overlay applied before the normalization, if there is one.
+    pub overlay: Option<overlay::Outcome>,
 }
 
 /// Computes the output of generating `spec_text` for `target`.
@@ -86,9 +88,33 @@ pub fn plan_with(
     workspace_manifest: &str,
     settings: Settings<'_>,
 ) -> Result<Plan, String> {
+    plan_overlaid(
+        spec_text,
+        None,
+        spec_name,
+        target,
+        workspace_manifest,
+        settings,
+    )
+}
+
+/// [`plan_with`] with an overlay applied to the spec before the
+/// normalization; the crate keeps a copy of it beside the spec's.
+pub fn plan_overlaid(
+    spec_text: &str,
+    overlay: Option<overlay::Source<'_>>,
+    spec_name: &str,
+    target: &Target,
+    workspace_manifest: &str,
+    settings: Settings<'_>,
+) -> Result<Plan, String> {
     let started = Instant::now();
     let mut normalized = spec_text::parse(spec_text).map_err(|e| format!("{spec_name}: {e}"))?;
     trace::phase("parse", started);
+    let overlay_outcome = overlay
+        .map(|source| overlay::apply(source, &mut normalized))
+        .transpose()
+        .map_err(|e| format!("{spec_name}: {e}"))?;
     let started = Instant::now();
     let report = normalize::normalize(&mut normalized).map_err(|e| format!("{spec_name}: {e}"))?;
     trace::phase("normalize", started);
@@ -129,6 +155,7 @@ pub fn plan_with(
         marker: &marker,
         report: &report,
         code: &code,
+        overlay: overlay_outcome.as_ref(),
     };
     let report_text = losses.render();
     let skipped = losses.skipped().cloned().collect();
@@ -179,6 +206,14 @@ pub fn plan_with(
             path: normalized_path.clone(),
             contents: normalized_text,
         },
+    ];
+    if let Some(source) = overlay {
+        files.push(OutputFile {
+            path: client_dir.join("openapi").join(overlay::OVERLAY_FILE),
+            contents: source.text.to_owned(),
+        });
+    }
+    files.extend([
         OutputFile {
             path: client_dir.join("openapi/report.md"),
             contents: report_text,
@@ -191,7 +226,7 @@ pub fn plan_with(
             path: client_dir.join("src/middleware.rs"),
             contents: code.client_middleware.clone(),
         },
-    ];
+    ]);
     let mut owned_dirs = vec![];
     if let Target::Workspace { root } = target {
         let mock_dir = root.join("crates").join(HTTPMOCK_CRATE);
@@ -220,6 +255,7 @@ pub fn plan_with(
         normalized,
         normalized_path,
         code,
+        overlay: overlay_outcome,
     })
 }
 
@@ -243,21 +279,51 @@ pub fn run(options: &Options) -> Result<bool, String> {
     run_to(options, &mut std::io::stdout())
 }
 
-/// [`run`], printing to `out`.
+/// [`run`], printing to `out`, with the overlay beside the spec (see
+/// [`overlay::beside`]) if there is one.
 pub fn run_to(options: &Options, out: &mut dyn Write) -> Result<bool, String> {
+    run_overlaid_to(options, None, out)
+}
+
+/// [`run`] with the overlay at `overlay` (which must exist), or the one
+/// beside the spec when `None`.
+pub fn run_overlaid(options: &Options, overlay: Option<&Path>) -> Result<bool, String> {
+    run_overlaid_to(options, overlay, &mut std::io::stdout())
+}
+
+fn run_overlaid_to(
+    options: &Options,
+    overlay_path: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<bool, String> {
     let spec_text = spec_text::read(&options.spec)?;
     let spec_name = options
         .spec
         .file_name()
         .map_or_else(|| "spec".into(), |n| n.to_string_lossy().into_owned());
+    let overlay_path = match overlay_path {
+        Some(path) => Some(path.to_path_buf()),
+        None => Some(overlay::beside(&options.spec)).filter(|path| path.exists()),
+    };
+    let overlay_text = overlay_path.as_deref().map(spec_text::read).transpose()?;
+    let overlay_name = overlay_path
+        .as_deref()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let overlay = overlay_text.as_deref().map(|text| overlay::Source {
+        file_name: &overlay_name,
+        text,
+    });
     let root = match &options.target {
         Target::Workspace { root } => root.clone(),
         Target::Standalone { .. } | Target::Member { .. } => workspace_root(),
     };
     let workspace_manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
     let settings = Settings::default();
-    let plan = plan_with(
+    let plan = plan_overlaid(
         &spec_text,
+        overlay,
         &spec_name,
         &options.target,
         &workspace_manifest,
@@ -306,9 +372,24 @@ pub fn run_to(options: &Options, out: &mut dyn Write) -> Result<bool, String> {
     if let (Target::Workspace { root }, true, Some(committed)) =
         (&options.target, options.semver, &committed)
     {
+        // Called with the committed spec: regenerated with the committed
+        // copy of the overlay, so that only a generator change can make it
+        // differ from the committed crates.
+        let committed_overlay = committed.as_ref().ok().and_then(|committed| {
+            let copy = PathBuf::from("crates")
+                .join(CLIENT_CRATE)
+                .join("openapi")
+                .join(overlay::OVERLAY_FILE);
+            committed.files.get(&copy).cloned()
+        });
         let regenerate = |text: &str| {
-            plan_with(
+            let overlay = committed_overlay.as_deref().map(|text| overlay::Source {
+                file_name: overlay::OVERLAY_FILE,
                 text,
+            });
+            plan_overlaid(
+                text,
+                overlay,
                 &spec_name,
                 &options.target,
                 &workspace_manifest,
@@ -372,6 +453,27 @@ fn print_summary(out: &mut dyn Write, spec_name: &str, plan: &Plan, changes: &Ch
         "codegen: {spec_name}: {} operation(s), {} type(s)",
         plan.code.operation_count, plan.code.type_count
     );
+    if let Some(overlay) = &plan.overlay {
+        let _ = writeln!(
+            text,
+            "  overlay: {} (\"{}\", version {}): {} action(s) applied before the normalization",
+            overlay.file_name,
+            overlay.title,
+            overlay.version,
+            overlay.actions.len()
+        );
+        for (number, action) in overlay.actions.iter().enumerate() {
+            let _ = writeln!(
+                text,
+                "    {}. {} `{}` ({} node(s)): {}",
+                number + 1,
+                action.kind,
+                action.target,
+                action.nodes,
+                action.description.lines().next().unwrap_or_default()
+            );
+        }
+    }
     let _ = write!(text, "  {changes}");
     let counts: Vec<String> = plan
         .report

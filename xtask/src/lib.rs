@@ -14,6 +14,7 @@ pub mod git;
 pub mod json_pointer;
 pub mod layout;
 pub mod normalize;
+pub mod overlay;
 pub mod regeneration;
 pub mod rust_names;
 pub mod semver;

@@ -9,20 +9,23 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  codegen [--check] [--no-semver] [--spec PATH] [--out DIR [--name NAME]]
+  codegen [--check] [--no-semver] [--spec PATH [--overlay PATH]] [--out DIR [--name NAME]]
       Regenerate crates/moveworks-api and crates/moveworks-api-httpmock from
-      openapi.yaml, and say what changed against the last commit. When the
-      generated crates changed: whether a new spec, a generator change or
-      both did it; whether every workspace crate still builds against the
-      new client (cargo check); the semver verdict of cargo-semver-checks
-      (as `semver` gives it; none, documentation only, when only docs
-      changed); all recorded in one changelog fragment,
-      .changelog/codegen-HASH.md (never in CHANGELOG.md itself).
+      openapi.yaml with the OpenAPI Overlay 1.0 document beside it
+      (openapi.overlay.yaml) applied, if there is one, and say what changed
+      against the last commit. When the generated crates changed: whether a
+      new spec, a generator change or both did it; whether every workspace
+      crate still builds against the new client (cargo check); the semver
+      verdict of cargo-semver-checks (as `semver` gives it; none,
+      documentation only, when only docs changed); all recorded in one
+      changelog fragment, .changelog/codegen-HASH.md (never in CHANGELOG.md
+      itself).
       --no-semver skips that judgment.
       --check compares instead of writing and fails when the committed
-      output is stale. --spec reads another spec; --out writes one
-      standalone, buildable client crate into DIR (named after DIR unless
-      --name is given) instead of touching the workspace.
+      output is stale. --spec reads another spec, DIR/NAME.yaml, with
+      DIR/NAME.overlay.yaml if there is one (--overlay names another);
+      --out writes one standalone, buildable client crate into DIR (named
+      after DIR unless --name is given) instead of touching the workspace.
   semver [--baseline REV | --from-base] [--require-changelog]
       The semver verdict on moveworks-api and moveworks-ext against REV
       (default HEAD): breaking, minor or none, the version to release, and
@@ -93,7 +96,8 @@ fn command(args: &[String]) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let result = match command {
-        Some("codegen") => parse_codegen(&args[1..]).map(|options| codegen::run(&options)),
+        Some("codegen") => parse_codegen(&args[1..])
+            .map(|(options, overlay)| codegen::run_overlaid(&options, overlay.as_deref())),
         Some("bench") => {
             parse_bench(&args[1..]).map(|options| xtask::bench::run(&options).map(|()| true))
         }
@@ -151,11 +155,14 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn parse_codegen(args: &[String]) -> Result<Options, String> {
+/// The options, and the overlay named by `--overlay`.
+fn parse_codegen(args: &[String]) -> Result<(Options, Option<PathBuf>), String> {
     let root = codegen::workspace_root();
     let mut spec = root.join("openapi.yaml");
     let mut out: Option<PathBuf> = None;
     let mut name: Option<String> = None;
+    let mut overlay: Option<PathBuf> = None;
+    let mut spec_given = false;
     let mut check = false;
     let mut semver = true;
     let mut args = args.iter();
@@ -168,11 +175,21 @@ fn parse_codegen(args: &[String]) -> Result<Options, String> {
         match arg.as_str() {
             "--check" => check = true,
             "--no-semver" => semver = false,
-            "--spec" => spec = PathBuf::from(value("--spec")?),
+            "--spec" => {
+                spec = PathBuf::from(value("--spec")?);
+                spec_given = true;
+            }
+            "--overlay" => overlay = Some(PathBuf::from(value("--overlay")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--name" => name = Some(value("--name")?),
             other => return Err(format!("unknown codegen argument `{other}`")),
         }
+    }
+    if overlay.is_some() && !spec_given {
+        return Err(
+            "--overlay only applies with --spec (the workspace's overlay is openapi.overlay.yaml)"
+                .to_owned(),
+        );
     }
     let target = match out {
         None if name.is_some() => return Err("--name only applies with --out".to_owned()),
@@ -185,13 +202,16 @@ fn parse_codegen(args: &[String]) -> Result<Options, String> {
             Target::Standalone { dir, name }
         }
     };
-    Ok(Options {
-        spec,
-        target,
-        check,
-        semver,
-        target_dir: None,
-    })
+    Ok((
+        Options {
+            spec,
+            target,
+            check,
+            semver,
+            target_dir: None,
+        },
+        overlay,
+    ))
 }
 
 enum SemverCommand {

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use xtask::codegen::{Plan, Target, plan, workspace_root};
+use xtask::change_summary::Changes;
+use xtask::codegen::{Options, Plan, Settings, Target, plan, plan_overlaid, workspace_root};
+use xtask::overlay;
 
 fn generate(file: &str) -> Plan {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -310,4 +312,144 @@ fn write(path: &Path, contents: &str) {
     if std::fs::read_to_string(path).ok().as_deref() != Some(contents) {
         std::fs::write(path, contents).unwrap();
     }
+}
+
+fn assistant_v1_with_overlay(overlay_text: &str) -> Result<Plan, String> {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/specs/conversations-assistant-v1.openapi.yaml");
+    let manifest = std::fs::read_to_string(workspace_root().join("Cargo.toml")).unwrap();
+    let target = Target::Standalone {
+        dir: std::env::temp_dir().join("unused"),
+        name: "fixture".to_owned(),
+    };
+    plan_overlaid(
+        &std::fs::read_to_string(spec).unwrap(),
+        Some(overlay::Source {
+            file_name: "assistant-v1.overlay.yaml",
+            text: overlay_text,
+        }),
+        "conversations-assistant-v1.openapi.yaml",
+        &target,
+        &manifest,
+        Settings::default(),
+    )
+}
+
+const TEST_OVERLAY: &str = include_str!("overlay/assistant-v1.overlay.yaml");
+
+/// The overlay is applied before the normalization: the client, the
+/// normalized document (and so the change summary, which compares those)
+/// and the report all see the spec with it.
+#[test]
+fn the_overlay_is_part_of_the_spec_the_client_and_the_summary_see() {
+    let without = generate("conversations-assistant-v1.openapi.yaml");
+    let with = assistant_v1_with_overlay(TEST_OVERLAY).unwrap();
+    let applied = &with.overlay.as_ref().unwrap().actions;
+    let nodes: Vec<(&str, usize)> = applied.iter().map(|a| (a.kind, a.nodes)).collect();
+    assert_eq!(
+        nodes,
+        [("update", 1), ("remove", 4), ("update", 1), ("update", 1)]
+    );
+
+    let schemas = &with.normalized["components"]["schemas"];
+    assert_eq!(
+        schemas["ActorType"]["enum"],
+        serde_json::json!(["USER", "ASSISTANT", "LIVE_AGENT"])
+    );
+    assert_eq!(
+        schemas["Event"]["required"],
+        serde_json::json!(["event_id", "conversation_id", "event_payload"])
+    );
+    let lib = &with.code.client_lib;
+    assert!(
+        lib.contains("Self::LiveAgent => \"LIVE_AGENT\""),
+        "no LIVE_AGENT"
+    );
+    assert!(
+        lib.contains(
+            "pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>"
+        ),
+        "created_at is still required"
+    );
+
+    let changes = Changes::between(Some(&without.normalized), &with.normalized, "test");
+    assert_eq!(changes.types.changed, ["ActorType", "Event"]);
+    assert_eq!(changes.operations.changed, ["list-conversation-messages"]);
+
+    let copy = with
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("openapi/openapi.overlay.yaml"))
+        .expect("the crate keeps a copy of the overlay");
+    assert_eq!(copy.contents, TEST_OVERLAY);
+    let report = with
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("openapi/report.md"))
+        .unwrap();
+    assert!(
+        report.contents.contains(
+            "- The overlay `assistant-v1.overlay.yaml` (\"Test overlay\", version 1) was applied"
+        ),
+        "{}",
+        report.contents
+    );
+    assert!(
+        report
+            .contents
+            .contains("| 2 | `$.components.schemas.Event.required[*]` | remove | 4 |"),
+        "{}",
+        report.contents
+    );
+}
+
+#[test]
+fn an_overlay_action_that_selects_nothing_fails_the_generation() {
+    let stale = TEST_OVERLAY.replace("schemas.ActorType", "schemas.ActorKind");
+    let err = assistant_v1_with_overlay(&stale).err().unwrap();
+    assert_eq!(
+        err,
+        "conversations-assistant-v1.openapi.yaml: assistant-v1.overlay.yaml: action 1 (A human \
+         agent can answer (test).): target `$.components.schemas.ActorKind` selects nothing in \
+         the spec"
+    );
+}
+
+/// `cargo xtask codegen --spec S` applies the overlay beside S and prints
+/// each action.
+#[test]
+fn codegen_applies_the_overlay_beside_the_spec_and_prints_each_action() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("overlay-beside");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("assistant.openapi.yaml");
+    std::fs::copy(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/specs/conversations-assistant-v1.openapi.yaml"),
+        &spec,
+    )
+    .unwrap();
+    std::fs::write(dir.join("assistant.openapi.overlay.yaml"), TEST_OVERLAY).unwrap();
+    let options = Options {
+        spec,
+        target: Target::Standalone {
+            dir: dir.join("crate"),
+            name: "assistant".to_owned(),
+        },
+        check: false,
+        semver: false,
+        target_dir: None,
+    };
+    let mut out = Vec::new();
+    assert!(xtask::codegen::run_to(&options, &mut out).unwrap());
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains(
+            "  overlay: assistant.openapi.overlay.yaml (\"Test overlay\", version 1): 4 action(s) \
+             applied before the normalization\n    1. update `$.components.schemas.ActorType` \
+             (1 node(s)): A human agent can answer (test).\n    2. remove"
+        ),
+        "{out}"
+    );
+    assert!(dir.join("crate/openapi/openapi.overlay.yaml").exists());
 }
