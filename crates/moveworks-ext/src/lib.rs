@@ -32,8 +32,13 @@
 //!   client you pass; a deadline names the [`CallStep`] it cut. See
 //!   [`RetryPolicy`] and [`Timeouts`].
 //! - **Errors**: one [`Error`] with the status, API error code, message,
-//!   request id (`x-moveworks-root-uuid`), `Retry-After` and attempt count,
-//!   whatever the body was.
+//!   request id (`x-trace-id` or `x-moveworks-root-uuid`), `Retry-After`
+//!   and attempt count, whatever the body was.
+//! - **Where**: `https://api.moveworks.ai/rest/v1` by default
+//!   ([`DEFAULT_BASE_URL`] says why); [`Host`] and [`BasePath`] name
+//!   Moveworks' hosts and the API's three base paths
+//!   ([`ClientBuilder::host`], [`ClientBuilder::base_path`]), and the OAuth
+//!   token endpoint follows the host.
 //! - **Safety**: ids that would change the request path (`""`, `.`, `..`,
 //!   `a/b`) and over-long comments are refused before sending; response
 //!   bodies over 8 MiB are refused instead of filling memory.
@@ -162,8 +167,8 @@ pub use client::{
     input,
 };
 pub use config::{
-    ConfigError, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT,
-    DEFAULT_TOKEN_URL, LAST_POLL_TIME, Timeouts, WaitPolicy, env,
+    BasePath, ConfigError, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT,
+    DEFAULT_TOKEN_URL, Host, LAST_POLL_TIME, Timeouts, WaitPolicy, env,
 };
 pub use error::{
     ApiError, CallStep, DecodeError, DecodeErrorKind, Error, ErrorCode, InvalidInputError,

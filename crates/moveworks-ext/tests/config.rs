@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use moveworks_ext::{Client, ClientBuilder, ConfigError, env};
+use moveworks_ext::{Client, ClientBuilder, ConfigError, Host, env};
 
 fn from_vars(vars: &[(&str, &str)]) -> Result<Client, ConfigError> {
     let vars: HashMap<String, String> = vars
@@ -85,6 +85,40 @@ fn from_env_names_the_missing_or_malformed_variable() {
                 (env::API_TOKEN, "t0k3n\r\nX-Evil: 1"),
             ],
             env::API_TOKEN,
+        ),
+        (
+            vec![
+                (env::ASSISTANT_NAME, "acme"),
+                (env::API_TOKEN, "t"),
+                (env::HOST, "mars"),
+            ],
+            env::HOST,
+        ),
+        (
+            vec![
+                (env::ASSISTANT_NAME, "acme"),
+                (env::API_TOKEN, "t"),
+                (env::BASE_PATH, "v2"),
+            ],
+            env::BASE_PATH,
+        ),
+        (
+            vec![
+                (env::ASSISTANT_NAME, "acme"),
+                (env::API_TOKEN, "t"),
+                (env::BASE_URL, "https://api.moveworks.ai/rest/v1"),
+                (env::BASE_PATH, "rest/v1"),
+            ],
+            env::BASE_PATH,
+        ),
+        (
+            vec![
+                (env::ASSISTANT_NAME, "acme"),
+                (env::API_TOKEN, "t"),
+                (env::BASE_URL, "https://api.moveworks.ai/rest/v1"),
+                (env::HOST, "uk"),
+            ],
+            env::HOST,
         ),
     ];
     for (vars, var) in cases {
@@ -182,6 +216,43 @@ fn missing_settings_are_named() {
     assert_eq!(error.to_string(), "no assistant name configured");
     let error = Client::builder().assistant_name("a").build().unwrap_err();
     assert!(error.to_string().starts_with("no credential"), "{error}");
+}
+
+#[test]
+fn from_env_picks_a_named_host_and_base_path() {
+    let vars = |extra: &[(&'static str, &'static str)]| {
+        let mut vars = vec![(env::ASSISTANT_NAME, "acme"), (env::API_TOKEN, "t")];
+        vars.extend_from_slice(extra);
+        from_vars(&vars).unwrap().base_url().to_owned()
+    };
+    assert_eq!(vars(&[]), "https://api.moveworks.ai/rest/v1");
+    assert_eq!(
+        vars(&[(env::HOST, "uk"), (env::BASE_PATH, "/rest/v1beta1")]),
+        "https://api.uk.moveworks.com/rest/v1beta1"
+    );
+    assert_eq!(
+        vars(&[(env::HOST, "api.moveworksgov.ai")]),
+        "https://api.moveworksgov.ai/rest/v1"
+    );
+    assert_eq!(
+        vars(&[(env::BASE_PATH, "assistant/v1")]),
+        "https://api.moveworks.ai/assistant/v1"
+    );
+}
+
+#[test]
+fn a_base_url_with_a_host_or_base_path_is_refused() {
+    let error = Client::builder()
+        .assistant_name("a")
+        .bearer_token("t")
+        .base_url("https://api.moveworks.ai/rest/v1")
+        .host(Host::Eu)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid base URL: set either a base URL or a host and base path, not both"
+    );
 }
 
 #[test]

@@ -55,7 +55,8 @@ async fn trace_output_names_calls_and_never_holds_secrets() {
             200,
             r#"{"status": "SUBMITTED", "secret_looking_body": "body-s3cret"}"#,
         )
-        .with_header("x-moveworks-root-uuid", "root-2"),
+        // `/rest/v1`'s trace header.
+        .with_header("x-trace-id", "trace-2"),
     ])
     .await;
     let client = server
@@ -112,7 +113,7 @@ async fn trace_output_names_calls_and_never_holds_secrets() {
     assert!(output.contains("operation=\"submit-feedback\""), "{output}");
     assert!(output.contains("status=200"), "{output}");
     // The span describes the final answer.
-    assert!(output.contains("request_id=\"root-2\""), "{output}");
+    assert!(output.contains("request_id=\"trace-2\""), "{output}");
     assert!(output.contains("attempts=2"), "{output}");
     assert!(output.contains("retrying"), "{output}");
     // The retried answer is named by the retry event.

@@ -11,8 +11,8 @@ use super::flow_settings::FlowSettings;
 use super::sdk_client::{Client, generated_client};
 use crate::auth::{CachingTokenProvider, ClientCredentials, StaticToken, TokenProvider};
 use crate::config::{
-    ConfigError, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT,
-    DEFAULT_TOKEN_URL, Timeouts, WaitPolicy, env, header_value, secure_url, tls,
+    BasePath, ConfigError, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT, Host, Location,
+    Timeouts, WaitPolicy, env, header_value, secure_url, tls,
 };
 use crate::transport::{RequestSettings, RetryBudget, RetryPolicy, SdkMiddleware, Shared};
 
@@ -29,10 +29,12 @@ impl Client {
     /// | `MOVEWORKS_ASSISTANT_NAME` | required |
     /// | `MOVEWORKS_API_TOKEN` | a static bearer token, or: |
     /// | `MOVEWORKS_CLIENT_ID` + `MOVEWORKS_CLIENT_SECRET` | OAuth client credentials |
-    /// | `MOVEWORKS_TOKEN_URL` | token endpoint (default `https://api.moveworks.ai/oauth/v1/token`) |
-    /// | `MOVEWORKS_BASE_URL` | API base URL (default `https://api.moveworks.ai/rest/v1beta1`) |
+    /// | `MOVEWORKS_BASE_URL` | API base URL (default `https://api.moveworks.ai/rest/v1`), or: |
+    /// | `MOVEWORKS_HOST` + `MOVEWORKS_BASE_PATH` | a named [`Host`] (`uk`, `jp`, ...) and [`BasePath`] (`rest/v1`, `assistant/v1`, `rest/v1beta1`), either optional |
+    /// | `MOVEWORKS_TOKEN_URL` | token endpoint (default: `/oauth/v1/token` on the API's host when it is a named one, else `https://api.moveworks.ai/oauth/v1/token`) |
     ///
-    /// A missing or malformed variable is an error that names it.
+    /// A missing or malformed variable is an error that names it, and so is
+    /// `MOVEWORKS_BASE_URL` set with `MOVEWORKS_HOST` or `MOVEWORKS_BASE_PATH`.
     pub fn from_env() -> Result<Self, ConfigError> {
         ClientBuilder::from_env_with(|var| std::env::var(var).ok())?.build()
     }
@@ -49,8 +51,7 @@ enum CredentialSetting {
 pub struct ClientBuilder {
     assistant_name: Option<String>,
     credential: Option<CredentialSetting>,
-    token_url: Option<String>,
-    base_url: Option<String>,
+    location: Location,
     timeouts: Timeouts,
     retry: RetryPolicy,
     retry_budget: RetryBudget,
@@ -66,8 +67,7 @@ impl Default for ClientBuilder {
         Self {
             assistant_name: None,
             credential: None,
-            token_url: None,
-            base_url: None,
+            location: Location::default(),
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
             retry_budget: RetryBudget::default(),
@@ -90,7 +90,26 @@ impl ClientBuilder {
             ClientBuilder::default().assistant_name(env.required(env::ASSISTANT_NAME)?);
         if let Some(url) = env.optional(env::BASE_URL) {
             secure_url("base URL", &url).map_err(|e| env::from_env_var(env::BASE_URL, e))?;
+            if let Some(var) = [env::HOST, env::BASE_PATH]
+                .into_iter()
+                .find(|var| env.optional(var).is_some())
+            {
+                return Err(ConfigError::InvalidEnv {
+                    var,
+                    reason: format!("set either it or {}, not both", env::BASE_URL),
+                });
+            }
             builder = builder.base_url(url);
+        }
+        if let Some(host) = env.optional(env::HOST) {
+            let host = host.parse().map_err(|e| env::from_env_var(env::HOST, e))?;
+            builder = builder.host(host);
+        }
+        if let Some(path) = env.optional(env::BASE_PATH) {
+            let path = path
+                .parse()
+                .map_err(|e| env::from_env_var(env::BASE_PATH, e))?;
+            builder = builder.base_path(path);
         }
         if let Some(url) = env.optional(env::TOKEN_URL) {
             secure_url("token URL", &url).map_err(|e| env::from_env_var(env::TOKEN_URL, e))?;
@@ -161,9 +180,11 @@ impl ClientBuilder {
         self
     }
 
-    /// The OAuth token endpoint (default `https://api.moveworks.ai/oauth/v1/token`).
+    /// The OAuth token endpoint (default: `/oauth/v1/token` on the API's
+    /// host when it is one of the named [`Host`]s, else
+    /// `https://api.moveworks.ai/oauth/v1/token`).
     pub fn token_url(mut self, url: impl Into<String>) -> Self {
-        self.token_url = Some(url.into());
+        self.location.token_url = Some(url.into());
         self
     }
 
@@ -173,14 +194,49 @@ impl ClientBuilder {
         self
     }
 
-    /// The API base URL (default `https://api.moveworks.ai/rest/v1beta1`).
-    /// Must be https, or http to a loopback address.
+    /// The API base URL (default
+    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL),
+    /// `https://api.moveworks.ai/rest/v1`). Must be https, or http to a
+    /// loopback address. For Moveworks' own hosts, prefer
+    /// [`host`](Self::host) and [`base_path`](Self::base_path): setting
+    /// both a base URL and either of them fails [`build`](Self::build).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.location.base_url = Some(url.into());
         self
     }
 
-    /// One of the servers the spec lists ([`moveworks_api::SERVERS`]).
+    /// The Moveworks host to call (default [`Host::Us`],
+    /// `api.moveworks.ai`). It also points the OAuth token endpoint at that
+    /// host, unless [`token_url`](Self::token_url) is set.
+    ///
+    /// ```
+    /// use moveworks_ext::{BasePath, Client, Host};
+    ///
+    /// let client = Client::builder()
+    ///     .assistant_name("acme")
+    ///     .bearer_token("token")
+    ///     .host(Host::Uk)
+    ///     .base_path(BasePath::RestV1)
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "https://api.uk.moveworks.com/rest/v1");
+    /// # Ok::<(), moveworks_ext::ConfigError>(())
+    /// ```
+    pub fn host(mut self, host: Host) -> Self {
+        self.location.host = Some(host);
+        self
+    }
+
+    /// The base path the API is called under (default
+    /// [`BasePath::RestV1`]); see [`BasePath`] for which to use when.
+    pub fn base_path(mut self, path: BasePath) -> Self {
+        self.location.base_path = Some(path);
+        self
+    }
+
+    /// One of the servers the spec lists ([`moveworks_api::SERVERS`]) as
+    /// the base URL. The spec lists the base path it was published for;
+    /// [`host`](Self::host) and [`base_path`](Self::base_path) name every
+    /// one.
     pub fn server(self, server: &moveworks_api::Server) -> Self {
         self.base_url(server.url)
     }
@@ -269,10 +325,7 @@ impl ClientBuilder {
             .assistant_name
             .ok_or(ConfigError::missing("assistant name"))?;
         let assistant_name = header_value("assistant name", &assistant_name, false)?;
-        let base_url = secure_url(
-            "base URL",
-            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
-        )?;
+        let base_url = secure_url("base URL", &self.location.base_url()?)?;
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("moveworks-ext/{}", env!("CARGO_PKG_VERSION")));
@@ -307,9 +360,9 @@ impl ClientBuilder {
                 (Arc::new(token), "static token")
             }
             CredentialSetting::ClientCredentials { id, secret } => {
-                let token_url = self.token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL);
+                let token_url = self.location.token_url()?;
                 let source =
-                    ClientCredentials::new(http.clone(), token_url, id, secret.expose_secret())?
+                    ClientCredentials::new(http.clone(), &token_url, id, secret.expose_secret())?
                         .with_timeout(self.timeouts.attempt);
                 (
                     Arc::new(CachingTokenProvider::new(source)),
@@ -356,8 +409,10 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("assistant_name", &self.assistant_name)
             .field("credential", &credential)
-            .field("base_url", &self.base_url)
-            .field("token_url", &self.token_url)
+            .field("base_url", &self.location.base_url)
+            .field("host", &self.location.host)
+            .field("base_path", &self.location.base_path)
+            .field("token_url", &self.location.token_url)
             .field("timeouts", &self.timeouts)
             .field("retry", &self.retry)
             .finish_non_exhaustive()

@@ -2,7 +2,7 @@
 
 use http::{HeaderMap, StatusCode};
 
-use crate::transport::headers::REQUEST_ID;
+use crate::transport::headers::request_id;
 
 /// A call's result with how the call went; see
 /// [`Client::call_with_metadata`](crate::Client::call_with_metadata).
@@ -62,9 +62,10 @@ impl CallMetadata {
         &self.headers
     }
 
-    /// The `x-moveworks-root-uuid` of the answer, if it had a readable one.
+    /// The request id of the answer (its `x-trace-id` or
+    /// `x-moveworks-root-uuid`), if it had a readable one.
     pub fn request_id(&self) -> Option<&str> {
-        self.headers.get(REQUEST_ID).and_then(|v| v.to_str().ok())
+        request_id(&self.headers).and_then(|v| v.to_str().ok())
     }
 
     /// Requests sent, retries included.

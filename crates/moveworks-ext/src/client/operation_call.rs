@@ -15,7 +15,7 @@ use crate::error::{
     CallStep, DecodeError, DecodeErrorKind, Error, TimeoutError, TransportError, from_generated,
 };
 use crate::transport::call_record::recorded;
-use crate::transport::headers::REQUEST_ID;
+use crate::transport::headers::request_id;
 
 /// The arguments of an [`Client::call_operation`].
 ///
@@ -81,12 +81,10 @@ impl OperationAnswer {
         self.attempts
     }
 
-    /// The `x-moveworks-root-uuid` of the answer.
+    /// The request id of the answer (its `x-trace-id` or
+    /// `x-moveworks-root-uuid`).
     pub fn request_id(&self) -> Option<&str> {
-        self.response
-            .headers()
-            .get(REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
+        request_id(self.response.headers()).and_then(|v| v.to_str().ok())
     }
 
     /// The `Content-Type` of the answer.

@@ -2,10 +2,19 @@
 
 use std::time::Duration;
 
-/// The API's base URL: the first server of the spec.
-pub const DEFAULT_BASE_URL: &str = moveworks_api::DEFAULT_BASE_URL;
+/// The API's base URL: `/rest/v1` on [`Host::Us`](crate::Host::Us).
+///
+/// Chosen from what Moveworks publishes, not from the `servers` of the
+/// spec the client is generated from: the newest reference pages and
+/// Moveworks' demo application use `/rest/v1`, `/assistant/v1` is listed as
+/// deprecated, and the beta (`/rest/v1beta1`) is the lifecycle page's
+/// example of the deprecated stage. See [`BasePath`](crate::BasePath) and
+/// [`Host`](crate::Host) for the others.
+pub const DEFAULT_BASE_URL: &str = "https://api.moveworks.ai/rest/v1";
 
-/// The OAuth 2.0 token endpoint of the Moveworks auth service.
+/// The OAuth 2.0 token endpoint of the Moveworks auth service on the
+/// default host; choosing another host points it there
+/// ([`Host::token_url`](crate::Host::token_url)).
 pub const DEFAULT_TOKEN_URL: &str = "https://api.moveworks.ai/oauth/v1/token";
 
 /// Responses larger than this (8 MiB) are refused by default.

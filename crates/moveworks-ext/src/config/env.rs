@@ -3,7 +3,15 @@
 use super::config_error::ConfigError;
 
 /// Base URL (optional; default [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)).
+/// Not with [`HOST`] or [`BASE_PATH`].
 pub const BASE_URL: &str = "MOVEWORKS_BASE_URL";
+/// A named host (optional; a [`Host`](crate::Host) name such as `uk`, or
+/// its host name), instead of [`BASE_URL`].
+pub const HOST: &str = "MOVEWORKS_HOST";
+/// A named base path (optional; `rest/v1`, `assistant/v1` or
+/// `rest/v1beta1`, see [`BasePath`](crate::BasePath)), instead of
+/// [`BASE_URL`].
+pub const BASE_PATH: &str = "MOVEWORKS_BASE_PATH";
 /// Assistant name sent as `Assistant-Name` (required).
 pub const ASSISTANT_NAME: &str = "MOVEWORKS_ASSISTANT_NAME";
 /// A static bearer token.
@@ -12,8 +20,8 @@ pub const API_TOKEN: &str = "MOVEWORKS_API_TOKEN";
 pub const CLIENT_ID: &str = "MOVEWORKS_CLIENT_ID";
 /// OAuth client secret (with [`CLIENT_ID`]).
 pub const CLIENT_SECRET: &str = "MOVEWORKS_CLIENT_SECRET";
-/// OAuth token endpoint (optional; default
-/// [`DEFAULT_TOKEN_URL`](crate::DEFAULT_TOKEN_URL)).
+/// OAuth token endpoint (optional; default: the one on the host, see
+/// [`Host::token_url`](crate::Host::token_url)).
 pub const TOKEN_URL: &str = "MOVEWORKS_TOKEN_URL";
 
 /// Reads environment variables through `lookup`, so tests and other

@@ -38,8 +38,8 @@ impl ApiError {
         self.message.as_deref()
     }
 
-    /// The `x-moveworks-root-uuid` response header, which Moveworks support
-    /// uses to trace a request.
+    /// The request id Moveworks support uses to trace a request: the
+    /// answer's `x-trace-id` or `x-moveworks-root-uuid` header.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }

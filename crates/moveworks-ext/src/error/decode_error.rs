@@ -40,7 +40,7 @@ impl DecodeError {
         &self.kind
     }
 
-    /// The `x-moveworks-root-uuid` of the answer.
+    /// The request id of the answer (its `x-trace-id` or `x-moveworks-root-uuid`).
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }

@@ -164,7 +164,7 @@ impl Error {
         }
     }
 
-    /// The `x-moveworks-root-uuid` of the answer, if there was one.
+    /// The request id of the answer (its `x-trace-id` or `x-moveworks-root-uuid`), if there was one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(api) => api.request_id.as_deref(),

@@ -83,7 +83,7 @@ impl StreamError {
         self.response_id.as_deref()
     }
 
-    /// The `x-moveworks-root-uuid` of the stream's answer.
+    /// The request id of the stream's answer (its `x-trace-id` or `x-moveworks-root-uuid`).
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }

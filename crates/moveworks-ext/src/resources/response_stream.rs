@@ -111,7 +111,7 @@ impl ResponseStream {
         self.response_id.as_deref()
     }
 
-    /// The `x-moveworks-root-uuid` of the answer.
+    /// The request id of the answer (its `x-trace-id` or `x-moveworks-root-uuid`).
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }

@@ -25,7 +25,7 @@ use reqwest::{Request, Response};
 
 use super::body::{Answer, buffered, wants_event_stream};
 use super::call_record::{self, note};
-use super::headers::REQUEST_ID;
+use super::headers::request_id;
 use super::idempotency::is_idempotent;
 use super::middleware::SdkMiddleware;
 use super::retry_after;
@@ -311,11 +311,7 @@ impl Attempts<'_> {
         trace.record("elapsed_ms", started.elapsed().as_millis() as u64);
         if let Ok(response) = outcome {
             trace.record("status", response.status().as_u16());
-            if let Some(id) = response
-                .headers()
-                .get(REQUEST_ID)
-                .and_then(|v| v.to_str().ok())
-            {
+            if let Some(id) = request_id(response.headers()).and_then(|v| v.to_str().ok()) {
                 trace.record("request_id", id);
             }
         }
@@ -412,7 +408,7 @@ fn observe(response: &Response, attempts: u32) -> Option<Duration> {
         facts.timeout_step = None;
         // The header value (a reference count), not a `String`: most calls
         // never ask for it.
-        facts.request_id = response.headers().get(REQUEST_ID).cloned();
+        facts.request_id = request_id(response.headers()).cloned();
         facts.retry_after = asked;
     });
     asked
