@@ -60,6 +60,10 @@
 //! Enums that appear in responses are open: a value added to the API after this client was generated
 //! decodes as an `Unknown(String)` variant instead of failing the call. Open enums: `EventType`, `ActorType`, `ResponseStatus`, `StreamEventType`, `SubmitFeedbackResponseStatus`, `ErrorResponseErrorCode`.
 //!
+//! So are the unions a response can hold: a kind the spec does not name decodes as their
+//! `Unknown(serde_json::Value)` variant, which keeps the JSON and serializes back unchanged. Open
+//! unions: `Content`, `OutputItem`, `ResponseStreamData`.
+//!
 //! # Path parameters
 //!
 //! Path parameters are percent-encoded, and every request is checked against its operation's path

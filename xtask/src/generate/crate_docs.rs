@@ -15,6 +15,7 @@ pub fn client(
     context: &CodeContext<'_>,
     operations: &[OperationRow],
     with_builders: bool,
+    open_unions: &[String],
 ) -> String {
     let info = normalized.get("info");
     let title = info
@@ -140,16 +141,29 @@ set directly. A `match` on a generated enum needs a wildcard arm.
         .filter(|(_, schema)| schema.get(OPEN_ENUM_EXTENSION) == Some(&Value::Bool(true)))
         .map(|(name, _)| format!("`{name}`"))
         .collect();
+    if !open.is_empty() || !open_unions.is_empty() {
+        out.push_str("\n# Forward compatibility\n");
+    }
     if !open.is_empty() {
         let _ = write!(
             out,
             "
-# Forward compatibility
-
 Enums that appear in responses are open: a value added to the API after this client was generated
 decodes as an `Unknown(String)` variant instead of failing the call. Open enums: {}.
 ",
             open.join(", ")
+        );
+    }
+    if !open_unions.is_empty() {
+        let names: Vec<String> = open_unions.iter().map(|n| format!("`{n}`")).collect();
+        let _ = write!(
+            out,
+            "
+So are the unions a response can hold: a kind the spec does not name decodes as their
+`Unknown(serde_json::Value)` variant, which keeps the JSON and serializes back unchanged. Open
+unions: {}.
+",
+            names.join(", ")
         );
     }
 

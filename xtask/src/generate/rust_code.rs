@@ -112,7 +112,13 @@ pub fn generate(
     let mut lib = support_items(normalized, &operations);
     lib.items.append(&mut client.items);
     lib.attrs = crate_attributes();
-    let docs = crate_docs::client(normalized, context, &operations, cx.builders.is_ok());
+    let docs = crate_docs::client(
+        normalized,
+        context,
+        &operations,
+        cx.builders.is_ok(),
+        &cx.unions.opened,
+    );
     let client_lib = with_header(
         context,
         &docs,
