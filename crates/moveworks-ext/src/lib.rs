@@ -6,8 +6,9 @@
 //! [`ConversationHandle`] to talk in one conversation, [`Client::ask`]
 //! (create a response and wait for it), [`Client::wait_for_response`],
 //! streaming with [`Client::create_response_stream`], lists as lazy
-//! [`Paginator`] streams, the answer's text and citations ([`ResponseExt`],
-//! [`MessageExt`]) and rating ([`Client::submit_feedback`]).
+//! [`Paginator`] streams, new events as they come
+//! ([`Client::follow_events`]), the answer's text and citations
+//! ([`ResponseExt`], [`MessageExt`]) and rating ([`Client::submit_feedback`]).
 //!
 //! - **No duplicates**: requests that are not idempotent (create a
 //!   conversation, a response; submit feedback, since the spec does not say
@@ -122,7 +123,7 @@
 //! | `http` (1.x) | `StatusCode`, `HeaderMap` | statuses and headers, as every Rust HTTP crate shares them |
 //! | `serde_json` (1.x) | [`OperationCall::body`], [`DecodeErrorKind::Json`] | JSON bodies |
 //! | `reqwest` | [`ClientBuilder::http_client`] | to bring your own HTTP client (proxies, custom TLS) |
-//! | `futures-core` | [`Pages`], [`Items`], [`ResponseStream`] implement `Stream` | the standard async stream trait |
+//! | `futures-core` | [`Pages`], [`Items`], [`ResponseStream`], [`EventStream`] implement `Stream` | the standard async stream trait |
 //!
 //! No error type of a pre-1.0 dependency (reqwest, hyper, sse-stream) is
 //! in a public signature or field: the cause of a [`TransportError`] or a
@@ -176,8 +177,9 @@ pub use error::{
 };
 pub use flows::{DEFAULT_MAX_PAGES, Items, MAX_PAGE_SIZE, Page, Pages, Paginator};
 pub use resources::{
-    ContentExt, ConversationHandle, ConversationQuery, ConversationUpdate, EventQuery, Feedback,
-    MAX_COMMENT_CHARS, MessageExt, MessageRef, NewConversation, Rating, ResponseExt,
+    ContentExt, ConversationHandle, ConversationQuery, ConversationUpdate,
+    DEFAULT_EVENT_POLL_INTERVAL, EventQuery, EventStream, Feedback, MAX_COMMENT_CHARS,
+    MIN_EVENT_POLL_INTERVAL, MessageExt, MessageRef, NewConversation, Rating, ResponseExt,
     ResponseStream, StreamEvent, TextFormat,
 };
 pub use transport::{RetryBudget, RetryPolicy};

@@ -4,6 +4,7 @@
 use moveworks_api::types::{Conversation, Event, Message, Response, SubmitFeedbackResponse};
 
 use super::conversations::{ConversationUpdate, NewConversation};
+use super::event_stream::EventStream;
 use super::events::EventQuery;
 use super::feedback::Feedback;
 use super::response_stream::ResponseStream;
@@ -158,6 +159,14 @@ impl ConversationHandle {
     /// The conversation's events ([`Client::list_events`]).
     pub fn list_events(&self) -> Paginator<Event> {
         self.client.list_events(EventQuery::conversation(&self.id))
+    }
+
+    /// The conversation's new events as they come, from the newest at the
+    /// first poll ([`Client::follow_events`]). To resume from a
+    /// checkpoint, use `client.follow_events(EventQuery::conversation(id).starting_after(..))`.
+    pub fn follow_events(&self) -> EventStream {
+        self.client
+            .follow_events(EventQuery::conversation(&self.id))
     }
 
     /// Submits feedback on one of the conversation's messages

@@ -10,7 +10,8 @@ use crate::flows::Paginator;
 /// The conversation id that stands for every conversation.
 const ALL_CONVERSATIONS: &str = "-";
 
-/// Which events [`Client::list_events`] lists.
+/// Which events [`Client::list_events`] lists, or [`Client::follow_events`]
+/// follows.
 ///
 /// ```
 /// use moveworks_ext::EventQuery;
@@ -24,8 +25,8 @@ const ALL_CONVERSATIONS: &str = "-";
 #[must_use]
 pub struct EventQuery {
     conversation_id: String,
-    starting_after: Option<String>,
-    ending_at: Option<String>,
+    pub(super) starting_after: Option<String>,
+    pub(super) ending_at: Option<String>,
 }
 
 impl EventQuery {

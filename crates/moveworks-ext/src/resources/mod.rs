@@ -1,11 +1,12 @@
 //! The API's resources, as calls on [`Client`](crate::Client): conversations
 //! (and a handle that holds one open), responses (created, waited for,
-//! streamed), messages, events and feedback, with the helpers that read an
+//! streamed), messages, events (listed or followed) and feedback, with the helpers that read an
 //! answer. The top layer: imports every other.
 
 mod answer;
 mod conversation_handle;
 mod conversations;
+mod event_stream;
 mod events;
 mod feedback;
 mod messages;
@@ -17,6 +18,7 @@ mod streaming;
 pub use answer::{ContentExt, MessageExt, ResponseExt, TextFormat};
 pub use conversation_handle::ConversationHandle;
 pub use conversations::{ConversationQuery, ConversationUpdate, NewConversation};
+pub use event_stream::{DEFAULT_EVENT_POLL_INTERVAL, EventStream, MIN_EVENT_POLL_INTERVAL};
 pub use events::EventQuery;
 pub use feedback::{Feedback, MAX_COMMENT_CHARS, MessageRef, Rating};
 pub use response_stream::ResponseStream;
