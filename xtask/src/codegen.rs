@@ -315,6 +315,9 @@ fn run_overlaid_to(
         file_name: &overlay_name,
         text,
     });
+    let overlay_name_and_text = overlay_text
+        .as_deref()
+        .map(|text| (overlay_name.as_str(), text));
     let root = match &options.target {
         Target::Workspace { root } => root.clone(),
         Target::Standalone { .. } | Target::Member { .. } => workspace_root(),
@@ -401,6 +404,7 @@ fn run_overlaid_to(
             root,
             spec_file: &spec_name,
             spec_text: &spec_text,
+            overlay: overlay_name_and_text,
             files: &plan.files,
             changes: &changes,
             regenerate: &regenerate,

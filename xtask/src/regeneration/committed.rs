@@ -66,6 +66,15 @@ impl Committed {
         self.files.get(&spec_path()).map(String::as_str)
     }
 
+    /// The committed copy of the overlay applied to the spec, if any.
+    pub fn overlay(&self) -> Option<&str> {
+        let path = Path::new("crates")
+            .join(CLIENT_CRATE)
+            .join("openapi")
+            .join(crate::overlay::OVERLAY_FILE);
+        self.files.get(&path).map(String::as_str)
+    }
+
     /// The committed document progenitor read, if any (and if it is JSON).
     pub fn normalized(&self) -> Option<Value> {
         let text = self.files.get(&normalized_path())?;

@@ -31,6 +31,9 @@ pub struct Regeneration<'a> {
     /// The spec's file name, as the changelog names it.
     pub spec_file: &'a str,
     pub spec_text: &'a str,
+    /// The overlay applied to the spec (its file name and text), if any:
+    /// a new overlay is a new spec as much as a new `openapi.yaml` is.
+    pub overlay: Option<(&'a str, &'a str)>,
     /// Every file generated, with absolute paths.
     pub files: &'a [OutputFile],
     /// The change summary against the same commit.
@@ -85,8 +88,18 @@ pub fn judge_and_record(
         return Ok(());
     }
 
-    let spec_changed = committed.spec() != Some(regeneration.spec_text);
-    let trigger = Trigger::find(spec_changed, || {
+    let mut inputs_changed = Vec::new();
+    if committed.spec() != Some(regeneration.spec_text) {
+        inputs_changed.push(regeneration.spec_file);
+    }
+    if committed.overlay() != regeneration.overlay.map(|(_, text)| text) {
+        inputs_changed.push(
+            regeneration
+                .overlay
+                .map_or(crate::overlay::OVERLAY_FILE, |(name, _)| name),
+        );
+    }
+    let trigger = Trigger::find(!inputs_changed.is_empty(), || {
         let spec = committed
             .spec()
             .ok_or("no generated crate is committed to compare with")?;
@@ -113,7 +126,12 @@ pub fn judge_and_record(
         let _ = writeln!(out, "semver: not judged: {why}");
     }
 
-    let trigger = trigger.describe(regeneration.spec_file);
+    let inputs = if inputs_changed.is_empty() {
+        vec![regeneration.spec_file]
+    } else {
+        inputs_changed
+    };
+    let trigger = trigger.describe(&inputs);
     let entry = changelog::Entry {
         crate_name: CLIENT_CRATE,
         trigger: &trigger,

@@ -36,8 +36,10 @@ impl Trigger {
 
 impl Trigger {
     /// What the crate was regenerated from, as CHANGELOG.md says it after
-    /// "regenerated".
-    pub fn describe(&self, spec_file: &str) -> String {
+    /// "regenerated": `inputs` are the spec files that changed (the spec,
+    /// its overlay), or the spec alone when none did.
+    pub fn describe(&self, inputs: &[&str]) -> String {
+        let spec_file = inputs.join("` and `");
         match (self.spec, &self.generator) {
             (true, Ok(false)) => format!("from a new `{spec_file}`"),
             (true, Ok(true)) => {
@@ -59,17 +61,17 @@ mod tests {
     fn names_the_spec_the_generator_or_both() {
         let spec_only = Trigger::find(true, || Ok(true));
         assert_eq!(
-            spec_only.describe("openapi.yaml"),
+            spec_only.describe(&["openapi.yaml"]),
             "from a new `openapi.yaml`"
         );
         let both = Trigger::find(true, || Ok(false));
         assert_eq!(
-            both.describe("openapi.yaml"),
+            both.describe(&["openapi.yaml"]),
             "from a new `openapi.yaml` and by a changed generator (both)"
         );
         let generator = Trigger::find(false, || panic!("not asked: the output moved anyway"));
         assert_eq!(
-            generator.describe("openapi.yaml"),
+            generator.describe(&["openapi.yaml"]),
             "by a changed generator, from the same `openapi.yaml`"
         );
         let unknown = Trigger::find(true, || {
@@ -77,8 +79,16 @@ mod tests {
         });
         assert!(
             unknown
-                .describe("openapi.yaml")
+                .describe(&["openapi.yaml"])
                 .contains("unknown: the committed spec no longer parses")
+        );
+        assert_eq!(
+            spec_only.describe(&["openapi.overlay.yaml"]),
+            "from a new `openapi.overlay.yaml`"
+        );
+        assert_eq!(
+            spec_only.describe(&["openapi.yaml", "openapi.overlay.yaml"]),
+            "from a new `openapi.yaml` and `openapi.overlay.yaml`"
         );
     }
 }
