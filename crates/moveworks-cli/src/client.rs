@@ -16,6 +16,12 @@ pub async fn client(global: &Global) -> Result<Client, Failure> {
     if let Some(url) = &settings.base_url {
         builder = builder.base_url(&url.value);
     }
+    if let Some(host) = settings.host {
+        builder = builder.host(host);
+    }
+    if let Some(path) = settings.base_path {
+        builder = builder.base_path(path);
+    }
     if let Some(url) = &settings.token_url {
         builder = builder.token_url(&url.value);
     }

@@ -19,13 +19,24 @@ pub struct Global {
     /// config directory, e.g. ~/.config on Linux].
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// The API base URL [default: MOVEWORKS_BASE_URL, else the US server].
-    #[arg(long, global = true, value_name = "URL")]
+    /// The API base URL [default: MOVEWORKS_BASE_URL, else from the host
+    /// and base path].
+    #[arg(long, global = true, value_name = "URL", conflicts_with_all = ["host", "base_path"])]
     pub base_url: Option<String>,
+    /// The Moveworks host: us, us-prod3, us-prod4, eu, uk, jp,
+    /// am-eu-central, am-ca-central, am-ap-southeast, gov, or its host name
+    /// [default: MOVEWORKS_HOST, else us (api.moveworks.ai)].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub host: Option<String>,
+    /// The base path: rest/v1, assistant/v1 (deprecated) or rest/v1beta1
+    /// (beta, deprecated) [default: MOVEWORKS_BASE_PATH, else rest/v1].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub base_path: Option<String>,
     /// The assistant name sent as Assistant-Name [default: MOVEWORKS_ASSISTANT_NAME].
     #[arg(long, global = true, value_name = "NAME")]
     pub assistant_name: Option<String>,
-    /// The OAuth token endpoint [default: MOVEWORKS_TOKEN_URL, else Moveworks'].
+    /// The OAuth token endpoint [default: MOVEWORKS_TOKEN_URL, else the
+    /// host's].
     #[arg(long, global = true, value_name = "URL")]
     pub token_url: Option<String>,
     /// The OAuth client id [default: MOVEWORKS_CLIENT_ID].

@@ -4,6 +4,8 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Key {
     BaseUrl,
+    Host,
+    BasePath,
     AssistantName,
     TokenUrl,
     ClientId,
@@ -12,8 +14,10 @@ pub enum Key {
 }
 
 impl Key {
-    pub const ALL: [Key; 6] = [
+    pub const ALL: [Key; 8] = [
         Key::BaseUrl,
+        Key::Host,
+        Key::BasePath,
         Key::AssistantName,
         Key::TokenUrl,
         Key::ClientId,
@@ -25,6 +29,8 @@ impl Key {
     pub fn name(self) -> &'static str {
         match self {
             Key::BaseUrl => "base_url",
+            Key::Host => "host",
+            Key::BasePath => "base_path",
             Key::AssistantName => "assistant_name",
             Key::TokenUrl => "token_url",
             Key::ClientId => "client_id",

@@ -15,7 +15,7 @@ mod source;
 
 use std::path::PathBuf;
 
-use moveworks_ext::env;
+use moveworks_ext::{BasePath, Host, env};
 
 pub use secret::read as read_secret;
 pub use source::{Setting, Source};
@@ -50,7 +50,11 @@ pub enum Credential {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub assistant_name: Setting,
+    /// Where the API is: a base URL, or a named host and base path (each
+    /// optional), never both.
     pub base_url: Option<Setting>,
+    pub host: Option<Host>,
+    pub base_path: Option<BasePath>,
     pub token_url: Option<Setting>,
     pub credential: Credential,
 }
@@ -119,9 +123,21 @@ pub fn resolve_with(
                 .ok_or_else(|| no_credential(client_id.as_ref()))?,
         },
     };
+    let (base_url, host, base_path) = location(
+        layered("--base-url", &global.base_url, env::BASE_URL, Key::BaseUrl),
+        layered("--host", &global.host, env::HOST, Key::Host),
+        layered(
+            "--base-path",
+            &global.base_path,
+            env::BASE_PATH,
+            Key::BasePath,
+        ),
+    )?;
     Ok(Settings {
         assistant_name,
-        base_url: layered("--base-url", &global.base_url, env::BASE_URL, Key::BaseUrl),
+        base_url,
+        host,
+        base_path,
         token_url: layered(
             "--token-url",
             &global.token_url,
@@ -130,6 +146,47 @@ pub fn resolve_with(
         ),
         credential,
     })
+}
+
+/// Where the API is. A base URL and a host or base path are two ways of
+/// saying it: the one from the higher layer (flag, environment, profile)
+/// replaces the other, and the same layer saying both is an error.
+#[allow(clippy::type_complexity)]
+fn location(
+    base_url: Option<Setting>,
+    host: Option<Setting>,
+    base_path: Option<Setting>,
+) -> Result<(Option<Setting>, Option<Host>, Option<BasePath>), Failure> {
+    let named = [&host, &base_path]
+        .into_iter()
+        .flatten()
+        .min_by_key(|setting| setting.source.rank());
+    let (host, base_path) = match (&base_url, named) {
+        (Some(url), Some(named)) if url.source.rank() == named.source.rank() => {
+            return Err(Failure::Usage(format!(
+                "{} and {}: set a base URL or a host and base path, not both",
+                url.source, named.source
+            )));
+        }
+        (Some(url), Some(named)) if url.source.rank() < named.source.rank() => (None, None),
+        (Some(_), Some(_)) => return Ok((None, parsed(host)?, parsed(base_path)?)),
+        _ => (host, base_path),
+    };
+    Ok((base_url, parsed(host)?, parsed(base_path)?))
+}
+
+/// A named value, or a usage error naming where it came from.
+fn parsed<T: std::str::FromStr<Err = moveworks_ext::ConfigError>>(
+    setting: Option<Setting>,
+) -> Result<Option<T>, Failure> {
+    setting
+        .map(|setting| {
+            setting
+                .value
+                .parse()
+                .map_err(|error| Failure::Usage(format!("{error} (from {})", setting.source)))
+        })
+        .transpose()
 }
 
 fn flag_credential(

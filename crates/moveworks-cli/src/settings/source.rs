@@ -16,6 +16,18 @@ pub enum Source {
     },
 }
 
+impl Source {
+    /// Which layer it is: flags first, then the environment, then the
+    /// profile.
+    pub fn rank(&self) -> u8 {
+        match self {
+            Source::Flag(_) => 0,
+            Source::Env(_) => 1,
+            Source::Profile { .. } => 2,
+        }
+    }
+}
+
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -246,3 +246,72 @@ fn what_is_missing_or_contradictory_is_named() {
     let message = usage(settings(&["--config", both.to_str().unwrap()], &name));
     assert!(message.contains("not both"), "{message}");
 }
+
+#[test]
+fn a_host_and_base_path_or_a_base_url_from_the_highest_layer() {
+    use moveworks_ext::{BasePath, Host};
+
+    let dir = Dir::new("location");
+    let config = dir.file(
+        "config.toml",
+        "[uk]\nassistant_name = \"a\"\ntoken_file = \"t\"\nhost = \"uk\"\n\n\
+         [url]\nassistant_name = \"a\"\ntoken_file = \"t\"\nbase_url = \"https://x.example/rest/v1\"\n\n\
+         [both]\nassistant_name = \"a\"\ntoken_file = \"t\"\nbase_url = \"https://x.example\"\nbase_path = \"rest/v1\"\n",
+    );
+    let config = config.to_str().unwrap();
+    let run = |profile: &str, args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["--config", config, "--profile", profile];
+        all.extend_from_slice(args);
+        settings(&all, env)
+    };
+    let place = |s: Settings| (s.base_url.map(|u| u.value), s.host, s.base_path);
+
+    // Each named value from its own layer.
+    assert_eq!(
+        place(run("uk", &["--base-path", "rest/v1beta1"], &[]).unwrap()),
+        (None, Some(Host::Uk), Some(BasePath::RestV1Beta1))
+    );
+    assert_eq!(
+        place(run("uk", &[], &[(env::HOST, "api.jp.moveworks.com")]).unwrap()),
+        (None, Some(Host::Japan), None)
+    );
+    // A base URL of a higher layer replaces a host, and the other way round.
+    assert_eq!(
+        place(run("uk", &["--base-url", "https://y.example"], &[]).unwrap()),
+        (Some("https://y.example".into()), None, None)
+    );
+    assert_eq!(
+        place(run("url", &[], &[(env::BASE_PATH, "assistant/v1")]).unwrap()),
+        (None, None, Some(BasePath::AssistantV1))
+    );
+    // One layer saying both is an error naming both.
+    let message = usage(run("both", &[], &[]));
+    assert!(
+        message.starts_with("base_url of profile `both` (")
+            && message.ends_with("set a base URL or a host and base path, not both"),
+        "{message}"
+    );
+    let message = usage(run(
+        "uk",
+        &[],
+        &[(env::BASE_URL, "https://y.example"), (env::HOST, "eu")],
+    ));
+    assert!(
+        message.contains(
+            "environment variable MOVEWORKS_BASE_URL and environment variable MOVEWORKS_HOST"
+        ),
+        "{message}"
+    );
+    // A name that is none is an error naming where it came from.
+    let message = usage(run("uk", &["--host", "mars"], &[]));
+    assert!(
+        message.starts_with("invalid host: `mars` is not one of `us`")
+            && message.ends_with("(from --host)"),
+        "{message}"
+    );
+    let message = usage(run("uk", &[], &[(env::BASE_PATH, "v2")]));
+    assert!(
+        message.ends_with("(from environment variable MOVEWORKS_BASE_PATH)"),
+        "{message}"
+    );
+}

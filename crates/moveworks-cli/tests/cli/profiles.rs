@@ -183,3 +183,35 @@ async fn a_profile_asked_for_must_exist() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(server.count(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_or_base_path_that_names_none_is_a_usage_error() {
+    let (home, file) = home_with(
+        "bad-host",
+        "[default]\nassistant_name = \"a\"\ntoken_file = \"t\"\nhost = \"mars\"\n",
+    );
+    let out = get(&home).run().await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: invalid host: `mars` is not one of `us`, ")
+            && out.stderr.ends_with(&format!(
+                "(from host of profile `default` ({}:4))\n",
+                file.display()
+            )),
+        "{}",
+        out.stderr
+    );
+    let out = get(&temp_dir("bad-base-path"))
+        .env("MOVEWORKS_ASSISTANT_NAME", ASSISTANT)
+        .env("MOVEWORKS_API_TOKEN", TOKEN)
+        .env("MOVEWORKS_BASE_PATH", "v9")
+        .run()
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "error: invalid base path: `v9` is not one of `rest/v1`, `assistant/v1`, `rest/v1beta1` \
+         (from environment variable MOVEWORKS_BASE_PATH)\n"
+    );
+}
