@@ -4,18 +4,27 @@
 
 use std::path::{Path, PathBuf};
 
-use xtask::codegen::{self, Options, Plan, Target, plan, workspace_root};
+use xtask::codegen::{self, Options, Plan, Settings, Target, plan_overlaid, workspace_root};
 use xtask::freshness::{compare, describe};
+use xtask::overlay::{OVERLAY_FILE, Source};
 
+/// What codegen plans for the workspace at `root` from `spec`, with the
+/// workspace's overlay applied as codegen applies it.
 fn plan_for(spec: &str, root: &Path) -> Plan {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    plan(
+    let overlay = std::fs::read_to_string(root.join(OVERLAY_FILE)).unwrap();
+    plan_overlaid(
         spec,
+        Some(Source {
+            file_name: OVERLAY_FILE,
+            text: &overlay,
+        }),
         "openapi.yaml",
         &Target::Workspace {
             root: root.to_path_buf(),
         },
         &manifest,
+        Settings::default(),
     )
     .unwrap()
 }
@@ -85,6 +94,7 @@ fn check_passes_on_a_crlf_copy_of_the_workspace() {
     let _ = std::fs::remove_dir_all(&copy);
     let mut pending = vec![
         PathBuf::from("openapi.yaml"),
+        PathBuf::from(OVERLAY_FILE),
         PathBuf::from("Cargo.toml"),
         PathBuf::from("crates/moveworks-api"),
         PathBuf::from("crates/moveworks-api-httpmock"),

@@ -15,6 +15,7 @@ use xtask::changelog::{self, fragments};
 use xtask::codegen::{self, Options, Settings, Target};
 use xtask::freshness;
 use xtask::generate::rewrite::{REWRITES, Rewrite};
+use xtask::overlay::{OVERLAY_FILE, Source};
 
 mod common;
 
@@ -108,7 +109,14 @@ impl Workspace {
             rewrites: &rewrites,
             ..Settings::default()
         };
-        let plan = codegen::plan_with(&spec, "openapi.yaml", &target, &manifest, settings).unwrap();
+        let overlay = std::fs::read_to_string(self.root.join(OVERLAY_FILE)).unwrap();
+        let overlay = Some(Source {
+            file_name: OVERLAY_FILE,
+            text: &overlay,
+        });
+        let plan =
+            codegen::plan_overlaid(&spec, overlay, "openapi.yaml", &target, &manifest, settings)
+                .unwrap();
         let drift = freshness::compare(&plan.files, &plan.owned_dirs);
         assert!(
             !drift.is_empty(),
@@ -318,6 +326,12 @@ fn without_git_codegen_writes_the_crates_and_says_why_it_did_not_judge() {
 fn another_spec_in_workspace_mode_is_judged_against_the_committed_copy() {
     let workspace = Workspace::copy("other-spec", true);
     let other = workspace.root.join("next.yaml");
+    // The same overlay, beside the other spec as codegen looks for it.
+    std::fs::copy(
+        workspace.root.join(OVERLAY_FILE),
+        workspace.root.join("next.overlay.yaml"),
+    )
+    .unwrap();
     let text = std::fs::read_to_string(workspace.spec()).unwrap();
     std::fs::write(&other, text.replacen(DESCRIPTION.0, DESCRIPTION.1, 1)).unwrap();
     let (passed, out) = workspace.codegen_from(other, true);
@@ -336,9 +350,10 @@ fn another_spec_in_workspace_mode_is_judged_against_the_committed_copy() {
 #[test]
 fn a_spec_edit_that_breaks_moveworks_ext_is_reported_with_the_error() {
     let workspace = Workspace::copy("breaks-ext", true);
+    // The text input renamed: `UserInput::Text`, which ext builds, is gone.
     workspace.edit_spec(
-        "    UserInput:\n      type: object\n      properties:\n        text:\n          type: string\n          description: User message text\n      required:\n        - text\n",
-        "    UserInput:\n      oneOf:\n        - type: object\n          properties:\n            text:\n              type: string\n          required:\n            - text\n        - type: object\n          properties:\n            audio_url:\n              type: string\n          required:\n            - audio_url\n",
+        "    UserInput0:\n      type: object\n      properties:\n        text:\n          type: string\n          description: User message text\n      required:\n        - text\n",
+        "    UserInput0:\n      type: object\n      properties:\n        message:\n          type: string\n          description: User message text\n      required:\n        - message\n",
     );
     let (passed, out) = workspace.codegen(true);
     assert!(passed, "codegen itself succeeds: {out}");

@@ -157,21 +157,20 @@ fn a_removed_operation_is_breaking_and_named() {
 fn a_renamed_field_is_breaking_and_named() {
     require_tool();
     let v = verdict("renamed-field", |spec| {
-        let input = &mut spec["components"]["schemas"]["UserInput"];
-        let text = input["properties"]
+        let update = &mut spec["components"]["schemas"]["UpdateConversationRequest"];
+        let title = update["properties"]
             .as_object_mut()
             .unwrap()
-            .shift_remove("text")
+            .shift_remove("title")
             .unwrap();
-        input["properties"]["message"] = text;
-        input["required"] = json!(["message"]);
+        update["properties"]["name"] = title;
     });
     assert_eq!(v.bump, Bump::Major, "{v}");
     let missing_fields = names(&v, "struct_pub_field_missing");
     assert!(
         missing_fields
             .iter()
-            .any(|n| n.contains("UserInput") && n.contains("text")),
+            .any(|n| n.contains("UpdateConversationRequest") && n.contains("title")),
         "{v}"
     );
 }

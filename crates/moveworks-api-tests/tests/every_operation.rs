@@ -70,7 +70,7 @@ async fn every_operation_answers_its_documented_type() {
     assert_eq!(events.events.len(), 1);
     called.push("list-events");
 
-    let input = UserInput::new("How do I reset my password?");
+    let input = UserInput::Text("How do I reset my password?".to_owned());
     let response = client
         .create_response(CONVERSATION_ID, &CreateResponseRequest::new(input.clone()))
         .await

@@ -352,9 +352,10 @@ fn the_crate_embeds_the_spec_it_was_generated_from() {
     let normalized: serde_json::Value =
         serde_json::from_str(moveworks_api::OPENAPI_NORMALIZED).unwrap();
     assert_eq!(normalized["openapi"], "3.0.3");
+    // The spec's first server; moveworks-ext chooses its own default.
     assert_eq!(
         moveworks_api::DEFAULT_BASE_URL,
-        "https://api.moveworks.ai/rest/v1beta1"
+        "https://api.moveworks.ai/assistant/v1"
     );
     let operation = moveworks_api::Operation::by_id("submit-feedback").unwrap();
     assert_eq!(operation.name, "submit_feedback");

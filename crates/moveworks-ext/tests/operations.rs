@@ -158,7 +158,7 @@ async fn messages_events_and_feedback() {
 async fn the_stream_operation_is_reachable_with_its_accept_header() {
     let (_api, client) = mock_api().await;
     let body = moveworks_api::types::CreateResponseStreamRequest::new(
-        moveworks_api::types::UserInput::new("How do I reset my password?"),
+        moveworks_api::types::UserInput::Text("How do I reset my password?".to_owned()),
     );
     let answer = client
         .call_with_metadata(|api| api.create_response_stream(CONVERSATION_ID, &body))

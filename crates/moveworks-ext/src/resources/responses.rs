@@ -24,7 +24,7 @@ impl Client {
     ) -> Result<Response, Error> {
         check_id("conversation_id", conversation_id)?;
         check_text(text)?;
-        let body = CreateResponseRequest::new(UserInput::new(text));
+        let body = CreateResponseRequest::new(UserInput::Text(text.to_owned()));
         self.call(|api| api.create_response(conversation_id, &body))
             .await
     }

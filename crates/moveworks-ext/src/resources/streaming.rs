@@ -58,7 +58,7 @@ impl Client {
     ) -> Result<ResponseStream, Error> {
         check_id("conversation_id", conversation_id)?;
         check_text(text)?;
-        let body = CreateResponseStreamRequest::new(UserInput::new(text));
+        let body = CreateResponseStreamRequest::new(UserInput::Text(text.to_owned()));
         let answer = self
             .call_with_metadata(|api| api.create_response_stream(conversation_id, &body))
             .await?;
