@@ -8,8 +8,8 @@
 //! streaming with [`Client::create_response_stream`], lists as lazy
 //! [`Paginator`] streams, new events as they come
 //! ([`Client::follow_events`]), the answer's text and citations
-//! ([`ResponseExt`], [`MessageExt`]), its actions ([`ActionExt`]), and
-//! rating ([`Client::submit_feedback`]).
+//! ([`ResponseExt`], [`MessageExt`]), its actions ([`ActionExt`]), all of
+//! it shown readable ([`render`]), and rating ([`Client::submit_feedback`]).
 //!
 //! - **No duplicates**: requests that are not idempotent (create a
 //!   conversation, a response; submit feedback, since the spec does not say
@@ -188,7 +188,7 @@ pub use resources::{
     ActionExt, ActionKind, ContentExt, ConversationHandle, ConversationQuery, ConversationUpdate,
     DEFAULT_EVENT_POLL_INTERVAL, EventQuery, EventStream, Feedback, Input, MAX_COMMENT_CHARS,
     MIN_EVENT_POLL_INTERVAL, MessageExt, MessageRef, NewConversation, Rating, ResponseExt,
-    ResponseStream, StreamEvent, TextFormat,
+    ResponseStream, StreamEvent, TextFormat, render,
 };
 pub use transport::{RetryBudget, RetryPolicy};
 

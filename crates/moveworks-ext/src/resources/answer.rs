@@ -22,7 +22,8 @@ pub enum TextFormat {
     /// Markdown that is not guaranteed to be CommonMark.
     Markdown,
     /// Not text: a button the user pressed (`CALLBACK_ACTION_CONTENT`),
-    /// or a content kind this crate does not know. Its text reads as empty.
+    /// or a content kind this crate does not know. Its text reads as empty;
+    /// [`render::message`](crate::render::message) shows it.
     Other,
 }
 
@@ -142,7 +143,8 @@ pub trait ResponseExt: sealed::Sealed {
     /// The answer: the text of the assistant messages, separated by a
     /// blank line. Empty while the response has no message yet.
     fn text(&self) -> String;
-    /// The citations of all its messages, in order.
+    /// The citations of all its messages, in order (to show repeats once:
+    /// [`render::Citations`](crate::render::Citations)).
     fn citations(&self) -> Vec<&Citation>;
     /// The actions of all its messages, in order: what the user can do
     /// next ([`ActionExt`](crate::ActionExt)).

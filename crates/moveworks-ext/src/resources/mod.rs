@@ -12,6 +12,7 @@ mod event_stream;
 mod events;
 mod feedback;
 mod messages;
+pub mod render;
 mod response_stream;
 mod responses;
 mod stream_event;
