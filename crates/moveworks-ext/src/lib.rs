@@ -8,7 +8,8 @@
 //! streaming with [`Client::create_response_stream`], lists as lazy
 //! [`Paginator`] streams, new events as they come
 //! ([`Client::follow_events`]), the answer's text and citations
-//! ([`ResponseExt`], [`MessageExt`]) and rating ([`Client::submit_feedback`]).
+//! ([`ResponseExt`], [`MessageExt`]), its actions ([`ActionExt`]), all of
+//! it shown readable ([`render`]), and rating ([`Client::submit_feedback`]).
 //!
 //! - **No duplicates**: requests that are not idempotent (create a
 //!   conversation, a response; submit feedback, since the spec does not say
@@ -46,6 +47,12 @@
 //! - **Streaming**: [`Client::create_response_stream`] gives the answer as
 //!   typed Server-Sent Events, in order, with an idle timeout; a stream that
 //!   ends early is an error that names the response, never a quiet end.
+//! - **Interactive answers**: a message's actions (buttons, links, forms,
+//!   and kinds this crate does not know, with their JSON) read through
+//!   [`ActionExt`]; a button is pressed by sending its [`Input`] through
+//!   the same calls as text ([`Client::ask`], [`Client::create_response`],
+//!   [`Client::create_response_stream`]), under the same no-duplicate
+//!   rules.
 //! - **Observability**: a DEBUG-level `tracing` span `moveworks.request` per
 //!   call, with operation, attempts, status, request id and elapsed time
 //!   (enable with `moveworks_ext=debug`), a DEBUG `moveworks.token` span per
@@ -168,8 +175,9 @@ pub use client::{
     input,
 };
 pub use config::{
-    BasePath, ConfigError, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT,
-    DEFAULT_TOKEN_URL, Host, LAST_POLL_TIME, Timeouts, WaitPolicy, env,
+    BasePath, ConfigError, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TOKEN_URL, Host, LAST_POLL_TIME, Timeouts, WaitPolicy,
+    env,
 };
 pub use error::{
     ApiError, CallStep, DecodeError, DecodeErrorKind, Error, ErrorCode, InvalidInputError,
@@ -177,10 +185,10 @@ pub use error::{
 };
 pub use flows::{DEFAULT_MAX_PAGES, Items, MAX_PAGE_SIZE, Page, Pages, Paginator};
 pub use resources::{
-    ContentExt, ConversationHandle, ConversationQuery, ConversationUpdate,
-    DEFAULT_EVENT_POLL_INTERVAL, EventQuery, EventStream, Feedback, MAX_COMMENT_CHARS,
+    ActionExt, ActionKind, ContentExt, ConversationHandle, ConversationQuery, ConversationUpdate,
+    DEFAULT_EVENT_POLL_INTERVAL, EventQuery, EventStream, Feedback, Input, MAX_COMMENT_CHARS,
     MIN_EVENT_POLL_INTERVAL, MessageExt, MessageRef, NewConversation, Rating, ResponseExt,
-    ResponseStream, StreamEvent, TextFormat,
+    ResponseStream, StreamEvent, TextFormat, render,
 };
 pub use transport::{RetryBudget, RetryPolicy};
 

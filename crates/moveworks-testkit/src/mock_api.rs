@@ -83,6 +83,61 @@ pub mod examples {
         })
     }
 
+    /// The callback id of the "File ticket" button of [`actions`].
+    pub const FILE_TICKET_CALLBACK: &str = "callback_7Qm2fileTicket";
+    /// The text of [`actionable_message`], with a link in Moveworks markup.
+    pub const ACTIONABLE_TEXT: &str = "I can file a ticket for your laptop issue. See \
+        **<https://kb.example.com/kb?id=KB0012|Laptop troubleshooting>** first.";
+
+    /// An answer's actions as `/rest/v1` sends them: a button, a form, a
+    /// link, and an action of a type no spec names.
+    pub fn actions() -> Value {
+        json!([
+            {"type": "CALLBACK_ACTION", "label": "File ticket",
+             "callback_action": {"callback_id": FILE_TICKET_CALLBACK}},
+            {"type": "MODAL_ACTION", "label": "Edit/Add details",
+             "modal_action": {"modal_id": "modal_4Rt9editDetails"}},
+            {"type": "URL_ACTION", "label": "Other help options",
+             "url_action": {"url": "https://app.moveworks.ai/?t=help"}},
+            {"type": "CHAT_ACTION", "label": "Talk to IT", "chat_action": {"topic": "laptop"}}
+        ])
+    }
+
+    /// An assistant message that offers [`actions`], whose text and
+    /// citation titles use `<url|label>` links, and which cites the same
+    /// article twice.
+    pub fn actionable_message() -> Value {
+        let article = |id: &str| {
+            json!({
+                "citation_id": id,
+                "url": "https://kb.example.com/kb?id=KB0012",
+                "display": {"title": {"type": "MARKDOWN_TEXT", "markdown_text": {
+                    "text": "**<https://kb.example.com/kb?id=KB0012|Laptop troubleshooting>**"}}}
+            })
+        };
+        json!({
+            "message_id": MESSAGE_ID,
+            "conversation_id": CONVERSATION_ID,
+            "response_id": RESPONSE_ID,
+            "actor": "ASSISTANT",
+            "content": {"type": "MARKDOWN_TEXT", "markdown_text": {"text": ACTIONABLE_TEXT}},
+            "actions": actions(),
+            "citations": [article("cite_kb12a"), article("cite_kb12b")],
+            "content_references": [
+                {"citation_id": "cite_kb12a", "offset": 48},
+                {"citation_id": "cite_kb12b", "offset": 48}
+            ],
+            "created_at": "2026-05-01T09:00:04Z"
+        })
+    }
+
+    /// A `COMPLETED` response whose one output is `message`.
+    pub fn completed_with(message: Value) -> Value {
+        let mut done = response("COMPLETED");
+        done["outputs"] = json!([{"type": "MESSAGE", "message": message}]);
+        done
+    }
+
     pub fn response(status: &str) -> Value {
         let done = status == "COMPLETED";
         json!({

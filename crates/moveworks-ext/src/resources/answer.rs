@@ -1,5 +1,5 @@
 //! Reading the assistant's answer out of the generated types: its text,
-//! whatever format it came in, and its citations.
+//! whatever format it came in, its citations and its actions.
 //!
 //! These are extension traits on the generated [`Message`], [`Response`]
 //! and [`Content`]; bring them into scope with
@@ -8,7 +8,7 @@
 //! anyone.
 
 use moveworks_api::types::{
-    ActorType, Citation, Content, Message, OutputItem, Response, ResponseStatus,
+    Action, ActorType, Citation, Content, Message, OutputItem, Response, ResponseStatus,
 };
 
 /// How a text is formatted.
@@ -21,8 +21,9 @@ pub enum TextFormat {
     Commonmark,
     /// Markdown that is not guaranteed to be CommonMark.
     Markdown,
-    /// A content kind this crate does not know (the spec added it later);
-    /// its text reads as empty.
+    /// Not text: a button the user pressed (`CALLBACK_ACTION_CONTENT`),
+    /// or a content kind this crate does not know. Its text reads as empty;
+    /// [`render::message`](crate::render::message) shows it.
     Other,
 }
 
@@ -74,8 +75,15 @@ pub trait MessageExt: sealed::Sealed {
     fn text_format(&self) -> TextFormat;
     /// The sources the message cites (empty when none).
     fn citations(&self) -> &[Citation];
+    /// What the user can do with the message: buttons, links, forms, in
+    /// order (empty when none); read them with
+    /// [`ActionExt`](crate::ActionExt).
+    fn actions(&self) -> &[Action];
     /// Whether the assistant wrote the message.
     fn is_from_assistant(&self) -> bool;
+    /// Who wrote the message, when a person did: a live agent's
+    /// `sender_info.display_name` (`LIVE_AGENT` messages).
+    fn sender_name(&self) -> Option<&str>;
     /// Whether the message can be rated (it offers a helpful or unhelpful
     /// callback id); see [`Feedback::for_message`](crate::Feedback::for_message).
     fn is_rateable(&self) -> bool;
@@ -94,8 +102,16 @@ impl MessageExt for Message {
         self.citations.as_deref().unwrap_or_default()
     }
 
+    fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
     fn is_from_assistant(&self) -> bool {
         self.actor == ActorType::Assistant
+    }
+
+    fn sender_name(&self) -> Option<&str> {
+        self.sender_info.as_ref()?.display_name.as_deref()
     }
 
     fn is_rateable(&self) -> bool {
@@ -116,18 +132,23 @@ impl MessageExt for Message {
 ///     fn messages(&self) -> Vec<&moveworks_ext::types::Message> { Vec::new() }
 ///     fn text(&self) -> String { String::new() }
 ///     fn citations(&self) -> Vec<&moveworks_ext::types::Citation> { Vec::new() }
+///     fn actions(&self) -> Vec<&moveworks_ext::types::Action> { Vec::new() }
 ///     fn is_finished(&self) -> bool { true }
 /// }
 /// ```
 pub trait ResponseExt: sealed::Sealed {
-    /// The assistant messages among the outputs, in order (reasoning
-    /// messages left out).
+    /// The messages among the outputs, in order (reasoning messages left
+    /// out): the assistant's, or a live agent's.
     fn messages(&self) -> Vec<&Message>;
     /// The answer: the text of the assistant messages, separated by a
     /// blank line. Empty while the response has no message yet.
     fn text(&self) -> String;
-    /// The citations of all assistant messages, in order.
+    /// The citations of all its messages, in order (to show repeats once:
+    /// [`render::Citations`](crate::render::Citations)).
     fn citations(&self) -> Vec<&Citation>;
+    /// The actions of all its messages, in order: what the user can do
+    /// next ([`ActionExt`](crate::ActionExt)).
+    fn actions(&self) -> Vec<&Action>;
     /// Whether the response is `COMPLETED` or `FAILED`.
     fn is_finished(&self) -> bool;
 }
@@ -156,6 +177,13 @@ impl ResponseExt for Response {
         self.messages()
             .into_iter()
             .flat_map(MessageExt::citations)
+            .collect()
+    }
+
+    fn actions(&self) -> Vec<&Action> {
+        self.messages()
+            .into_iter()
+            .flat_map(MessageExt::actions)
             .collect()
     }
 

@@ -8,6 +8,7 @@ use super::event_stream::EventStream;
 use super::events::EventQuery;
 use super::feedback::Feedback;
 use super::response_stream::ResponseStream;
+use super::user_input::Input;
 use crate::client::Client;
 use crate::client::input::check_id;
 use crate::error::Error;
@@ -111,21 +112,25 @@ impl ConversationHandle {
         self.update(ConversationUpdate::new().archived(true)).await
     }
 
-    /// Asks the assistant and waits for the answer ([`Client::ask`]).
-    pub async fn ask(&self, text: &str) -> Result<Response, Error> {
-        self.client.ask(&self.id, text).await
+    /// Asks the assistant (text, or a press of a button: see [`Input`])
+    /// and waits for the answer ([`Client::ask`]).
+    pub async fn ask(&self, input: impl Into<Input>) -> Result<Response, Error> {
+        self.client.ask(&self.id, input).await
     }
 
-    /// Sends the user's text and returns the response at once
+    /// Sends the user's input and returns the response at once
     /// ([`Client::create_response`]).
-    pub async fn create_response(&self, text: &str) -> Result<Response, Error> {
-        self.client.create_response(&self.id, text).await
+    pub async fn create_response(&self, input: impl Into<Input>) -> Result<Response, Error> {
+        self.client.create_response(&self.id, input).await
     }
 
-    /// Sends the user's text and streams the response as it is made
+    /// Sends the user's input and streams the response as it is made
     /// ([`Client::create_response_stream`]).
-    pub async fn create_response_stream(&self, text: &str) -> Result<ResponseStream, Error> {
-        self.client.create_response_stream(&self.id, text).await
+    pub async fn create_response_stream(
+        &self,
+        input: impl Into<Input>,
+    ) -> Result<ResponseStream, Error> {
+        self.client.create_response_stream(&self.id, input).await
     }
 
     /// Recovers from a stream of this conversation that ended early, by

@@ -2,29 +2,32 @@
 //! it, wait for it to finish, or do all of it in one call with
 //! [`Client::ask`].
 
-use moveworks_api::types::{CreateResponseRequest, Response, ResponseStatus, UserInput};
+use moveworks_api::types::{CreateResponseRequest, Response, ResponseStatus};
 
+use super::user_input::Input;
 use crate::client::Client;
-use crate::client::input::{check_id, check_text};
+use crate::client::input::check_id;
 use crate::error::{Error, WaitTimeoutError};
 use crate::flows::polling::{Check, poll_until};
 
 impl Client {
-    /// Sends the user's `text` to the assistant (`create-response`) and
-    /// returns the response at once, usually `CREATED` or `IN_PROGRESS`: wait for it with
-    /// [`Client::wait_for_response`], or use [`Client::ask`].
+    /// Sends the user's input to the assistant (`create-response`): text,
+    /// or a press of a button of an earlier answer ([`Input`]), and
+    /// returns the response at once, usually `CREATED` or `IN_PROGRESS`:
+    /// wait for it with [`Client::wait_for_response`], or use
+    /// [`Client::ask`]. Blank text or a blank callback id is refused
+    /// before anything is sent.
     ///
     /// Not retried once the request may have reached the API (see
-    /// [`Error::may_have_been_processed`]), so the message is never sent
-    /// twice.
+    /// [`Error::may_have_been_processed`]), so the message is never sent,
+    /// nor the button pressed, twice.
     pub async fn create_response(
         &self,
         conversation_id: &str,
-        text: &str,
+        input: impl Into<Input>,
     ) -> Result<Response, Error> {
         check_id("conversation_id", conversation_id)?;
-        check_text(text)?;
-        let body = CreateResponseRequest::new(UserInput::Text(text.to_owned()));
+        let body = CreateResponseRequest::new(input.into().into_request()?);
         self.call(|api| api.create_response(conversation_id, &body))
             .await
     }
@@ -85,9 +88,10 @@ impl Client {
         }
     }
 
-    /// Asks the assistant and waits for the answer: [`create_response`]
-    /// then [`wait_for_response`]. Returns the completed response; read its
-    /// text and citations with [`ResponseExt`](crate::ResponseExt).
+    /// Asks the assistant (text, or a press of a button: see [`Input`])
+    /// and waits for the answer: [`create_response`] then
+    /// [`wait_for_response`]. Returns the completed response; read its
+    /// text, citations and actions with [`ResponseExt`](crate::ResponseExt).
     ///
     /// ```no_run
     /// # async fn run(client: moveworks_ext::Client) -> Result<(), moveworks_ext::Error> {
@@ -105,8 +109,12 @@ impl Client {
     ///
     /// [`create_response`]: Client::create_response
     /// [`wait_for_response`]: Client::wait_for_response
-    pub async fn ask(&self, conversation_id: &str, text: &str) -> Result<Response, Error> {
-        let created = self.create_response(conversation_id, text).await?;
+    pub async fn ask(
+        &self,
+        conversation_id: &str,
+        input: impl Into<Input>,
+    ) -> Result<Response, Error> {
+        let created = self.create_response(conversation_id, input).await?;
         match created.status {
             ResponseStatus::Completed => Ok(created),
             ResponseStatus::Failed => Err(Error::ResponseFailed(Box::new(created))),

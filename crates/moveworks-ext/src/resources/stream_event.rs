@@ -14,6 +14,10 @@ use crate::error::{ErrorCode, StreamErrorKind};
 /// More kinds may come: match with a `_` arm.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+// An output delta holds a whole message (its actions and sender too): each
+// event is moved once, to the caller, and a box would cost an allocation
+// per event and a `Box` in every pattern.
+#[allow(clippy::large_enum_variant)]
 pub enum StreamEvent {
     /// `RESPONSE_CREATED`: the response exists (status `CREATED`).
     Created(ResponseCreatedData),

@@ -1,17 +1,19 @@
 //! Streaming a response: create it with `create-response-stream`, and
 //! recover from a stream that ended early by waiting for the response.
 
-use moveworks_api::types::{CreateResponseStreamRequest, Response, UserInput};
+use moveworks_api::types::{CreateResponseStreamRequest, Response};
 
 use super::response_stream::ResponseStream;
+use super::user_input::Input;
 use crate::client::Client;
-use crate::client::input::{check_id, check_text};
+use crate::client::input::check_id;
 use crate::error::Error;
 use crate::flows::sse::EventSource;
 
 impl Client {
-    /// Sends the user's `text` to the assistant and streams the response
-    /// as it is made (`create-response-stream`). Returns once the API
+    /// Sends the user's input (text, or a press of a button: see
+    /// [`Input`]) to the assistant and streams the response as it is made
+    /// (`create-response-stream`). Returns once the API
     /// accepted the request (its answer's headers arrived); an HTTP error
     /// before that is the same [`Error`] as for any call. Like
     /// [`Client::create_response`], the request is retried only when it
@@ -54,11 +56,10 @@ impl Client {
     pub async fn create_response_stream(
         &self,
         conversation_id: &str,
-        text: &str,
+        input: impl Into<Input>,
     ) -> Result<ResponseStream, Error> {
         check_id("conversation_id", conversation_id)?;
-        check_text(text)?;
-        let body = CreateResponseStreamRequest::new(UserInput::Text(text.to_owned()));
+        let body = CreateResponseStreamRequest::new(input.into().into_request()?);
         let answer = self
             .call_with_metadata(|api| api.create_response_stream(conversation_id, &body))
             .await?;
