@@ -161,7 +161,7 @@
 mod auth;
 mod client;
 mod config;
-mod error;
+pub mod error;
 mod flows;
 mod resources;
 mod transport;
@@ -170,19 +170,13 @@ pub use auth::{
     AccessToken, AuthError, AuthErrorKind, BoxFuture, CachingTokenProvider, ClientCredentials,
     StaticToken, TokenProvider, TokenSource,
 };
-pub use client::{
-    CallMetadata, CallOptions, Client, ClientBuilder, OperationAnswer, OperationCall, WithMetadata,
-    input,
-};
+pub use client::{CallMetadata, CallOptions, Client, ClientBuilder, WithMetadata, input};
 pub use config::{
     BasePath, ConfigError, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TOKEN_URL, Host, LAST_POLL_TIME, Timeouts, WaitPolicy,
     env,
 };
-pub use error::{
-    ApiError, CallStep, DecodeError, DecodeErrorKind, Error, ErrorCode, InvalidInputError,
-    PaginationError, StreamError, StreamErrorKind, TimeoutError, TransportError, WaitTimeoutError,
-};
+pub use error::{CallStep, Error, ErrorCode, ErrorKind};
 pub use flows::{DEFAULT_MAX_PAGES, Items, MAX_PAGE_SIZE, Page, Pages, Paginator};
 pub use resources::{
     ActionExt, ActionKind, ContentExt, ConversationHandle, ConversationQuery, ConversationUpdate,

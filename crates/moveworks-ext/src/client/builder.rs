@@ -8,13 +8,13 @@ use http::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::flow_settings::FlowSettings;
-use super::sdk_client::{Client, generated_client};
+use super::sdk_client::Client;
 use crate::auth::{CachingTokenProvider, ClientCredentials, StaticToken, TokenProvider};
 use crate::config::{
     BasePath, ConfigError, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT, Host, Location,
     Timeouts, WaitPolicy, env, header_value, secure_url, tls,
 };
-use crate::transport::{RequestSettings, RetryBudget, RetryPolicy, SdkMiddleware, Shared};
+use crate::transport::{RequestSettings, RetryBudget, RetryPolicy, Shared};
 
 impl Client {
     /// Starts configuring a client.
@@ -87,32 +87,30 @@ impl ClientBuilder {
     pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = env::EnvReader::new(lookup);
         let mut builder =
-            ClientBuilder::default().assistant_name(env.required(env::ASSISTANT_NAME)?);
+            ClientBuilder::default().assistant_name(env.required(env::ASSISTANT_NAME, "assistant name")?);
         if let Some(url) = env.optional(env::BASE_URL) {
-            secure_url("base URL", &url).map_err(|e| env::from_env_var(env::BASE_URL, e))?;
+            secure_url("base URL", &url).map_err(|e| e.from_env(env::BASE_URL))?;
             if let Some(var) = [env::HOST, env::BASE_PATH]
                 .into_iter()
                 .find(|var| env.optional(var).is_some())
             {
-                return Err(ConfigError::InvalidEnv {
-                    var,
-                    reason: format!("set either it or {}, not both", env::BASE_URL),
-                });
+                let reason = format!("set either it or {}, not both", env::BASE_URL);
+                return Err(ConfigError::invalid("base URL", reason).from_env(var));
             }
             builder = builder.base_url(url);
         }
         if let Some(host) = env.optional(env::HOST) {
-            let host = host.parse().map_err(|e| env::from_env_var(env::HOST, e))?;
+            let host = host.parse().map_err(|e| e.from_env(env::HOST))?;
             builder = builder.host(host);
         }
         if let Some(path) = env.optional(env::BASE_PATH) {
             let path = path
                 .parse()
-                .map_err(|e| env::from_env_var(env::BASE_PATH, e))?;
+                .map_err(|e| e.from_env(env::BASE_PATH))?;
             builder = builder.base_path(path);
         }
         if let Some(url) = env.optional(env::TOKEN_URL) {
-            secure_url("token URL", &url).map_err(|e| env::from_env_var(env::TOKEN_URL, e))?;
+            secure_url("token URL", &url).map_err(|e| e.from_env(env::TOKEN_URL))?;
             builder = builder.token_url(url);
         }
         let token = env.optional(env::API_TOKEN);
@@ -120,35 +118,27 @@ impl ClientBuilder {
         let client_secret = env.optional(env::CLIENT_SECRET);
         builder = match (token, client_id, client_secret) {
             (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-                return Err(ConfigError::InvalidEnv {
-                    var: env::API_TOKEN,
-                    reason: format!(
-                        "set either it or {} and {}, not both",
-                        env::CLIENT_ID,
-                        env::CLIENT_SECRET
-                    ),
-                });
+                let reason = format!(
+                    "set either it or {} and {}, not both",
+                    env::CLIENT_ID,
+                    env::CLIENT_SECRET
+                );
+                return Err(ConfigError::invalid("token", reason).from_env(env::API_TOKEN));
             }
             (Some(token), None, None) => {
                 header_value("token", &token, true)
-                    .map_err(|e| env::from_env_var(env::API_TOKEN, e))?;
+                    .map_err(|e| e.from_env(env::API_TOKEN))?;
                 builder.bearer_token(token)
             }
             (None, Some(id), Some(secret)) => builder.client_credentials(id, secret),
             (None, Some(_), None) => {
-                return Err(ConfigError::MissingEnv {
-                    var: env::CLIENT_SECRET,
-                });
+                return Err(ConfigError::missing("client secret").from_env(env::CLIENT_SECRET));
             }
             (None, None, Some(_)) => {
-                return Err(ConfigError::MissingEnv {
-                    var: env::CLIENT_ID,
-                });
+                return Err(ConfigError::missing("client id").from_env(env::CLIENT_ID));
             }
             (None, None, None) => {
-                return Err(ConfigError::MissingEnv {
-                    var: env::API_TOKEN,
-                });
+                return Err(ConfigError::missing("token").from_env(env::API_TOKEN));
             }
         };
         Ok(builder)
@@ -310,7 +300,7 @@ impl ClientBuilder {
 
     /// The longest wait between two events of a response stream (default
     /// 120 s, the time the API docs allow a response to finish); then the
-    /// stream ends with [`Error::Stream`](crate::Error::Stream). Keep-alive
+    /// stream ends with [`ErrorKind::Stream`](crate::ErrorKind::Stream). Keep-alive
     /// comments do not count as events: they show the connection is alive,
     /// not that the response progresses. The attempt timeout does not
     /// apply to streams, however long they last.
@@ -344,9 +334,7 @@ impl ClientBuilder {
                     // points: redirects are returned, not followed.
                     .redirect(reqwest::redirect::Policy::none())
                     .build()
-                    .map_err(|e| ConfigError::HttpClient {
-                        source: Box::new(e),
-                    })?,
+                    .map_err(ConfigError::http_client)?,
                 Some(read_timeout),
             ),
         };
@@ -363,7 +351,7 @@ impl ClientBuilder {
                 let token_url = self.location.token_url()?;
                 let source =
                     ClientCredentials::new(http.clone(), &token_url, id, secret.expose_secret())?
-                        .with_timeout(self.timeouts.attempt);
+                        .timeout(self.timeouts.attempt);
                 (
                     Arc::new(CachingTokenProvider::new(source)),
                     "OAuth client credentials",
@@ -372,6 +360,7 @@ impl ClientBuilder {
             CredentialSetting::Provider(provider) => (provider, "token provider"),
         };
         let shared = Arc::new(Shared {
+            api: moveworks_api::Client::new_with_client(&base_url, http),
             provider,
             assistant_name,
             user_agent,
@@ -385,10 +374,9 @@ impl ClientBuilder {
             headers: HeaderMap::new(),
             idempotent: None,
         };
-        let middleware = Arc::new(SdkMiddleware::new(shared, settings));
         Ok(Client {
-            api: generated_client(&base_url, &http, &middleware),
-            middleware,
+            shared,
+            settings: Arc::new(settings),
             flows: FlowSettings {
                 wait: self.wait,
                 stream_idle: self.stream_idle,

@@ -84,7 +84,7 @@ impl fmt::Display for ConfigError {
             (Problem::Invalid(reason), None) => write!(f, "invalid {setting}: {reason}"),
             (Problem::InsecureUrl(url), Some(var)) => write!(
                 f,
-                "environment variable {var} is invalid: refusing `{url}`: tokens are only sent over https, or over http to a loopback address"
+                "environment variable {var} is invalid: `{url}` would send the token in clear text (use https, or http to a loopback address)"
             ),
             (Problem::InsecureUrl(url), None) => write!(
                 f,

@@ -467,8 +467,10 @@ impl Error {
     }
 
     /// The answer's text a stream had delivered when it ended early
-    /// ([`ErrorKind::Stream`]).
-    pub fn partial_text(&self) -> Option<&str> {
+    /// ([`ErrorKind::Stream`]), as
+    /// [`ResponseStream::text_so_far`](crate::ResponseStream::text_so_far)
+    /// gave it.
+    pub fn text_so_far(&self) -> Option<&str> {
         match &self.0.detail {
             Detail::Stream(stream) => Some(&stream.1.text),
             _ => None,
@@ -476,10 +478,10 @@ impl Error {
     }
 
     /// The last snapshot of the response a stream sent before it ended
-    /// early ([`ErrorKind::Stream`]), and how many events it had sent.
-    pub fn last_response(&self) -> Option<(Option<&Response>, u64)> {
+    /// early ([`ErrorKind::Stream`]), if it sent one.
+    pub fn last_response(&self) -> Option<&Response> {
         match &self.0.detail {
-            Detail::Stream(stream) => Some((stream.1.last_response.as_ref(), stream.1.events)),
+            Detail::Stream(stream) => stream.1.last_response.as_ref(),
             _ => None,
         }
     }
