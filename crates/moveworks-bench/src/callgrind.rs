@@ -36,7 +36,7 @@ pub fn valgrind_version() -> Option<String> {
 }
 
 /// `$VALGRIND`, or `valgrind` from `PATH`.
-fn valgrind() -> String {
+pub(crate) fn valgrind() -> String {
     std::env::var("VALGRIND").unwrap_or_else(|_| "valgrind".to_owned())
 }
 
@@ -86,7 +86,7 @@ pub fn count_in_child(kind: Kind, base_url: &str, counting: Counting) -> Result<
 
 /// The `summary:` (or `totals:`) line of a callgrind profile: the first
 /// event, instructions, is the one collected by default.
-fn total_instructions(profile: &str) -> Option<u64> {
+pub(crate) fn total_instructions(profile: &str) -> Option<u64> {
     profile
         .lines()
         .find_map(|l| {

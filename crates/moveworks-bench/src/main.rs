@@ -14,7 +14,9 @@
 //!
 //! `moveworks-bench stream [EVENTS] [ROUNDS]` measures response streaming
 //! (see `stream.rs`); `moveworks-bench paginate [PAGES] [ROUNDS]`
-//! auto-pagination (see `paginate.rs`).
+//! auto-pagination (see `paginate.rs`); `moveworks-bench decode
+//! [ITERATIONS]` decoding a page of 50 messages with content, actions and
+//! citations (see `decode.rs`), which `run` reports too, as `decode_page`.
 //!
 //! Each measurement also reports the CPU time (user plus system, from
 //! `getrusage`) its process used per call: the client's cost alone, since
@@ -31,6 +33,7 @@
 
 mod callgrind;
 mod clients;
+mod decode;
 mod measure;
 mod paginate;
 mod stream;
@@ -51,6 +54,8 @@ struct Plan {
     concurrent_calls: usize,
     in_flight: usize,
     counting: Counting,
+    /// Pages decoded for the CPU time of `decode_page`.
+    decode_iterations: usize,
 }
 
 impl Plan {
@@ -66,6 +71,7 @@ impl Plan {
                 runs: 3,
                 clients: Kind::ALL.len(),
             },
+            decode_iterations: 2_000,
         }
     }
 
@@ -83,6 +89,7 @@ impl Plan {
                 // client keeps the harness tested and the smoke run quick.
                 clients: 1,
             },
+            decode_iterations: 20,
         }
     }
 }
@@ -97,8 +104,11 @@ fn main() -> ExitCode {
         Some("serve") => serve(),
         Some("stream") => stream::run(&args[1..]),
         Some("paginate") => paginate::run(&args[1..]),
+        Some("decode") => decode::run(&args[1..]),
+        Some("count-decode") => decode::count_in_this_process(&args[1..]),
         _ => Err("usage: moveworks-bench run [--smoke] | measure CLIENT URL SEQUENTIAL CONCURRENT IN_FLIGHT \
-                  | loop CLIENT CALLS [sequential] | count CLIENT URL WARMUP CALLS | stream [EVENTS] [ROUNDS] | paginate [PAGES] [ROUNDS]"
+                  | loop CLIENT CALLS [sequential] | count CLIENT URL WARMUP CALLS | stream [EVENTS] [ROUNDS] | paginate [PAGES] [ROUNDS] \
+                  | decode [ITERATIONS] | count-decode WARMUP ITERATIONS"
             .to_owned()),
     };
     match result {
@@ -181,6 +191,11 @@ fn run(plan: Plan) -> Result<String, String> {
         }
     }
     let instructions = count_instructions(&server.base_url, plan.counting)?;
+    let decode_page = decode::report(
+        plan.decode_iterations,
+        plan.counting.warmup,
+        plan.counting.calls,
+    )?;
     let median = |values: Vec<f64>| {
         let mut values = values;
         values.sort_by(f64::total_cmp);
@@ -231,6 +246,7 @@ fn run(plan: Plan) -> Result<String, String> {
             "clients": plan.counting.clients,
         },
         "requests_served": served,
+        "decode_page": decode_page,
         "clients": results,
     })
     .to_string())

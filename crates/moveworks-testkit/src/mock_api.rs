@@ -175,8 +175,13 @@ pub mod examples {
     /// progress, a keep-alive comment, the reasoning and message outputs,
     /// completed.
     pub fn event_stream() -> String {
+        event_stream_for(response("COMPLETED"))
+    }
+
+    /// [`event_stream`] for another completed response: its outputs as
+    /// deltas, then it.
+    pub fn event_stream_for(completed: Value) -> String {
         let event = |name: &str, data: Value| format!("event: {name}\ndata: {data}\n\n");
-        let completed = response("COMPLETED");
         let outputs = completed["outputs"].as_array().cloned().unwrap_or_default();
         let mut body = String::new();
         body += &event(

@@ -1,11 +1,14 @@
 //! The subcommands and their arguments.
 
+use std::time::Duration;
+
 use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Ask the assistant one question and print the answer, its citations
-    /// and the ids that feedback needs.
+    /// Ask the assistant one question and print the answer, its citations,
+    /// its actions (numbered; a button's line says how to press it) and the
+    /// ids that feedback needs.
     Ask {
         /// The question, or - to read it from stdin.
         question: String,
@@ -18,7 +21,9 @@ pub enum Command {
     },
     /// Read questions line by line from stdin, all in one conversation.
     ///
-    /// A failed answer is reported and the next question read; EOF
+    /// After each answer its actions are listed, numbered: `/N` on a line
+    /// of its own presses button N. A failed answer is reported and the
+    /// next question read; EOF
     /// (Ctrl-D) or Ctrl-C ends the session, with the conversation id to
     /// continue it. The exit code is that of the last failed answer, 0
     /// when every question was answered.
@@ -26,6 +31,17 @@ pub enum Command {
         /// Continue this conversation instead of starting one.
         #[arg(long, value_name = "ID")]
         conversation: Option<String>,
+    },
+    /// Press a button of an answer (a callback action) by its callback id,
+    /// as `ask` lists it, and print the answer that follows.
+    Press {
+        /// The conversation of the answer.
+        conversation: String,
+        /// The button's callback id.
+        callback_id: String,
+        /// Wait for the whole answer instead of streaming it as it forms.
+        #[arg(long)]
+        no_stream: bool,
     },
     /// Rate an assistant message; the callback id is looked up for you.
     Feedback(FeedbackArgs),
@@ -52,11 +68,19 @@ pub enum Command {
         #[arg(long, value_name = "EVENT_ID|TIME")]
         since: Option<String>,
         /// Up to this event id (inclusive), or up to this RFC 3339 time.
-        #[arg(long, value_name = "EVENT_ID|TIME")]
+        #[arg(long, value_name = "EVENT_ID|TIME", conflicts_with = "follow")]
         until: Option<String>,
         /// At most this many events.
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
+        /// Print new events as they come, until Ctrl-C (or --limit): from
+        /// the newest event now, or after the event id --since names.
+        #[arg(long)]
+        follow: bool,
+        /// With --follow, poll every this many seconds (at least 1; event
+        /// polls share the rate limit of list reads) [default: 6].
+        #[arg(long, value_name = "SECONDS", requires = "follow", value_parser = crate::args::seconds)]
+        every: Option<Duration>,
     },
     /// Call any operation of the API by its operationId.
     ///

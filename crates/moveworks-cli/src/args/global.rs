@@ -67,12 +67,13 @@ pub struct Global {
     /// lists; a failure is one JSON object on stderr.
     #[arg(long, global = true)]
     pub json: bool,
-    /// Print only the answer: no citations, ids, hints, notes or spinner.
+    /// Print only the answer: no citations, actions, ids, hints, notes or
+    /// spinner.
     #[arg(short, long, global = true)]
     pub quiet: bool,
 }
 
-fn seconds(text: &str) -> Result<Duration, String> {
+pub fn seconds(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
         .parse()
         .map_err(|_| format!("`{text}` is not a number of seconds"))?;

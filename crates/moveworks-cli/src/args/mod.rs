@@ -4,7 +4,7 @@ mod command;
 mod global;
 
 pub use command::{ApiArgs, Command, ConversationsCommand, FeedbackArgs};
-pub use global::Global;
+pub use global::{Global, seconds};
 
 use clap::Parser;
 

@@ -1,12 +1,14 @@
 //! Getting an answer (streamed as it forms, or waited for) and printing
-//! it: for `ask` and `chat`.
+//! it readable, with its citations and numbered actions: for `ask`,
+//! `press` and `chat`.
 
 use std::time::Duration;
 
-use moveworks_ext::types::Response;
+use moveworks_ext::render::{self, Citations, Style};
+use moveworks_ext::types::{Action, Response};
 use moveworks_ext::{
-    Client, ContentExt, ConversationHandle, Error, MessageExt, NewConversation, ResponseExt,
-    ResponseStream, StreamEvent,
+    ActionExt, ActionKind, Client, ConversationHandle, Error, Input, MessageExt, NewConversation,
+    ResponseExt, ResponseStream, StreamEvent,
 };
 use serde_json::json;
 use tokio::time::Instant;
@@ -32,28 +34,45 @@ pub struct Answer {
     text_printed: bool,
 }
 
-/// Streams the answer, printing its text as it arrives (not with --json),
-/// or creates it and waits. A stream cut short is not asked again: the
-/// response it named is waited for. `deadline` bounds the whole stream
-/// (the SDK bounds each call and each wait, not a stream's length).
+impl Answer {
+    /// Its actions, in the order they are listed and numbered.
+    pub fn actions(&self) -> Vec<Action> {
+        self.response.actions().into_iter().cloned().collect()
+    }
+}
+
+/// How the listed buttons can be pressed.
+#[derive(Clone, Copy)]
+pub enum Pressing {
+    /// By a command (`ask`, `press`).
+    Command,
+    /// By `/N` (`chat`).
+    Slash,
+}
+
+/// Streams the answer, printing its text readable as it arrives (not with
+/// --json), or creates it and waits. A stream cut short is not asked
+/// again: the response it named is waited for. `deadline` bounds the whole
+/// stream (the SDK bounds each call and each wait, not a stream's length).
 pub async fn get(
     conversation: &ConversationHandle,
     out: &Output,
-    question: &str,
+    input: Input,
     stream: bool,
     deadline: Option<Duration>,
 ) -> Result<Answer, Failure> {
     let mut spinner = Some(Spinner::start("thinking", !out.quiet));
     if !stream {
-        let response = conversation.ask(question).await?;
+        let response = conversation.ask(input).await?;
         return Ok(Answer {
             response,
             text_printed: false,
         });
     }
     let started = Instant::now();
-    let mut events = conversation.create_response_stream(question).await?;
+    let mut events = conversation.create_response_stream(input).await?;
     let mut printed = false;
+    let mut text = StreamedText::default();
     loop {
         let next = match deadline {
             Some(limit) => {
@@ -62,7 +81,7 @@ pub async fn get(
                     Err(_) => {
                         drop(spinner.take());
                         if printed {
-                            out.line("")?;
+                            out.line(&text.finish())?;
                         }
                         return Err(too_long(&events, limit));
                     }
@@ -73,6 +92,9 @@ pub async fn get(
         match next {
             Some(Ok(StreamEvent::Completed(data))) => {
                 drop(spinner.take());
+                if printed {
+                    out.bytes(text.finish().as_bytes())?;
+                }
                 return Ok(Answer {
                     response: data.response,
                     text_printed: printed,
@@ -85,14 +107,14 @@ pub async fn get(
                 let new = events.take_new_text();
                 if !out.json && !new.is_empty() {
                     drop(spinner.take());
-                    out.bytes(new.as_bytes())?;
+                    out.bytes(text.push(new).as_bytes())?;
                     printed = true;
                 }
             }
             Some(Err(error)) => {
                 drop(spinner.take());
                 if printed {
-                    out.line("")?;
+                    out.line(&text.finish())?;
                 }
                 out.note(&format!("note: {error}; waiting for the response instead"));
                 let _waiting = Spinner::start("waiting", !out.quiet);
@@ -126,19 +148,52 @@ fn too_long(events: &ResponseStream, limit: Duration) -> Failure {
     Failure::Deadline(message)
 }
 
-/// The answer (unless it was printed as it arrived), then, unless
-/// --quiet, its citations and the ids `moveworks feedback` needs.
-pub fn print(out: &Output, answer: &Answer) -> Result<(), Failure> {
+/// Text as it streams in, rendered readable ([`render::text`]): a link
+/// of the markup (`<url|label>`) that has not closed yet is held back
+/// until it has, or until the line ends.
+#[derive(Default)]
+struct StreamedText {
+    pending: String,
+}
+
+impl StreamedText {
+    /// What can be printed of the text so far, `new` added.
+    fn push(&mut self, new: &str) -> String {
+        self.pending.push_str(new);
+        let hold = match self.pending.rfind('<') {
+            Some(open) if !self.pending[open..].contains(['>', '\n']) => open,
+            _ => self.pending.len(),
+        };
+        let ready = render::text(&self.pending[..hold], Style::Plain).into_owned();
+        self.pending.drain(..hold);
+        ready
+    }
+
+    /// The rest, at the end.
+    fn finish(&mut self) -> String {
+        let rest = render::text(&self.pending, Style::Plain).into_owned();
+        self.pending.clear();
+        rest
+    }
+}
+
+/// The answer, readable (unless it was printed as it arrived), then,
+/// unless --quiet, who wrote it when a person did, its citations (each
+/// once), its actions, numbered, with how to press a button, and the ids
+/// `moveworks feedback` needs. --json prints it all as the API sent it.
+pub fn print(out: &Output, answer: &Answer, pressing: Pressing) -> Result<(), Failure> {
     let (response, text_printed) = (&answer.response, answer.text_printed);
     let messages = response.messages();
     let rateable = messages.iter().rev().find(|m| m.is_rateable());
-    let citations: Vec<_> = response.citations();
+    let citations = Citations::of_response(response);
+    let actions = response.actions();
     let document = json!({
         "conversation_id": response.conversation_id,
         "response_id": response.response_id,
         "message_id": rateable.map(|m| m.message_id.as_str()),
         "text": response.text(),
-        "citations": citations,
+        "citations": response.citations(),
+        "actions": actions,
         "response": response,
     });
     out.one(&document, || {
@@ -146,24 +201,38 @@ pub fn print(out: &Output, answer: &Answer) -> Result<(), Failure> {
         let mut text = if text_printed {
             String::new()
         } else {
-            response.text()
+            render::text(&response.text(), Style::Plain).into_owned()
         };
         if out.quiet {
             return text;
         }
+        let people: Vec<&str> = messages.iter().filter_map(|m| m.sender_name()).collect();
+        if !people.is_empty() {
+            text.push_str(&format!(
+                "\n\n(written by {}, live agent)",
+                people.join(", ")
+            ));
+        }
         if !citations.is_empty() {
             text.push('\n');
         }
-        for (n, citation) in citations.iter().enumerate() {
-            let title = citation
-                .display
-                .as_ref()
-                .and_then(|d| d.title.as_ref())
-                .map_or("source", |t| t.text());
+        for (n, citation) in citations.list().iter().enumerate() {
+            let title = render::citation_title(citation, Style::Plain);
+            let mut line = format!("\n[{}] {}", n + 1, title.as_deref().unwrap_or("source"));
+            if let Some(url) = &citation.url {
+                line.push(' ');
+                line.push_str(url);
+            }
+            text.push_str(&line);
+        }
+        if !actions.is_empty() {
+            text.push_str("\n\nactions:");
+        }
+        for (n, action) in actions.iter().enumerate() {
             text.push_str(&format!(
-                "\n[{}] {title} {}",
+                "\n  {}. {}",
                 n + 1,
-                citation.url.as_deref().unwrap_or_default()
+                action_line(action, n + 1, pressing, &response.conversation_id)
             ));
         }
         text.push_str(&format!(
@@ -181,4 +250,48 @@ pub fn print(out: &Output, answer: &Answer) -> Result<(), Failure> {
         }
         text
     })
+}
+
+/// One listed action: its label, then what it does and how.
+fn action_line(action: &Action, number: usize, pressing: Pressing, conversation: &str) -> String {
+    let label = action.label().unwrap_or("(no label)");
+    match action.kind() {
+        ActionKind::Callback { callback_id } => match pressing {
+            Pressing::Command => {
+                format!("{label}: moveworks press {conversation} {callback_id}")
+            }
+            Pressing::Slash => format!("{label}: /{number}"),
+        },
+        ActionKind::Url { url } => format!("{label}: {url}"),
+        ActionKind::Modal { .. } => format!("{label} (a form, opened in Moveworks)"),
+        kind => format!(
+            "{label} ({} action, not supported here)",
+            kind.type_name().unwrap_or("unknown")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_links_are_held_until_they_close() {
+        let mut text = StreamedText::default();
+        let mut printed = String::new();
+        for piece in [
+            "See **<https://kb.ex",
+            "ample/1|Gu",
+            "ide>** and a < b",
+            " here.\nNext <x",
+        ] {
+            printed.push_str(&text.push(piece));
+        }
+        assert_eq!(
+            printed,
+            "See **Guide (https://kb.example/1)** and a < b here.\nNext "
+        );
+        assert_eq!(text.finish(), "<x");
+        assert_eq!(text.finish(), "");
+    }
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use moveworks_ext::Client;
 
-use super::answer;
+use super::answer::{self, Pressing};
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::stdin;
@@ -27,6 +27,6 @@ pub async fn run(
     // Before a conversation is created for it.
     moveworks_ext::input::check_text(question)?;
     let conversation = answer::conversation(client, conversation).await?;
-    let answer = answer::get(&conversation, out, question, !no_stream, deadline).await?;
-    answer::print(out, &answer)
+    let answer = answer::get(&conversation, out, question.into(), !no_stream, deadline).await?;
+    answer::print(out, &answer, Pressing::Command)
 }

@@ -8,6 +8,7 @@ mod conversations;
 mod events;
 mod feedback;
 mod messages;
+mod press;
 
 use clap::CommandFactory;
 use futures_util::{Stream, TryStreamExt};
@@ -44,6 +45,21 @@ async fn dispatch(cli: Cli, out: Output) -> Result<(), Failure> {
             no_stream,
         } => ask::run(&client, &out, question, conversation, no_stream, deadline).await,
         Command::Chat { conversation } => chat::run(&client, &out, conversation, deadline).await,
+        Command::Press {
+            conversation,
+            callback_id,
+            no_stream,
+        } => {
+            press::run(
+                &client,
+                &out,
+                &conversation,
+                callback_id,
+                no_stream,
+                deadline,
+            )
+            .await
+        }
         Command::Feedback(args) => feedback::run(&client, &out, args).await,
         Command::Conversations(command) => conversations::run(&client, &out, command).await,
         Command::Messages {
@@ -56,7 +72,21 @@ async fn dispatch(cli: Cli, out: Output) -> Result<(), Failure> {
             since,
             until,
             limit,
-        } => events::run(&client, &out, conversation, since, until, limit).await,
+            follow,
+            every,
+        } => {
+            let query = events::Query {
+                conversation,
+                since,
+                until,
+                limit,
+            };
+            if follow {
+                events::follow(&client, &out, query, every).await
+            } else {
+                events::run(&client, &out, query).await
+            }
+        }
         Command::Api(args) => api::call(&client, &out, args).await,
         Command::Completions { .. } => Ok(()),
     }

@@ -7,7 +7,7 @@
 //! client_secret_file = "~/.config/moveworks/secret"
 //!
 //! [staging]
-//! base_url = "https://staging.example.com/rest/v1beta1"
+//! base_url = "https://staging.example.com/rest/v1"
 //! assistant_name = "acme-staging"
 //! token_file = "staging-token"    # relative to this file's folder
 //! ```

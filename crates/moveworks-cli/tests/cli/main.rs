@@ -6,6 +6,7 @@ mod chat;
 mod commands;
 mod exit_codes;
 mod help;
+mod interactive;
 mod json_errors;
 mod pipes;
 mod profiles;
