@@ -100,13 +100,13 @@ impl ClientBuilder {
             builder = builder.base_url(url);
         }
         if let Some(host) = env.optional(env::HOST) {
-            let host = host.parse().map_err(|e| e.from_env(env::HOST))?;
+            let host = host.parse().map_err(|e: ConfigError| e.from_env(env::HOST))?;
             builder = builder.host(host);
         }
         if let Some(path) = env.optional(env::BASE_PATH) {
             let path = path
                 .parse()
-                .map_err(|e| e.from_env(env::BASE_PATH))?;
+                .map_err(|e: ConfigError| e.from_env(env::BASE_PATH))?;
             builder = builder.base_path(path);
         }
         if let Some(url) = env.optional(env::TOKEN_URL) {

@@ -16,5 +16,4 @@ mod token;
 
 pub use retry_budget::RetryBudget;
 pub use retry_policy::RetryPolicy;
-pub(crate) use run::Done;
 pub(crate) use settings::{RequestSettings, Shared};

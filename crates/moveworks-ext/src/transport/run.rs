@@ -19,6 +19,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use http::StatusCode;
 use http::header::{AUTHORIZATION, USER_AGENT};
+use moveworks_api::call::Decoder;
 use moveworks_api::{Call, Operation, ResponseValue};
 use reqwest::Request;
 
@@ -303,14 +304,18 @@ fn without_url(error: &reqwest::Error) -> String {
 /// header that is not one) is an invalid input, and nothing is sent.
 fn build<T, E>(
     call: Call<'_, T, E>,
-) -> Result<(Request, moveworks_api::Decoder<T, E>, &'static Operation), Error> {
+) -> Result<(Request, Decoder<T, E>, &'static Operation), Error> {
     let operation = call.operation();
     match call.into_parts() {
         Ok((request, decode)) => Ok((request, decode, operation)),
         Err(progenitor_client::Error::InvalidRequest(reason)) => {
             Err(Error::invalid_input("path", reason))
         }
-        Err(other) => Err(Error::invalid_input("request", other.to_string())),
+        Err(progenitor_client::Error::CommunicationError(error)) => Err(Error::invalid_input(
+            "request",
+            format!("it cannot be built: {}", without_url(&error)),
+        )),
+        Err(_) => Err(Error::invalid_input("request", "it cannot be built")),
     }
 }
 
@@ -362,7 +367,7 @@ impl<'a> Progress<'a> {
     async fn decode<T, E>(
         &self,
         answer: Answer,
-        decode: moveworks_api::Decoder<T, E>,
+        decode: Decoder<T, E>,
     ) -> Result<Done<T>, Error> {
         let summary = self.summary.clone();
         let attempts = summary.attempts;
