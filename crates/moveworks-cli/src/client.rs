@@ -51,17 +51,11 @@ pub async fn client(global: &Global) -> Result<Client, Failure> {
 
 /// A configuration error, naming where the setting at fault came from.
 fn configuration(error: ConfigError, settings: &Settings) -> Failure {
-    let setting = match &error {
-        ConfigError::Invalid { setting, .. }
-        | ConfigError::InsecureUrl { setting, .. }
-        | ConfigError::Missing { setting, .. } => Some(*setting),
-        _ => None,
-    };
-    let source: Option<&Source> = match setting {
-        Some("base URL") => settings.base_url.as_ref().map(|s| &s.source),
-        Some("token URL") => settings.token_url.as_ref().map(|s| &s.source),
-        Some("assistant name") => Some(&settings.assistant_name.source),
-        Some("client id") => match &settings.credential {
+    let source: Option<&Source> = match error.setting() {
+        "base URL" => settings.base_url.as_ref().map(|s| &s.source),
+        "token URL" => settings.token_url.as_ref().map(|s| &s.source),
+        "assistant name" => Some(&settings.assistant_name.source),
+        "client id" => match &settings.credential {
             Credential::ClientCredentials { id, .. } => Some(&id.source),
             Credential::Token(_) => None,
         },

@@ -184,7 +184,11 @@ impl Error {
         Self::new(ErrorKind::InvalidInput, CallSummary::default(), detail, None)
     }
 
-    pub(crate) fn response_failed(response: Response) -> Self {
+    /// The error of a response whose status is `FAILED`
+    /// ([`ErrorKind::ResponseFailed`]), as [`Client::ask`](crate::Client::ask)
+    /// and [`ResponseStream::completed`](crate::ResponseStream::completed)
+    /// give it, for code that reads a stream's events itself.
+    pub fn response_failed(response: Response) -> Self {
         let detail = Detail::ResponseFailed(Box::new(response));
         Self::new(ErrorKind::ResponseFailed, CallSummary::default(), detail, None)
     }
