@@ -38,7 +38,7 @@ pub async fn client(global: &Global) -> Result<Client, Failure> {
     if let Some(timeout) = global.timeout {
         builder = builder
             .total_timeout(timeout)
-            .wait_policy(WaitPolicy::default().deadline(timeout))
+            .wait_policy(WaitPolicy::default().total(timeout))
             .stream_idle_timeout(timeout.min(DEFAULT_STREAM_IDLE_TIMEOUT));
     }
     if let Some(retries) = global.retries {

@@ -43,9 +43,8 @@ where
     Fut: Future<Output = Result<T, Error>>,
 {
     let started = Instant::now();
-    let deadline = crate::config::after_tokio(started, policy.deadline);
-    let mut interval = policy.first_poll;
-    let mut wait = policy.jittered(interval);
+    let deadline = crate::config::after_tokio(started, policy.total);
+    let mut wait = policy.interval.delay(0);
     let mut last = None;
     let mut last_error: Option<Error>;
     let mut polls = 0;
@@ -84,8 +83,7 @@ where
                 last_error,
             });
         }
-        interval = policy.next_interval(interval);
-        wait = policy.jittered(interval).max(asked.unwrap_or_default());
+        wait = policy.interval.delay(polls).max(asked.unwrap_or_default());
     }
 }
 
@@ -160,7 +158,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_deadline_trims_the_last_sleep_and_reports_the_last_state() {
-        let policy = exact().deadline(Duration::from_secs(3));
+        let policy = exact().total(Duration::from_secs(3));
         let (outcome, times) = run(policy, vec![Ok("running")]).await;
         assert_eq!(millis(&times), [500, 1250, 2375, 3000]);
         let elapsed = outcome.unwrap_err();
@@ -190,7 +188,7 @@ mod tests {
         assert_eq!(outcome.unwrap().unwrap(), "done");
         assert_eq!(millis(&times), [500, 7500, 8625]);
 
-        let policy = exact().deadline(Duration::from_secs(2));
+        let policy = exact().total(Duration::from_secs(2));
         let (outcome, _) = run(
             policy,
             vec![
@@ -210,7 +208,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_last_poll_cut_by_the_deadline_is_the_last_error() {
-        let policy = exact().deadline(Duration::from_secs(3));
+        let policy = exact().total(Duration::from_secs(3));
         let mut polls = 0;
         let outcome = poll_until(
             &policy,
