@@ -31,13 +31,10 @@ pub(crate) struct TokenEndpoint {
     timeout: Duration,
 }
 
-/// How the client authenticates to the token endpoint, if it does.
+/// How the client authenticates to the token endpoint.
 pub(crate) enum ClientAuth<'a> {
-    None,
     /// `client_id` and `client_secret` in the form.
     Form(&'a str, &'a SecretString),
-    /// HTTP Basic (RFC 6749, section 2.3.1).
-    Basic(&'a str, &'a SecretString),
 }
 
 impl TokenEndpoint {
@@ -66,19 +63,15 @@ impl TokenEndpoint {
         auth: ClientAuth<'_>,
     ) -> Result<AccessToken, AuthError> {
         let mut form: Vec<(&str, &str)> = form.to_vec();
-        let mut request = self
+        let request = self
             .http
             .post(&self.url)
             .header(reqwest::header::ACCEPT, "application/json")
             .timeout(self.timeout);
         match auth {
-            ClientAuth::None => {}
             ClientAuth::Form(id, secret) => {
                 form.push(("client_id", id));
                 form.push(("client_secret", secret.expose_secret()));
-            }
-            ClientAuth::Basic(id, secret) => {
-                request = request.basic_auth(id, Some(secret.expose_secret()));
             }
         }
         let response = request

@@ -41,7 +41,7 @@ impl ConfigError {
     }
 
     /// This error, for a setting read from the environment variable `var`.
-    pub(crate) fn from_env(mut self, var: &'static str) -> Self {
+    pub(crate) fn via_env(mut self, var: &'static str) -> Self {
         self.env_var = Some(var);
         self
     }
@@ -113,14 +113,14 @@ mod tests {
         let missing = ConfigError::missing("assistant name");
         assert_eq!(missing.to_string(), "no assistant name configured");
         assert!(missing.is_missing());
-        let from_env = ConfigError::missing("token").from_env("MOVEWORKS_API_TOKEN");
+        let from_env = ConfigError::missing("token").via_env("MOVEWORKS_API_TOKEN");
         assert_eq!(
             from_env.to_string(),
             "environment variable MOVEWORKS_API_TOKEN is not set"
         );
         assert_eq!(from_env.setting(), "token");
         assert_eq!(from_env.env_var(), Some("MOVEWORKS_API_TOKEN"));
-        let invalid = ConfigError::invalid("base URL", "it has a query").from_env("MOVEWORKS_BASE_URL");
+        let invalid = ConfigError::invalid("base URL", "it has a query").via_env("MOVEWORKS_BASE_URL");
         assert_eq!(
             invalid.to_string(),
             "environment variable MOVEWORKS_BASE_URL is invalid: it has a query"

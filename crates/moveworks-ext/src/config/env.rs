@@ -48,6 +48,6 @@ impl<F: Fn(&str) -> Option<String>> EnvReader<F> {
         setting: &'static str,
     ) -> Result<String, ConfigError> {
         self.optional(var)
-            .ok_or_else(|| ConfigError::missing(setting).from_env(var))
+            .ok_or_else(|| ConfigError::missing(setting).via_env(var))
     }
 }
