@@ -1,7 +1,8 @@
 //! The SDK client, built from the settings of this run and the limits of
 //! the global flags.
 
-use moveworks_ext::{Client, ConfigError, DEFAULT_STREAM_IDLE_TIMEOUT, RetryPolicy, WaitPolicy};
+use moveworks_ext::defaults::DEFAULT_STREAM_IDLE_TIMEOUT;
+use moveworks_ext::{Client, ConfigError, RetryPolicy, WaitPolicy};
 use secrecy::ExposeSecret;
 
 use crate::args::Global;

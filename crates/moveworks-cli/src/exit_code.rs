@@ -1,7 +1,8 @@
 //! What the exit status of `moveworks` says, and the one place that
 //! derives it from a failure.
 
-use moveworks_ext::{AuthError, AuthErrorKind, Error, ErrorKind};
+use moveworks_ext::auth::{AuthError, AuthErrorKind};
+use moveworks_ext::{Error, ErrorKind};
 
 use crate::failure::Failure;
 
