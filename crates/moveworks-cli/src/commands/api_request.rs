@@ -43,7 +43,10 @@ impl OperationRequest {
         for parameter in operation.parameters {
             let Some(text) = value(parameter.name) else {
                 if parameter.required {
-                    return Err(usage(format!("{} needs `{}`", operation.id, parameter.name)));
+                    return Err(usage(format!(
+                        "{} needs `{}`",
+                        operation.id, parameter.name
+                    )));
                 }
                 continue;
             };
@@ -65,7 +68,9 @@ impl OperationRequest {
             .map_err(|e| usage(format!("{}: {e}", operation.id)))?;
         let mut request = reqwest::Request::new(method, url);
         let accept = operation.accept.unwrap_or("application/json");
-        request.headers_mut().insert(ACCEPT, HeaderValue::from_static(accept));
+        request
+            .headers_mut()
+            .insert(ACCEPT, HeaderValue::from_static(accept));
         request.headers_mut().extend(headers);
         match (body, operation.body) {
             (Some(body), Some(_)) => {
@@ -101,13 +106,17 @@ impl OperationRequest {
 /// The answer as it comes: the body unread.
 fn raw(
     response: reqwest::Response,
-) -> BoxFuture<'static, Result<ResponseValue<ByteStream>, moveworks_ext::moveworks_api::Error<()>>> {
+) -> BoxFuture<'static, Result<ResponseValue<ByteStream>, moveworks_ext::moveworks_api::Error<()>>>
+{
     Box::pin(async move { Ok(ResponseValue::stream(response)) })
 }
 
 fn check_names(operation: &Operation, params: &[(String, String)]) -> Result<(), Failure> {
     let known: Vec<&str> = operation.parameters.iter().map(|p| p.name).collect();
-    match params.iter().find(|(name, _)| !known.contains(&name.as_str())) {
+    match params
+        .iter()
+        .find(|(name, _)| !known.contains(&name.as_str()))
+    {
         None => Ok(()),
         Some((name, _)) => Err(usage(format!(
             "`{name}` is not a parameter of {} (it takes: {})",

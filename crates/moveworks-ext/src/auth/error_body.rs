@@ -71,9 +71,8 @@ mod tests {
 
     #[test]
     fn reads_the_oauth_form() {
-        let oauth =
-            parse(br#"{"error": "invalid_client", "error_description": "Unknown client"}"#)
-                .unwrap();
+        let oauth = parse(br#"{"error": "invalid_client", "error_description": "Unknown client"}"#)
+            .unwrap();
         assert_eq!(oauth.code.as_deref(), Some("invalid_client"));
         assert_eq!(oauth.message.as_deref(), Some("Unknown client"));
         let bare = parse(br#"{"error": "invalid_grant"}"#).unwrap();

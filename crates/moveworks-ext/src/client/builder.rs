@@ -86,8 +86,8 @@ impl ClientBuilder {
     /// tests). Settings can still be changed afterwards.
     pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = env::EnvReader::new(lookup);
-        let mut builder =
-            ClientBuilder::default().assistant_name(env.required(env::ASSISTANT_NAME, "assistant name")?);
+        let mut builder = ClientBuilder::default()
+            .assistant_name(env.required(env::ASSISTANT_NAME, "assistant name")?);
         if let Some(url) = env.optional(env::BASE_URL) {
             secure_url("base URL", &url).map_err(|e| e.via_env(env::BASE_URL))?;
             if let Some(var) = [env::HOST, env::BASE_PATH]
@@ -100,7 +100,9 @@ impl ClientBuilder {
             builder = builder.base_url(url);
         }
         if let Some(host) = env.optional(env::HOST) {
-            let host = host.parse().map_err(|e: ConfigError| e.via_env(env::HOST))?;
+            let host = host
+                .parse()
+                .map_err(|e: ConfigError| e.via_env(env::HOST))?;
             builder = builder.host(host);
         }
         if let Some(path) = env.optional(env::BASE_PATH) {
@@ -126,8 +128,7 @@ impl ClientBuilder {
                 return Err(ConfigError::invalid("token", reason).via_env(env::API_TOKEN));
             }
             (Some(token), None, None) => {
-                header_value("token", &token, true)
-                    .map_err(|e| e.via_env(env::API_TOKEN))?;
+                header_value("token", &token, true).map_err(|e| e.via_env(env::API_TOKEN))?;
                 builder.bearer_token(token)
             }
             (None, Some(id), Some(secret)) => builder.client_credentials(id, secret),

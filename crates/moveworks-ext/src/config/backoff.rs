@@ -32,7 +32,11 @@ impl Backoff {
 
 /// A growth factor below 1 (or not a number) is 1: waits never shrink.
 pub(crate) fn at_least_one(factor: f64) -> f64 {
-    if factor.is_finite() { factor.max(1.0) } else { 1.0 }
+    if factor.is_finite() {
+        factor.max(1.0)
+    } else {
+        1.0
+    }
 }
 
 #[cfg(test)]

@@ -120,7 +120,8 @@ mod tests {
         );
         assert_eq!(from_env.setting(), "token");
         assert_eq!(from_env.env_var(), Some("MOVEWORKS_API_TOKEN"));
-        let invalid = ConfigError::invalid("base URL", "it has a query").via_env("MOVEWORKS_BASE_URL");
+        let invalid =
+            ConfigError::invalid("base URL", "it has a query").via_env("MOVEWORKS_BASE_URL");
         assert_eq!(
             invalid.to_string(),
             "environment variable MOVEWORKS_BASE_URL is invalid: it has a query"

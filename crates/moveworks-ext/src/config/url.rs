@@ -88,7 +88,10 @@ mod tests {
             "nope",
         ] {
             let err = secure_url("base URL", bad).unwrap_err();
-            assert!(!err.is_missing() && err.setting() == "base URL", "{bad}: {err}");
+            assert!(
+                !err.is_missing() && err.setting() == "base URL",
+                "{bad}: {err}"
+            );
             assert!(
                 !err.to_string().contains("pw@"),
                 "user info never echoed: {err}"

@@ -54,17 +54,26 @@ pub(crate) struct CallSummary {
 #[derive(Debug)]
 pub(crate) enum StreamEnd {
     /// An `ERROR` event.
-    ErrorEvent { code: ErrorCode, message: String },
+    ErrorEvent {
+        code: ErrorCode,
+        message: String,
+    },
     /// The server ended the stream.
     Closed,
     /// The connection failed (the cause is the source).
     Cut,
     /// No event for this long.
     Idle(Duration),
-    EventTooLarge { limit: usize },
-    AnswerTooLarge { limit: usize },
+    EventTooLarge {
+        limit: usize,
+    },
+    AnswerTooLarge {
+        limit: usize,
+    },
     /// An event that is not valid (the cause is the source).
-    Malformed { event: Option<String> },
+    Malformed {
+        event: Option<String>,
+    },
 }
 
 /// What a stream had delivered when it ended.
@@ -181,7 +190,12 @@ impl Error {
             field,
             reason: reason.into(),
         };
-        Self::new(ErrorKind::InvalidInput, CallSummary::default(), detail, None)
+        Self::new(
+            ErrorKind::InvalidInput,
+            CallSummary::default(),
+            detail,
+            None,
+        )
     }
 
     /// The error of a response whose status is `FAILED`
@@ -190,7 +204,12 @@ impl Error {
     /// give it, for code that reads a stream's events itself.
     pub fn response_failed(response: Response) -> Self {
         let detail = Detail::ResponseFailed(Box::new(response));
-        Self::new(ErrorKind::ResponseFailed, CallSummary::default(), detail, None)
+        Self::new(
+            ErrorKind::ResponseFailed,
+            CallSummary::default(),
+            detail,
+            None,
+        )
     }
 
     /// A wait for `response_id` ran out; `last_error` is the last poll's.
@@ -208,7 +227,12 @@ impl Error {
             polls,
         };
         let source = last_error.map(|e| Box::new(e) as BoxError);
-        Self::new(ErrorKind::WaitTimeout, CallSummary::default(), detail, source)
+        Self::new(
+            ErrorKind::WaitTimeout,
+            CallSummary::default(),
+            detail,
+            source,
+        )
     }
 
     /// A list walk stopped at page `page`: `cursor` came back (`repeated`),

@@ -410,7 +410,12 @@ mod tests {
         let (paginator, queries) = scripted(vec![page(&[5], Some("start"))]);
         let out = drain(paginator.resume_from("start").items()).await;
         let error = out.last().unwrap().as_ref().unwrap_err();
-        assert!(error.to_string().starts_with("list-things: page 1 points to cursor"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("list-things: page 1 points to cursor"),
+            "{error}"
+        );
         assert_eq!(queries.lock().unwrap()[0].cursor.as_deref(), Some("start"));
     }
 
@@ -440,7 +445,11 @@ mod tests {
             }
             let out = drain(paginator.items()).await;
             assert_eq!(out.len(), 1, "{size}");
-            assert_eq!(out[0].as_ref().unwrap_err().kind(), ErrorKind::InvalidInput, "{size}");
+            assert_eq!(
+                out[0].as_ref().unwrap_err().kind(),
+                ErrorKind::InvalidInput,
+                "{size}"
+            );
             assert!(queries.lock().unwrap().is_empty());
         }
         for size in [1, 100] {

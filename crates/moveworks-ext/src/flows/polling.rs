@@ -229,7 +229,10 @@ mod tests {
         let elapsed = outcome.unwrap_err();
         assert_eq!(elapsed.polls, 2);
         assert!(
-            elapsed.last_error.as_ref().is_some_and(|e| e.kind() == crate::error::ErrorKind::Timeout),
+            elapsed
+                .last_error
+                .as_ref()
+                .is_some_and(|e| e.kind() == crate::error::ErrorKind::Timeout),
             "{:?}",
             elapsed.last_error
         );

@@ -117,7 +117,9 @@ impl EventSource {
                     Ok(block)
                 }
                 Some(Err(sse_stream::Error::Body(source))) => Err(self.body_failure(source)),
-                Some(Err(other)) => Err((StreamEnd::Malformed { event: None }, Some(Box::new(other)))),
+                Some(Err(other)) => {
+                    Err((StreamEnd::Malformed { event: None }, Some(Box::new(other))))
+                }
                 None => Err((StreamEnd::Closed, None)),
             }));
         }

@@ -667,7 +667,9 @@ mod tests {
             let error = stream.next_event().await.unwrap().unwrap_err();
             assert_eq!(error.kind(), ErrorKind::Stream, "{error}");
             assert!(
-                error.to_string().contains("the answer's text exceeds the 100-byte limit"),
+                error
+                    .to_string()
+                    .contains("the answer's text exceeds the 100-byte limit"),
                 "{error}"
             );
             assert_eq!(error.text_so_far().unwrap().len(), 90);

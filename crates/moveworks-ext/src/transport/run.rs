@@ -84,11 +84,16 @@ impl Shared {
                 Err(error) => break Err(error),
             };
             if progress.summary.attempts == 0 {
-                progress.idempotent = settings.idempotent.unwrap_or_else(|| is_idempotent(described));
+                progress.idempotent = settings
+                    .idempotent
+                    .unwrap_or_else(|| is_idempotent(described));
                 trace.record("operation", described.id);
             }
             let streaming = described.accept == Some("text/event-stream");
-            match self.attempt(&mut progress, request, streaming, &trace).await {
+            match self
+                .attempt(&mut progress, request, streaming, &trace)
+                .await
+            {
                 Next::Retry(wait) => tokio::time::sleep(wait).await,
                 Next::Answer(answer) => break progress.decode(answer, decode).await,
                 Next::Fail(error) => break Err(error),
@@ -163,7 +168,11 @@ impl Shared {
             tracing::info!(parent: trace, "401 answered; retrying once with a refreshed token");
             return Next::Retry(Duration::ZERO);
         }
-        let retried = retries_status(&progress.settings.retry, progress.idempotent, status.as_u16());
+        let retried = retries_status(
+            &progress.settings.retry,
+            progress.idempotent,
+            status.as_u16(),
+        );
         if retried && let Some(wait) = self.next_wait(progress, asked, false) {
             tracing::info!(
                 parent: trace,
@@ -364,11 +373,7 @@ impl<'a> Progress<'a> {
 
     /// The answer that ends the call, decoded (a success) or as the error
     /// it is.
-    async fn decode<T, E>(
-        &self,
-        answer: Answer,
-        decode: Decoder<T, E>,
-    ) -> Result<Done<T>, Error> {
+    async fn decode<T, E>(&self, answer: Answer, decode: Decoder<T, E>) -> Result<Done<T>, Error> {
         let summary = self.summary.clone();
         let attempts = summary.attempts;
         let status = answer.response().status();
