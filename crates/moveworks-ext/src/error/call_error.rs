@@ -263,9 +263,11 @@ impl Error {
         Self::new(ErrorKind::Stream, call, detail, source)
     }
 
-    /// This error with the summary of the call it ended.
+    /// This error with the summary of the call it ended; a status of its
+    /// own (the token endpoint's) is kept.
     pub(crate) fn with_call(mut self, call: CallSummary) -> Self {
-        self.0.call = call;
+        let status = self.0.call.status.or(call.status);
+        self.0.call = CallSummary { status, ..call };
         self
     }
 
