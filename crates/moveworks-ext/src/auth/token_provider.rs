@@ -20,7 +20,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///
 /// ```
 /// use std::sync::Arc;
-/// use moveworks_ext::{AccessToken, AuthError, BoxFuture, TokenProvider};
+/// use moveworks_ext::auth::{AccessToken, AuthError, BoxFuture, TokenProvider};
 ///
 /// /// Reads the token from a secret store on every call.
 /// struct FromVault;

@@ -262,7 +262,7 @@ mod tests {
             .map(|d| d.as_millis() as u64)
             .collect();
         for (gap, full) in gaps.iter().zip([500, 750, 1125, 1687]) {
-            assert!(*gap <= full && *gap >= full * 8 / 10, "{gaps:?}");
+            assert!(*gap <= full && *gap >= full * 3 / 4, "{gaps:?}");
         }
     }
 }
