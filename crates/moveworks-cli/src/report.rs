@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use moveworks_ext::Error;
+use moveworks_ext::{Error, ErrorKind};
 use serde_json::{Value, json};
 
 use crate::exit_code::Exit;
@@ -63,7 +63,9 @@ fn json_requested() -> bool {
 fn text(failure: &Failure) -> String {
     let mut text = format!("error: {failure}");
     if let Failure::Sdk(error) = failure {
-        if let Some(status) = error.status() {
+        // A token endpoint's status is in `--json` only: the text says
+        // what the endpoint answered in its message.
+        if let Some(status) = error.status().filter(|_| error.kind() != ErrorKind::Auth) {
             let _ = write!(text, "\n  status: {status}");
         }
         if let Some(code) = error.code() {

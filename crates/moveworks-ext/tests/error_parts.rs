@@ -240,8 +240,8 @@ async fn a_transport_error_says_where_it_broke_and_whether_the_request_arrived()
     let error = submit(&client).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
     assert!(error.is_connection());
-    assert!(reqwest_cause(&error).is_connect());
-    assert!(!reqwest_cause(&error).is_body());
+    assert_eq!(error.step(), Some(CallStep::Connect));
+    assert!(reqwest_cause(&error).is_connect(), "the cause says so too");
     assert_eq!(error.attempts(), 2);
     assert!(!error.retry_budget_spent());
     assert!(!error.may_have_been_processed());
@@ -267,8 +267,8 @@ async fn a_transport_error_says_where_it_broke_and_whether_the_request_arrived()
     let error = submit(&client).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
     assert!(error.is_connection());
-    assert!(reqwest_cause(&error).is_body());
-    assert!(!reqwest_cause(&error).is_connect());
+    assert_eq!(error.step(), Some(CallStep::Body));
+    assert!(reqwest_cause(&error).is_body(), "the cause says so too");
     assert_eq!(
         error.attempts(),
         1,

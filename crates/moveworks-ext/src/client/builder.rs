@@ -186,7 +186,7 @@ impl ClientBuilder {
     }
 
     /// The API base URL (default
-    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL),
+    /// [`DEFAULT_BASE_URL`](crate::defaults::DEFAULT_BASE_URL),
     /// `https://api.moveworks.ai/rest/v1`). Must be https, or http to a
     /// loopback address. For Moveworks' own hosts, prefer
     /// [`host`](Self::host) and [`base_path`](Self::base_path): setting

@@ -2,7 +2,7 @@
 
 use super::config_error::ConfigError;
 
-/// Base URL (optional; default [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)).
+/// Base URL (optional; default [`DEFAULT_BASE_URL`](crate::defaults::DEFAULT_BASE_URL)).
 /// Not with [`HOST`] or [`BASE_PATH`].
 pub const BASE_URL: &str = "MOVEWORKS_BASE_URL";
 /// A named host (optional; a [`Host`](crate::Host) name such as `uk`, or

@@ -96,6 +96,7 @@ pub(super) enum Detail {
     },
     Transport {
         transient: bool,
+        step: CallStep,
     },
     Timeout {
         step: Option<CallStep>,
@@ -146,10 +147,11 @@ impl Error {
         Self::new(ErrorKind::Api, call, detail, None)
     }
 
-    /// The HTTP client failed to send or to receive.
-    pub(crate) fn transport(source: reqwest::Error, call: CallSummary) -> Self {
+    /// The HTTP client failed to send or to receive, in `step`.
+    pub(crate) fn transport(source: reqwest::Error, step: CallStep, call: CallSummary) -> Self {
         let detail = Detail::Transport {
             transient: is_transient(&source),
+            step,
         };
         Self::new(ErrorKind::Transport, call, detail, Some(source.into()))
     }
@@ -363,7 +365,7 @@ impl Error {
             (Detail::Api { .. }, _) => call
                 .status
                 .is_some_and(|s| DEFAULT_RETRY_STATUSES.contains(&s.as_u16())),
-            (Detail::Transport { transient }, _) => *transient,
+            (Detail::Transport { transient, .. }, _) => *transient,
             (Detail::Timeout { .. }, _) => true,
             (_, ErrorKind::Auth) => self.as_auth().is_some_and(AuthError::is_retryable),
             // Waiting again may see the response finish.
@@ -419,10 +421,14 @@ impl Error {
         }
     }
 
-    /// The step a deadline cut ([`ErrorKind::Timeout`]), when known.
+    /// The step of the call where it failed: the one a deadline cut
+    /// ([`ErrorKind::Timeout`]), or where the connection failed
+    /// ([`ErrorKind::Transport`]: [`CallStep::Connect`] when it could not be
+    /// made, so the request surely never arrived).
     pub fn step(&self) -> Option<CallStep> {
         match &self.0.detail {
             Detail::Timeout { step } => *step,
+            Detail::Transport { step, .. } => Some(*step),
             _ => None,
         }
     }

@@ -22,7 +22,7 @@ pub enum ErrorKind {
     /// [`ConfigError`](crate::ConfigError).
     Config,
     /// No usable access token; the cause is an
-    /// [`AuthError`](crate::AuthError).
+    /// [`AuthError`](crate::auth::AuthError).
     Auth,
     /// An argument was refused before anything was sent; see
     /// [`Error::field`](crate::Error::field).

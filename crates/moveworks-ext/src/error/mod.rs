@@ -20,16 +20,16 @@
 //!   the [`response`](Error::response) that failed, the text a stream had
 //!   delivered, the cursor to resume a list from.
 //! - **The causes** are [`source`](std::error::Error::source): the HTTP
-//!   client's error, the JSON error, the [`AuthError`](crate::AuthError) or
+//!   client's error, the JSON error, the [`AuthError`](crate::auth::AuthError) or
 //!   [`ConfigError`](crate::ConfigError), the last poll's error of a wait.
 //!   No type of a pre-1.0 dependency is in a public signature.
 //!
 //! The public error types are [`Error`], [`ErrorKind`], [`ErrorCode`] and
 //! [`CallStep`] here, and the two the lower layers raise on their own:
 //! [`ConfigError`](crate::ConfigError) (a client that cannot be built) and
-//! [`AuthError`](crate::AuthError) with its
-//! [`AuthErrorKind`](crate::AuthErrorKind) (what a
-//! [`TokenProvider`](crate::TokenProvider) returns).
+//! [`AuthError`](crate::auth::AuthError) with its
+//! [`AuthErrorKind`](crate::auth::AuthErrorKind) (what a
+//! [`TokenProvider`](crate::auth::TokenProvider) returns).
 //!
 //! Imports only the `config` and `auth` layers.
 

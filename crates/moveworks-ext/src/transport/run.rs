@@ -221,7 +221,7 @@ impl Shared {
         let summary = progress.summary.clone();
         let step = Some(facts.step);
         Next::Fail(match failure {
-            Failure::Http(error, _) if !facts.timed_out => Error::transport(error, summary),
+            Failure::Http(error, _) if !facts.timed_out => Error::transport(error, facts.step, summary),
             Failure::Http(error, _) => Error::timeout(step, summary, Some(error)),
             Failure::Deadline(_) => Error::timeout(step, summary, None),
         })
@@ -393,7 +393,7 @@ impl<'a> Progress<'a> {
                 Err(Error::decode(source, summary))
             }
             Err(progenitor_client::Error::ResponseBodyError(source)) => {
-                Err(Error::transport(source, summary))
+                Err(Error::transport(source, CallStep::Body, summary))
             }
             // Every 2xx decodes as the documented success (the generator
             // documents the whole range): anything else is not the answer
