@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use super::codegen_timing::Timing;
+use super::codegen_timing::{Mode, Timing};
+use super::report::{NOT_MEASURED, Target};
 
 /// Codegen of `openapi.yaml`, as the maintainer runs it.
 const OPENAPI_TARGET: Duration = Duration::from_millis(500);
@@ -21,33 +22,32 @@ pub struct Codegen {
     pub corpus_step: Option<(Duration, bool)>,
 }
 
-/// A target of the section: what, the figure, and whether it was met
-/// (`None`: not measured).
-pub type Target = (String, String, Option<bool>);
-
 /// The section's text, the text of its subsection on the corpus step of CI
 /// (under `### The corpus step of CI`), and its targets (for the report's
 /// table).
 pub fn render(codegen: &Codegen) -> (String, String, Vec<Target>) {
+    let (corpus, corpus_target) = corpus_step(codegen.corpus_step);
+    let mut targets = timing_targets(&codegen.timings);
+    targets.push(corpus_target);
+    (timings_table(&codegen.timings), corpus, targets)
+}
+
+fn timings_table(timings: &[Timing]) -> String {
     let mut out = String::new();
-    let mut targets = Vec::new();
-    let _ = writeln!(out, "## Code generation\n");
     let _ = writeln!(
         out,
-        "Median wall time of generating crates in memory, with the xtask already built in its `dev` \
+        "## Code generation\n\n\
+         Median wall time of generating crates in memory, with the xtask already built in its `dev` \
          profile (as `cargo xtask codegen` runs it, with the generator's dependencies optimized): \
          parsing, normalization, progenitor (trial runs included), rewrites and formatting. \
          `openapi.yaml` is generated as `cargo xtask codegen` generates the workspace crates \
          (rustfmt); the largest specs of the public corpus as `cargo xtask corpus` generates theirs \
-         (prettyplease only). Ratios are to `openapi.yaml`.\n"
+         (prettyplease only). Ratios are to `openapi.yaml`.\n\n\
+         | spec | generated as | size | × size | median wall time | × time | progenitor runs |\n\
+         |---|---|---:|---:|---:|---:|---:|"
     );
-    let _ = writeln!(
-        out,
-        "| spec | generated as | size | × size | median wall time | × time | progenitor runs |"
-    );
-    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|");
-    let base = codegen.timings.first();
-    for timing in &codegen.timings {
+    let base = timings.first();
+    for timing in timings {
         let (size_ratio, time_ratio) =
             base.map_or((f64::NAN, f64::NAN), |base| ratios(timing, base));
         let _ = writeln!(
@@ -60,87 +60,82 @@ pub fn render(codegen: &Codegen) -> (String, String, Vec<Target>) {
             timing.progenitor_runs
         );
     }
-    if let Some(base) = base {
-        targets.push((
-            format!(
-                "codegen of `{}` under {} s",
-                base.spec,
-                OPENAPI_TARGET.as_secs_f64()
-            ),
-            format!("{:.3} s", base.median.as_secs_f64()),
-            Some(base.median < OPENAPI_TARGET),
-        ));
-    }
-    for timing in codegen
-        .timings
+    out
+}
+
+/// Each spec under its time limit, and time growing no faster than size.
+fn timing_targets(timings: &[Timing]) -> Vec<Target> {
+    let under = |timing: &Timing, limit: Duration| Target {
+        what: format!(
+            "codegen of `{}` under {} s",
+            timing.spec,
+            limit.as_secs_f64()
+        ),
+        measured: format!("{:.3} s", timing.median.as_secs_f64()),
+        met: Some(timing.median < limit),
+    };
+    let base = timings.first();
+    let mut targets: Vec<Target> = base.map(|b| under(b, OPENAPI_TARGET)).into_iter().collect();
+    targets.extend(
+        timings
+            .iter()
+            .filter(|t| t.mode == Mode::Standalone)
+            .map(|t| under(t, STANDALONE_TARGET)),
+    );
+    let largest = timings
         .iter()
-        .filter(|t| t.mode == super::codegen_timing::Mode::Standalone)
-    {
-        targets.push((
-            format!(
-                "codegen of `{}` under {} s",
-                timing.spec,
-                STANDALONE_TARGET.as_secs_f64()
-            ),
-            format!("{:.3} s", timing.median.as_secs_f64()),
-            Some(timing.median < STANDALONE_TARGET),
-        ));
-    }
-    let largest = codegen
-        .timings
-        .iter()
-        .filter(|t| t.mode == super::codegen_timing::Mode::Corpus)
+        .filter(|t| t.mode == Mode::Corpus)
         .max_by_key(|t| t.bytes);
-    match (base, largest) {
+    targets.push(match (base, largest) {
         (Some(base), Some(largest)) => {
             let (size_ratio, time_ratio) = ratios(largest, base);
-            targets.push((
-                format!(
+            Target {
+                what: format!(
                     "codegen time grows no faster than spec size: time(`{}`) / time(`{}`) ≤ their \
                      size ratio ({size_ratio:.1}×)",
                     largest.spec, base.spec
                 ),
-                format!("{time_ratio:.1}×"),
-                Some(time_ratio <= size_ratio),
-            ));
+                measured: format!("{time_ratio:.1}×"),
+                met: Some(time_ratio <= size_ratio),
+            }
         }
-        _ => targets.push((
-            "codegen time grows no faster than spec size (largest corpus spec)".to_owned(),
-            "corpus not found".to_owned(),
-            None,
-        )),
-    }
+        _ => Target {
+            what: "codegen time grows no faster than spec size (largest corpus spec)".to_owned(),
+            measured: "corpus not found".to_owned(),
+            met: None,
+        },
+    });
+    targets
+}
 
-    let mut corpus = String::new();
-    match codegen.corpus_step {
-        Some((wall, passed)) => {
-            let _ = writeln!(
-                corpus,
+/// The text under `### The corpus step of CI`, and its target.
+fn corpus_step(step: Option<(Duration, bool)>) -> (String, Target) {
+    let what = "the corpus step of `.ci/run` from an empty target dir under 12 min".to_owned();
+    match step {
+        Some((wall, passed)) => (
+            format!(
                 "`cargo xtask corpus --doctest --also xtask/tests/specs`, as `.ci/run` runs it (every \
                  corpus spec and every Moveworks spec generated, built as one workspace and its \
-                 doctests run) from an empty directory: {:.1} min{}.",
+                 doctests run) from an empty directory: {:.1} min{}.\n",
                 wall.as_secs_f64() / 60.0,
                 if passed { "" } else { ", and it FAILED" }
-            );
-            targets.push((
-                "the corpus step of `.ci/run` from an empty target dir under 12 min".to_owned(),
-                format!("{:.1} min", wall.as_secs_f64() / 60.0),
-                Some(passed && wall < CORPUS_STEP_TARGET),
-            ));
-        }
-        None => {
-            let _ = writeln!(
-                corpus,
-                "Not measured in this run: it takes minutes; run `cargo xtask bench --corpus`."
-            );
-            targets.push((
-                "the corpus step of `.ci/run` from an empty target dir under 12 min".to_owned(),
-                super::report::NOT_MEASURED.to_owned(),
-                None,
-            ));
-        }
+            ),
+            Target {
+                what,
+                measured: format!("{:.1} min", wall.as_secs_f64() / 60.0),
+                met: Some(passed && wall < CORPUS_STEP_TARGET),
+            },
+        ),
+        None => (
+            "Not measured in this run: it takes minutes; run `cargo xtask bench --corpus`.\n"
+                .to_owned(),
+            Target {
+                what,
+                measured: NOT_MEASURED.to_owned(),
+                met: None,
+            },
+        ),
     }
-    (out, corpus, targets)
 }
 
 fn ratios(timing: &Timing, base: &Timing) -> (f64, f64) {
@@ -160,7 +155,6 @@ fn size(bytes: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::codegen_timing::Mode;
     use super::*;
 
     fn timing(spec: &str, bytes: u64, mode: Mode, millis: u64) -> Timing {
@@ -199,28 +193,31 @@ mod tests {
         );
         assert_eq!(
             targets[0],
-            (
-                "codegen of `openapi.yaml` under 0.5 s".to_owned(),
-                "0.300 s".to_owned(),
-                Some(true)
-            )
+            Target {
+                what: "codegen of `openapi.yaml` under 0.5 s".to_owned(),
+                measured: "0.300 s".to_owned(),
+                met: Some(true)
+            }
         );
         let growth = &targets[1];
         assert!(
             growth
-                .0
+                .what
                 .contains("time(`biggest.json`) / time(`openapi.yaml`) ≤ their size ratio (30.0×)"),
             "{growth:?}"
         );
-        assert_eq!((growth.1.as_str(), growth.2), ("30.0×", Some(true)));
-        assert_eq!(targets[2].1, "10.0 min");
-        assert_eq!(targets[2].2, Some(true));
+        assert_eq!(
+            (growth.measured.as_str(), growth.met),
+            ("30.0×", Some(true))
+        );
+        assert_eq!(targets[2].measured, "10.0 min");
+        assert_eq!(targets[2].met, Some(true));
         codegen.timings[2].median = Duration::from_millis(9_100);
         codegen.corpus_step = Some((Duration::from_secs(600), false));
         let (_, _, targets) = render(&codegen);
-        assert_eq!(targets[1].2, Some(false));
+        assert_eq!(targets[1].met, Some(false));
         assert_eq!(
-            targets[2].2,
+            targets[2].met,
             Some(false),
             "a failed step does not meet the target"
         );
@@ -237,8 +234,8 @@ mod tests {
             corpus.contains("run `cargo xtask bench --corpus`"),
             "{corpus}"
         );
-        assert_eq!(targets[0].2, Some(false));
-        assert_eq!(targets[1].1, "corpus not found");
-        assert_eq!(targets[2].1, "not measured in this run");
+        assert_eq!(targets[0].met, Some(false));
+        assert_eq!(targets[1].measured, "corpus not found");
+        assert_eq!(targets[2].measured, NOT_MEASURED);
     }
 }

@@ -8,9 +8,8 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use serde_json::Value;
-
 use super::build_cost::Build;
+use super::client_bench::{Calls, Client, Report, Round};
 use super::codegen_report::{self, Codegen};
 use super::machine::Machine;
 
@@ -20,7 +19,7 @@ pub struct Results {
     pub smoke: bool,
     pub codegen: Codegen,
     /// The `moveworks-bench run` report.
-    pub clients: Value,
+    pub clients: Report,
     pub builds: Option<Vec<Build>>,
 }
 
@@ -42,18 +41,12 @@ pub struct Block {
 pub const NOT_MEASURED: &str = "not measured in this run";
 
 /// A target and whether it was met.
-struct Target {
-    what: String,
-    measured: String,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub what: String,
+    pub measured: String,
     /// `None`: not measured in this run.
-    met: Option<bool>,
-}
-
-fn number(value: &Value, path: &str) -> f64 {
-    value
-        .pointer(path)
-        .and_then(Value::as_f64)
-        .unwrap_or(f64::NAN)
+    pub met: Option<bool>,
 }
 
 fn us(value: f64) -> String {
@@ -68,37 +61,79 @@ fn mib(bytes: f64) -> String {
     format!("{:.1} MiB", bytes / 1024.0 / 1024.0)
 }
 
-/// The lowest and highest ratio of `client`'s figure at `path` to raw
-/// reqwest's in the same round.
-fn round_ratio_range(client: &Value, raw: &Value, path: &str) -> (f64, f64) {
-    let rounds = |c: &Value| c["rounds"].as_array().cloned().unwrap_or_default();
-    rounds(client)
+/// The median instructions per call, NaN when not counted.
+fn instructions(client: Option<&Client>) -> f64 {
+    client
+        .and_then(|c| c.instructions_per_call)
+        .map_or(f64::NAN, |spread| spread.median)
+}
+
+/// `figure` of `client` over that of raw reqwest; NaN when either is missing.
+fn ratio(client: Option<&Client>, raw: Option<&Client>, figure: impl Fn(&Client) -> f64) -> f64 {
+    match (client, raw) {
+        (Some(client), Some(raw)) => figure(client) / figure(raw),
+        _ => f64::NAN,
+    }
+}
+
+/// The lowest and highest ratio of `client`'s `figure` to raw reqwest's in
+/// the same round.
+fn round_ratio_range(client: &Client, raw: &Client, figure: fn(&Round) -> f64) -> (f64, f64) {
+    client
+        .rounds
         .iter()
-        .zip(rounds(raw).iter())
-        .map(|(c, r)| number(c, path) / number(r, path))
+        .zip(&raw.rounds)
+        .map(|(c, r)| figure(c) / figure(r))
         .fold((f64::NAN, f64::NAN), |(low, high), ratio| {
             (low.min(ratio), high.max(ratio))
         })
 }
 
+/// The report's blocks, in the order a new file holds them.
 pub fn render(results: &Results) -> Vec<Block> {
+    let report = &results.clients;
+    let mut targets = Vec::new();
+    let mut blocks = vec![Block {
+        name: "machine",
+        what: "the line that says when and on what machine it was measured",
+        heading: None,
+        text: machine_line(results),
+        measured: true,
+    }];
+    let clients = [
+        cpu_section(report, &mut targets),
+        throughput_section(report),
+        round_swing_table(report),
+        memory_section(report, &mut targets),
+    ];
+    blocks.push(Block {
+        name: "clients",
+        what: "the CPU cost, throughput and latency, and memory sections",
+        heading: None,
+        text: clients.concat(),
+        measured: true,
+    });
+    blocks.push(Block {
+        name: "decode",
+        what: "the table under `## Decoding a page of messages`",
+        heading: Some("## Decoding a page of messages"),
+        text: decode_table(report),
+        measured: true,
+    });
+    blocks.extend(codegen_blocks(&results.codegen, &mut targets));
+    blocks.push(build_cost_block(results.builds.as_deref(), &mut targets));
+    blocks.push(Block {
+        name: "targets",
+        what: "the table under `## Targets`",
+        heading: Some("## Targets"),
+        text: targets_table(&targets),
+        measured: true,
+    });
+    blocks
+}
+
+fn machine_line(results: &Results) -> String {
     let m = &results.machine;
-    let clients = results
-        .clients
-        .get("clients")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let plan = results.clients.get("plan").cloned().unwrap_or(Value::Null);
-    let raw = clients.first().cloned().unwrap_or(Value::Null);
-    // The targets are about moveworks-ext as a service runs it: under a
-    // tracing subscriber at INFO.
-    let ext = clients
-        .iter()
-        .find(|c| c["id"] == "ext")
-        .cloned()
-        .unwrap_or(Value::Null);
-    let mut blocks = Vec::new();
     let mut out = String::new();
     if results.smoke {
         let _ = writeln!(
@@ -106,68 +141,50 @@ pub fn render(results: &Results) -> Vec<Block> {
             "**Smoke run: a handful of calls to prove the harness works. These figures mean nothing.**\n"
         );
     }
+    let build = if results.builds.is_some() {
+        " --build"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "Measured by `cargo xtask bench{}` on {}: {}, {} cores, {} RAM, {}; {}.\n",
-        if results.builds.is_some() {
-            " --build"
-        } else {
-            ""
-        },
-        m.date,
-        m.cpu,
-        m.cores,
-        m.memory,
-        m.os,
-        m.rustc
+        "Measured by `cargo xtask bench{build}` on {}: {}, {} cores, {} RAM, {}; {}.",
+        m.date, m.cpu, m.cores, m.memory, m.os, m.rustc
     );
-    blocks.push(Block {
-        name: "machine",
-        what: "the line that says when and on what machine it was measured",
-        heading: None,
-        text: std::mem::take(&mut out),
-        measured: true,
-    });
+    out
+}
 
-    let mut targets = Vec::new();
-    let ratio = |path: &str| number(&ext, path) / number(&raw, path);
-    let counting = results
-        .clients
-        .get("counting")
-        .cloned()
-        .unwrap_or(Value::Null);
-    let counted = counting["valgrind"].is_string();
-
-    let _ = writeln!(out, "## CPU cost per call\n");
+/// Instructions and CPU time per call, and the instruction targets.
+fn cpu_section(report: &Report, targets: &mut Vec<Target>) -> String {
+    let (plan, counting) = (&report.plan, &report.counting);
+    let only_some = if counting.clients < report.clients.len() {
+        format!(
+            " (only the first {} client(s) in this run)",
+            counting.clients
+        )
+    } else {
+        String::new()
+    };
+    let mut out = String::new();
     let _ = writeln!(
         out,
-        "What each client costs the process that makes the calls, the figure that holds still on a small machine shared by \
+        "## CPU cost per call\n\n\
+         What each client costs the process that makes the calls, the figure that holds still on a small machine shared by \
          client, server and everything else. The server (a minimal hyper server answering the spec's 200 body to \
          submit-feedback) runs in another process and is not counted.\n\n\
          - **Instructions per call**: counted by `valgrind --tool=callgrind` in the client's process over {} sequential calls \
          after {} warm-up calls, on a single-threaded tokio runtime, collecting only while the counted calls run (start-up, \
-         client construction and connecting are left out); the median of {} counts, with the lowest and highest{}.\n\
+         client construction and connecting are left out); the median of {} counts, with the lowest and highest{only_some}.\n\
          - **CPU per call**: user plus system CPU time (`getrusage`) of the client's process over the {} sequential calls and \
          the {} calls with {} in flight of each throughput round below (multi-threaded runtime); the median over rounds.\n",
-        counting["calls"],
-        counting["warmup"],
-        counting["runs"],
-        if counting["clients"]
-            .as_u64()
-            .is_some_and(|n| n < clients.len() as u64)
-        {
-            format!(
-                " (only the first {} client(s) in this run)",
-                counting["clients"]
-            )
-        } else {
-            String::new()
-        },
-        plan["sequential_calls"],
-        plan["concurrent_calls"],
-        plan["in_flight"],
+        counting.calls,
+        counting.warmup,
+        counting.runs,
+        plan.sequential_calls,
+        plan.concurrent_calls,
+        plan.in_flight,
     );
-    if !counted {
+    if counting.valgrind.is_none() {
         let _ = writeln!(
             out,
             "**Instructions per call not counted: valgrind was not found on this machine.** Install it (for example \
@@ -176,68 +193,83 @@ pub fn render(results: &Results) -> Vec<Block> {
     }
     let _ = writeln!(
         out,
-        "| client | instructions/call | ratio | lowest–highest | CPU/call, sequential | ratio | CPU/call, {} in flight | ratio |",
-        plan["in_flight"]
+        "| client | instructions/call | ratio | lowest–highest | CPU/call, sequential | ratio | CPU/call, {} in flight | ratio |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|",
+        plan.in_flight
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
-    for client in &clients {
-        let row_ratio = |path: &str| number(client, path) / number(&raw, path);
-        let (instructions, instructions_ratio, spread) =
-            if client["instructions_per_call"].is_object() {
-                (
-                    format!("{:.0}", number(client, "/instructions_per_call/median")),
-                    format!("{:.3}×", row_ratio("/instructions_per_call/median")),
-                    format!(
-                        "{:.0}–{:.0}",
-                        number(client, "/instructions_per_call/min"),
-                        number(client, "/instructions_per_call/max")
-                    ),
-                )
-            } else {
-                ("—".into(), "—".into(), "—".into())
-            };
-        let _ = writeln!(
-            out,
-            "| {} | {instructions} | {instructions_ratio} | {spread} | {:.1} µs | {:.3}× | {:.1} µs | {:.3}× |",
-            client["client"].as_str().unwrap_or("?"),
-            number(client, "/sequential/cpu_us_per_call"),
-            row_ratio("/sequential/cpu_us_per_call"),
-            number(client, "/concurrent/cpu_us_per_call"),
-            row_ratio("/concurrent/cpu_us_per_call"),
-        );
+    let raw = report.clients.first();
+    for client in &report.clients {
+        out.push_str(&cpu_row(client, raw));
     }
-    let ext_debug = clients
-        .iter()
-        .find(|c| c["id"] == "ext-debug")
-        .cloned()
-        .unwrap_or(Value::Null);
-    for (client, limit, what) in [
-        (&ext, 1.10, "moveworks-ext (INFO subscriber, auth, retries)"),
+    instruction_targets(report, targets);
+    out
+}
+
+fn cpu_row(client: &Client, raw: Option<&Client>) -> String {
+    let cpu = |calls: fn(&Client) -> Calls| {
+        format!(
+            "{:.1} µs | {:.3}×",
+            calls(client).cpu_us_per_call,
+            ratio(Some(client), raw, |c| calls(c).cpu_us_per_call)
+        )
+    };
+    let counted = match client.instructions_per_call {
+        Some(spread) => format!(
+            "{:.0} | {:.3}× | {:.0}–{:.0}",
+            spread.median,
+            instructions(Some(client)) / instructions(raw),
+            spread.min,
+            spread.max
+        ),
+        None => "— | — | —".to_owned(),
+    };
+    format!(
+        "| {} | {counted} | {} | {} |\n",
+        client.client,
+        cpu(|c| c.sequential),
+        cpu(|c| c.concurrent)
+    )
+}
+
+/// The targets are about moveworks-ext as a service runs it: under a
+/// tracing subscriber at INFO; and with its request spans recorded.
+fn instruction_targets(report: &Report, targets: &mut Vec<Target>) {
+    let raw = report.clients.first();
+    let client = |id: &str| report.clients.iter().find(|c| c.id == id);
+    for (id, limit, what) in [
         (
-            &ext_debug,
+            "ext",
+            1.10,
+            "moveworks-ext (INFO subscriber, auth, retries)",
+        ),
+        (
+            "ext-debug",
             1.30,
             "moveworks-ext with DEBUG request spans recorded",
         ),
     ] {
-        let instructions = number(client, "/instructions_per_call/median")
-            / number(&raw, "/instructions_per_call/median");
+        let ratio = instructions(client(id)) / instructions(raw);
         targets.push(Target {
             what: format!("{what}: instructions per call ≤ {limit:.2}× raw reqwest"),
-            measured: if !counted {
+            measured: if report.counting.valgrind.is_none() {
                 "not counted (no valgrind)".into()
-            } else if instructions.is_nan() {
+            } else if ratio.is_nan() {
                 "not counted in this run".into()
             } else {
-                format!("{instructions:.3}×")
+                format!("{ratio:.3}×")
             },
-            met: (!instructions.is_nan()).then_some(instructions <= limit),
+            met: (!ratio.is_nan()).then_some(ratio <= limit),
         });
     }
+}
 
-    let _ = writeln!(out, "\n## Throughput and latency\n");
+fn throughput_section(report: &Report) -> String {
+    let plan = &report.plan;
+    let mut out = String::new();
     let _ = writeln!(
         out,
-        "Secondary figures: wall-clock throughput and latency. Client and server share the machine's cores (with whatever \
+        "\n## Throughput and latency\n\n\
+         Secondary figures: wall-clock throughput and latency. Client and server share the machine's cores (with whatever \
          else runs on it), so these swing from run to run far more than the ratios between clients; the table after this one \
          shows how far the moveworks-ext/raw reqwest ratio moved between the rounds of this very run. \
          Each round runs every client {} calls one after the other, then {} calls with {} in flight; the {} rounds interleave \
@@ -249,125 +281,152 @@ pub fn render(results: &Results) -> Vec<Block> {
          to turn it on; other crates stay at INFO), shows what recording a span per request costs. (A subscriber at DEBUG \
          for every crate also formats hyper-util's own DEBUG events, two per call on a pooled connection, which are \
          not the SDK's cost.) Build profile: {}.\n",
-        plan["sequential_calls"],
-        plan["concurrent_calls"],
-        plan["in_flight"],
-        plan["rounds"],
-        plan["profile"].as_str().unwrap_or("?")
+        plan.sequential_calls, plan.concurrent_calls, plan.in_flight, plan.rounds, plan.profile
     );
     let _ = writeln!(
         out,
-        "| client | sequential req/s | ratio | p50 | p99 | {} in flight req/s | ratio | p50 | p99 |",
-        plan["in_flight"]
+        "| client | sequential req/s | ratio | p50 | p99 | {} in flight req/s | ratio | p50 | p99 |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        plan.in_flight
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for client in &clients {
-        let row_ratio = |path: &str| number(client, path) / number(&raw, path);
+    let raw = report.clients.first();
+    for client in &report.clients {
+        let calls = |calls: fn(&Client) -> Calls| {
+            let c = calls(client);
+            let ratio = ratio(Some(client), raw, |c| calls(c).requests_per_second);
+            format!(
+                "{:.0} | {ratio:.3} | {} | {}",
+                c.requests_per_second,
+                us(c.p50_us),
+                us(c.p99_us)
+            )
+        };
         let _ = writeln!(
             out,
-            "| {} | {:.0} | {:.3} | {} | {} | {:.0} | {:.3} | {} | {} |",
-            client["client"].as_str().unwrap_or("?"),
-            number(client, "/sequential/requests_per_second"),
-            row_ratio("/sequential/requests_per_second"),
-            us(number(client, "/sequential/p50_us")),
-            us(number(client, "/sequential/p99_us")),
-            number(client, "/concurrent/requests_per_second"),
-            row_ratio("/concurrent/requests_per_second"),
-            us(number(client, "/concurrent/p50_us")),
-            us(number(client, "/concurrent/p99_us")),
+            "| {} | {} | {} |",
+            client.client,
+            calls(|c| c.sequential),
+            calls(|c| c.concurrent)
         );
     }
+    out
+}
+
+/// How far each client's ratio to raw reqwest moved between rounds.
+fn round_swing_table(report: &Report) -> String {
+    let mut out = String::new();
+    let Some((raw, others)) = report.clients.split_first() else {
+        return out;
+    };
     let _ = writeln!(
         out,
         "\nHow much one round differs from the next: the lowest and highest ratio to raw reqwest (of the same round) over \
-         the {} rounds.\n",
-        plan["rounds"]
+         the {rounds} rounds.\n\n\
+         | client | sequential req/s ratio | {in_flight} in flight req/s ratio | CPU/call ratio, sequential | CPU/call ratio, {in_flight} in flight |\n\
+         |---|---:|---:|---:|---:|",
+        rounds = report.plan.rounds,
+        in_flight = report.plan.in_flight,
     );
-    let _ = writeln!(
-        out,
-        "| client | sequential req/s ratio | {0} in flight req/s ratio | CPU/call ratio, sequential | CPU/call ratio, {0} in flight |",
-        plan["in_flight"]
-    );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
-    for client in clients.iter().filter(|c| c["id"] != raw["id"]) {
-        let range = |path: &str| {
-            let (low, high) = round_ratio_range(client, &raw, path);
+    for client in others.iter().filter(|c| c.id != raw.id) {
+        let range = |figure: fn(&Round) -> f64| {
+            let (low, high) = round_ratio_range(client, raw, figure);
             format!("{low:.3}–{high:.3}")
         };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
-            client["client"].as_str().unwrap_or("?"),
-            range("/sequential/requests_per_second"),
-            range("/concurrent/requests_per_second"),
-            range("/sequential/cpu_us_per_call"),
-            range("/concurrent/cpu_us_per_call"),
+            client.client,
+            range(|r| r.sequential.requests_per_second),
+            range(|r| r.concurrent.requests_per_second),
+            range(|r| r.sequential.cpu_us_per_call),
+            range(|r| r.concurrent.cpu_us_per_call),
         );
     }
+    out
+}
 
-    let _ = writeln!(out, "\n## Memory\n");
+fn memory_section(report: &Report, targets: &mut Vec<Target>) -> String {
+    let mut out = String::new();
     let _ = writeln!(
         out,
-        "Peak resident memory (`VmHWM`) of the measuring process, whose largest phase is the {} calls with {} in flight; the \
-         server runs in the parent process and is not counted. Medians over rounds.\n",
-        plan["concurrent_calls"], plan["in_flight"]
+        "\n## Memory\n\n\
+         Peak resident memory (`VmHWM`) of the measuring process, whose largest phase is the {} calls with {} in flight; the \
+         server runs in the parent process and is not counted. Medians over rounds.\n\n\
+         | client | RSS before the client | peak RSS | peak vs raw reqwest |\n\
+         |---|---:|---:|---:|",
+        report.plan.concurrent_calls, report.plan.in_flight
     );
-    let _ = writeln!(
-        out,
-        "| client | RSS before the client | peak RSS | peak vs raw reqwest |"
-    );
-    let _ = writeln!(out, "|---|---:|---:|---:|");
-    for client in &clients {
+    let raw = report.clients.first();
+    let peak = |c: &Client| c.memory.peak_rss_bytes;
+    for client in &report.clients {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {:.3}× |",
-            client["client"].as_str().unwrap_or("?"),
-            mib(number(client, "/memory/baseline_rss_bytes")),
-            mib(number(client, "/memory/peak_rss_bytes")),
-            number(client, "/memory/peak_rss_bytes") / number(&raw, "/memory/peak_rss_bytes"),
+            client.client,
+            mib(client.memory.baseline_rss_bytes),
+            mib(client.memory.peak_rss_bytes),
+            ratio(Some(client), raw, peak),
         );
     }
-    let memory = ratio("/memory/peak_rss_bytes");
+    let ext = report.clients.iter().find(|c| c.id == "ext");
+    let memory = ratio(ext, raw, peak);
     targets.push(Target {
         what: "moveworks-ext peak RSS ≤ 1.2× raw reqwest (64 in flight)".into(),
         measured: format!("{memory:.3}×"),
         met: Some(memory <= 1.2),
     });
+    out
+}
 
-    blocks.push(Block {
-        name: "clients",
-        what: "the CPU cost, throughput and latency, and memory sections",
-        heading: None,
-        text: std::mem::take(&mut out),
-        measured: true,
-    });
+/// The row of decoding a page of messages into the generated types.
+fn decode_table(report: &Report) -> String {
+    let page = &report.decode_page;
+    let instructions = page
+        .instructions_per_page
+        .map_or_else(|| "—".to_owned(), |n| format!("{n:.0}"));
+    format!(
+        "One `list_conversation_messages` page decoded by serde_json into the generated \
+         `ListConversationMessagesResponse`, in memory (no HTTP): {} messages, half the user's \
+         (plain text), half the assistant's (Markdown with `<url|label>` links, a callback, a modal \
+         and a URL action, three citations with their references, feedback options). Instructions \
+         per page are counted by callgrind around the decoding alone, after warm-up decodes (— where \
+         valgrind is not installed); CPU per page is the decoding thread's CPU time over {} pages.\n\n\
+         | page | JSON | instructions/page | CPU/page |\n\
+         |---|---:|---:|---:|\n\
+         | {} messages with content, actions and citations | {:.1} KiB | {instructions} | {:.1} µs |\n",
+        page.messages,
+        page.iterations,
+        page.messages,
+        page.bytes as f64 / 1024.0,
+        page.cpu_ns_per_page / 1000.0,
+    )
+}
 
-    let (section, corpus_step, codegen_targets) = codegen_report::render(&results.codegen);
-    blocks.push(Block {
-        name: "codegen",
-        what: "the code generation section",
-        heading: None,
-        text: section,
-        measured: true,
-    });
-    blocks.push(Block {
-        name: "corpus-step",
-        what: "the text under `### The corpus step of CI`",
-        heading: Some("### The corpus step of CI"),
-        text: corpus_step,
-        measured: results.codegen.corpus_step.is_some(),
-    });
-    targets.extend(
-        codegen_targets
-            .into_iter()
-            .map(|(what, measured, met)| Target {
-                what,
-                measured,
-                met,
-            }),
-    );
+fn codegen_blocks(codegen: &Codegen, targets: &mut Vec<Target>) -> [Block; 2] {
+    let (section, corpus_step, codegen_targets) = codegen_report::render(codegen);
+    targets.extend(codegen_targets);
+    [
+        Block {
+            name: "codegen",
+            what: "the code generation section",
+            heading: None,
+            text: section,
+            measured: true,
+        },
+        Block {
+            name: "corpus-step",
+            what: "the text under `### The corpus step of CI`",
+            heading: Some("### The corpus step of CI"),
+            text: corpus_step,
+            measured: codegen.corpus_step.is_some(),
+        },
+    ]
+}
 
-    match &results.builds {
+fn build_cost_block(builds: Option<&[Build]>, targets: &mut Vec<Target>) -> Block {
+    let what = "cold debug build of moveworks-ext under 50 s".to_owned();
+    let mut out = String::new();
+    match builds {
         Some(builds) => {
             let _ = writeln!(
                 out,
@@ -385,7 +444,7 @@ pub fn render(results: &Results) -> Vec<Block> {
             }
             if let Some(ext) = builds.first() {
                 targets.push(Target {
-                    what: "cold debug build of moveworks-ext under 50 s".into(),
+                    what,
                     measured: format!("{:.1} s", ext.wall.as_secs_f64()),
                     met: Some(ext.wall < Duration::from_secs(50)),
                 });
@@ -397,42 +456,33 @@ pub fn render(results: &Results) -> Vec<Block> {
                 "Not measured in this run: it takes minutes; run `cargo xtask bench --build`."
             );
             targets.push(Target {
-                what: "cold debug build of moveworks-ext under 50 s".into(),
+                what,
                 measured: NOT_MEASURED.into(),
                 met: None,
             });
         }
     }
-    blocks.push(Block {
+    Block {
         name: "build-cost",
         what: "the text under `## Build cost`",
         heading: Some("## Build cost"),
-        text: std::mem::take(&mut out),
-        measured: results.builds.is_some(),
-    });
-
-    let _ = writeln!(out, "| target | measured | met |\n|---|---:|:---:|");
-    for target in &targets {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |",
-            target.what,
-            target.measured,
-            match target.met {
-                Some(true) => "yes",
-                Some(false) => "**no**",
-                None => "—",
-            }
-        );
-    }
-    blocks.push(Block {
-        name: "targets",
-        what: "the table under `## Targets`",
-        heading: Some("## Targets"),
         text: out,
-        measured: true,
-    });
-    blocks
+        measured: builds.is_some(),
+    }
+}
+
+/// The table under `## Targets`.
+pub fn targets_table(targets: &[Target]) -> String {
+    let mut out = "| target | measured | met |\n|---|---:|:---:|\n".to_owned();
+    for target in targets {
+        let met = match target.met {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "—",
+        };
+        let _ = writeln!(out, "| {} | {} | {met} |", target.what, target.measured);
+    }
+    out
 }
 
 /// The whole report, as a new file holds it: with each block's markers, or
@@ -517,7 +567,7 @@ fn keep_unmeasured_rows(table: &str, old: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
 
@@ -540,7 +590,9 @@ mod tests {
         })
     }
 
-    fn results(ext_instructions: f64, valgrind: Option<&str>) -> Results {
+    /// What `moveworks-bench run` prints, with raw reqwest's figures and
+    /// `ext`'s instructions per call as given.
+    fn report_json(ext_instructions: f64, valgrind: Option<&str>) -> Value {
         let mut clients = vec![
             client("raw", 100_000.0, 1.0, &[1.0, 1.0]),
             client("ext", ext_instructions, 1.1, &[0.8, 1.25]),
@@ -551,6 +603,18 @@ mod tests {
                 client["instructions_per_call"] = Value::Null;
             }
         }
+        let instructions_per_page = valgrind.map(|_| 2_345_678.4);
+        json!({
+            "plan": {"rounds": 2, "sequential_calls": 10, "concurrent_calls": 20, "in_flight": 64, "profile": "release"},
+            "counting": {"valgrind": valgrind, "warmup": 1, "calls": 5, "runs": 1, "clients": 3},
+            "requests_served": 1234,
+            "decode_page": {"messages": 50, "bytes": 66_560, "iterations": 2000, "cpu_ns_per_page": 412_345.6,
+                "wall_ns_per_page": 420_000.0, "instructions_per_page": instructions_per_page},
+            "clients": clients,
+        })
+    }
+
+    fn results_of(report: &Value) -> Results {
         Results {
             machine: Machine {
                 cores: 2,
@@ -565,13 +629,13 @@ mod tests {
                 timings: Vec::new(),
                 corpus_step: None,
             },
-            clients: json!({
-                "plan": {"rounds": 2, "sequential_calls": 10, "concurrent_calls": 20, "in_flight": 64},
-                "counting": {"valgrind": valgrind, "warmup": 1, "calls": 5, "runs": 1},
-                "clients": clients,
-            }),
+            clients: Report::parse(report.to_string().as_bytes()).unwrap(),
             builds: None,
         }
+    }
+
+    fn results(ext_instructions: f64, valgrind: Option<&str>) -> Results {
+        results_of(&report_json(ext_instructions, valgrind))
     }
 
     #[test]
@@ -625,12 +689,90 @@ mod tests {
         );
     }
 
+    #[test]
+    fn decoding_a_page_is_a_row_of_its_own() {
+        let blocks = render(&results(105_000.0, Some("valgrind")));
+        let decode = blocks.iter().find(|b| b.name == "decode").unwrap();
+        assert!(
+            decode.text.contains(
+                "| 50 messages with content, actions and citations | 65.0 KiB | 2345678 | 412.3 µs |"
+            ),
+            "{}",
+            decode.text
+        );
+        assert!(decode.text.contains("over 2000 pages"), "{}", decode.text);
+        let report = document(&blocks, false);
+        assert!(
+            report.find("## Memory") < report.find("## Decoding a page of messages")
+                && report.find("## Decoding a page of messages")
+                    < report.find("## Code generation"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn without_valgrind_a_page_has_no_instruction_count() {
+        let blocks = render(&results(105_000.0, None));
+        let decode = blocks.iter().find(|b| b.name == "decode").unwrap();
+        assert!(
+            decode.text.contains("| 65.0 KiB | — | 412.3 µs |"),
+            "{}",
+            decode.text
+        );
+    }
+
+    #[test]
+    fn a_report_of_another_shape_names_the_field() {
+        let mut report = report_json(105_000.0, Some("valgrind"));
+        report["clients"][1]["memory"]
+            .as_object_mut()
+            .unwrap()
+            .remove("peak_rss_bytes");
+        let error = Report::parse(report.to_string().as_bytes()).unwrap_err();
+        assert!(
+            error.contains("at `clients[1].memory`: missing field `peak_rss_bytes`"),
+            "{error}"
+        );
+        report["decode_page"] = json!({"messages": 50});
+        let error = Report::parse(report.to_string().as_bytes()).unwrap_err();
+        assert!(error.contains("decode_page"), "{error}");
+        assert!(Report::parse(b"moveworks-bench: usage").is_err());
+    }
+
+    /// What `moveworks-bench run --smoke` printed (valgrind installed,
+    /// so it counted the first client only).
+    const SMOKE_RUN: &str = include_str!("fixtures/smoke-run.json");
+
+    #[test]
+    fn renders_what_the_bench_printed() {
+        let report: Value = serde_json::from_str(SMOKE_RUN).unwrap();
+        let blocks = render(&results_of(&report));
+        let text = document(&blocks, false);
+        for row in [
+            "after 2 warm-up calls, on a single-threaded tokio runtime",
+            "the median of 1 counts, with the lowest and highest (only the first 1 client(s) in this run).",
+            "| raw reqwest | 634497 | 1.000× | 634497–634497 | 319.9 µs | 1.000× | 244.9 µs | 1.000× |",
+            "| moveworks-api (generated) | — | — | — | 604.0 µs | 1.888× | 228.9 µs | 0.934× |",
+            "| raw reqwest | 2319 | 1.000 | 393 µs | 722 µs | 2426 | 1.000 | 13.63 ms | 27.68 ms |",
+            "| moveworks-ext (tracing subscriber at INFO) | 0.189–0.189 | 0.704–0.704 | 3.015–3.015 | 1.784–1.784 |",
+            "| raw reqwest | 7.5 MiB | 18.1 MiB | 1.000× |",
+            "Build profile: debug.",
+            "| 50 messages with content, actions and citations | 63.6 KiB | 14237684 | 1961.5 µs |",
+            "| moveworks-ext (INFO subscriber, auth, retries): instructions per call ≤ 1.10× raw reqwest | not counted in this run | — |",
+            "| moveworks-ext peak RSS ≤ 1.2× raw reqwest (64 in flight) | 1.032× | yes |",
+        ] {
+            assert!(text.contains(row), "{row:?} is not in:\n{text}");
+        }
+    }
+
     /// BENCHMARKS.md as people keep it: figures between markers, their own
     /// text around them, and the figures of slow runs kept by hand.
     const KEPT: &str = "# Benchmarks\n\nWhy these figures matter, by hand.\n\n\
         <!-- bench:begin machine -->\nMeasured long ago.\n<!-- bench:end machine -->\n\n\
         <!-- bench:begin clients -->\n## CPU cost per call\n\nold\n<!-- bench:end clients -->\n\n\
         A note on the clients, by hand.\n\n\
+        ## Decoding a page of messages\n\n<!-- bench:begin decode -->\nold\n<!-- bench:end decode -->\n\n\
+        Before and after, by hand.\n\n\
         <!-- bench:begin codegen -->\n## Code generation\n\nold\n<!-- bench:end codegen -->\n\n\
         ### The corpus step of CI\n\n<!-- bench:begin corpus-step -->\n\
         469 s, as .ci/run timed it.\n<!-- bench:end corpus-step -->\n\n\
@@ -648,7 +790,8 @@ mod tests {
         let out = splice(KEPT, "BENCHMARKS.md", &blocks).unwrap();
         for kept in [
             "# Benchmarks\n\nWhy these figures matter, by hand.\n\n<!-- bench:begin machine -->\nMeasured by",
-            "<!-- bench:end clients -->\n\nA note on the clients, by hand.\n\n<!-- bench:begin codegen -->\n## Code generation\n\nMedian",
+            "<!-- bench:end clients -->\n\nA note on the clients, by hand.\n\n## Decoding a page of messages\n\n<!-- bench:begin decode -->\nOne `list_conversation_messages` page",
+            "<!-- bench:end decode -->\n\nBefore and after, by hand.\n\n<!-- bench:begin codegen -->\n## Code generation\n\nMedian",
             // Not measured in this run: as the file had them.
             "<!-- bench:begin corpus-step -->\n469 s, as .ci/run timed it.\n<!-- bench:end corpus-step -->",
             "<!-- bench:begin build-cost -->\nThe figures of 2026-11-26.\n<!-- bench:end build-cost -->",
