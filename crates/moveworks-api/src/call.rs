@@ -152,10 +152,15 @@ impl<'a, T: 'a, E: Send + 'a> IntoFuture for Call<'a, T, E> {
     /// decodes the answer.
     fn into_future(self) -> Self::IntoFuture {
         let http = self.http;
-        Box::pin(async move {
-            let (request, decode) = self.into_parts()?;
-            decode(http.execute(request).await?).await
-        })
+        match self.into_parts() {
+            // The future holds what `execute` returns, not the request
+            // too: a smaller allocation, on every call.
+            Ok((request, decode)) => {
+                let sending = http.execute(request);
+                Box::pin(async move { decode(sending.await?).await })
+            }
+            Err(error) => Box::pin(async move { Err(error) }),
+        }
     }
 }
 
