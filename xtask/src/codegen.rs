@@ -223,8 +223,8 @@ pub fn plan_overlaid(
             contents: code.client_lib.clone(),
         },
         OutputFile {
-            path: client_dir.join("src/middleware.rs"),
-            contents: code.client_middleware.clone(),
+            path: client_dir.join("src/call.rs"),
+            contents: code.client_call.clone(),
         },
     ]);
     let mut owned_dirs = vec![];

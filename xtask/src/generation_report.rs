@@ -231,7 +231,7 @@ mod tests {
     fn code_with(untyped: Vec<UntypedSchema>) -> RustCode {
         RustCode {
             client_lib: String::new(),
-            client_middleware: String::new(),
+            client_call: String::new(),
             httpmock_lib: String::new(),
             crates_used: Default::default(),
             document: serde_json::json!({}),

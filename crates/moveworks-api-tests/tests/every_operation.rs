@@ -6,7 +6,7 @@ use moveworks_api::types::{
     CreateConversationRequest, CreateResponseRequest, CreateResponseStreamRequest, ResponseStatus,
     SubmitFeedbackRequest, SubmitFeedbackResponseStatus, UpdateConversationRequest, UserInput,
 };
-use moveworks_api::{Client, Hooks, OPERATIONS};
+use moveworks_api::{Client, OPERATIONS};
 use moveworks_testkit::MockApi;
 use moveworks_testkit::mock_api::examples::{
     CONVERSATION_ID, HELPFUL_CALLBACK, MESSAGE_ID, RESPONSE_ID,
@@ -22,7 +22,7 @@ async fn client() -> (MockApi, Client) {
         .default_headers(headers)
         .build()
         .unwrap();
-    let client = Client::new_with_client(&api.base_url(), http, Hooks::none());
+    let client = Client::new_with_client(&api.base_url(), http);
     (api, client)
 }
 
@@ -143,7 +143,7 @@ async fn a_success_status_other_than_the_documented_one_is_still_a_success() {
             }));
         })
         .await;
-    let client = Client::new(&server.base_url(), Hooks::none()).unwrap();
+    let client = Client::new(&server.base_url()).unwrap();
     let created = client
         .create_conversation(&CreateConversationRequest::new())
         .await

@@ -1,19 +1,16 @@
 //! The generated client against a local httpmock server: auth through a
 //! `reqwest::Client` passed to `new_with_client`, typed success and error
-//! bodies, forward-compatible decoding, and the path-parameter check.
+//! bodies, forward-compatible decoding, the path-parameter check, and
+//! calls sent by their caller from their parts.
 
 use httpmock::{Method::POST, MockServer};
 use moveworks_api::types::{
-    Content, ErrorResponse, ErrorResponseErrorCode, SubmitFeedbackRequest, SubmitFeedbackResponse,
-    SubmitFeedbackResponseStatus,
+    Content, CreateResponseStreamRequest, ErrorResponse, ErrorResponseErrorCode,
+    SubmitFeedbackRequest, SubmitFeedbackResponse, SubmitFeedbackResponseStatus, UserInput,
 };
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use moveworks_api::middleware::{BoxError, BoxFuture};
-use moveworks_api::{Client, Error, Hooks, Middleware, Operation};
+use moveworks_api::{Call, Client, Error, Operation, ResponseValue};
 use moveworks_api_httpmock::MockServerExt;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
 use serde_json::json;
 
 const FEEDBACK_PATH: &str = "/conversations/conv_1/responses/resp_1/messages/msg_1/feedback";
@@ -28,7 +25,7 @@ fn authed_client(server: &MockServer) -> Client {
         .default_headers(headers)
         .build()
         .unwrap();
-    Client::new_with_client(&server.base_url(), http, Hooks::none())
+    Client::new_with_client(&server.base_url(), http)
 }
 
 fn feedback_body() -> SubmitFeedbackRequest {
@@ -233,87 +230,100 @@ async fn dot_segment_and_empty_ids_are_refused_before_sending() {
     assert_eq!(anything.calls_async().await, 1);
 }
 
-/// Adds a header before sending and counts what it sends.
-#[derive(Debug, Default)]
-struct Recorder {
-    sent: AtomicUsize,
-}
-
-impl Middleware for Recorder {
-    fn prepare<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-        operation: &'static Operation,
-    ) -> BoxFuture<'a, Result<(), BoxError>> {
-        let value = HeaderValue::from_static(operation.id);
-        request.headers_mut().insert("x-operation", value);
-        Box::pin(async { Ok(()) })
-    }
-
-    fn send<'a>(
-        &'a self,
-        client: &'a reqwest::Client,
-        request: reqwest::Request,
-        _: &'static Operation,
-    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
-        self.sent.fetch_add(1, Ordering::SeqCst);
-        Box::pin(client.execute(request))
-    }
-}
-
-/// Fails every call before it is sent.
-#[derive(Debug)]
-struct Refuser;
-
-impl Middleware for Refuser {
-    fn prepare<'a>(
-        &'a self,
-        _: &'a mut reqwest::Request,
-        _: &'static Operation,
-    ) -> BoxFuture<'a, Result<(), BoxError>> {
-        Box::pin(async { Err("no credentials".into()) })
-    }
-}
-
 #[tokio::test]
-async fn middleware_prepares_and_sends_every_request() {
+async fn a_call_taken_apart_is_sent_by_its_caller_and_decoded_after() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
             when.method(POST)
                 .path(FEEDBACK_PATH)
                 .header("x-operation", "submit-feedback");
-            then.status(200).json_body(json!({"status": "SUBMITTED"}));
+            then.status(200)
+                .header("x-request-id", "req_1")
+                .json_body(json!({"status": "SUBMITTED"}));
         })
         .await;
-    let recorder = Arc::new(Recorder::default());
-    let client = Client::new_with_client(
-        &server.base_url(),
-        reqwest::Client::new(),
-        Hooks::from_arc(recorder.clone()),
-    );
+    let client = authed_client(&server);
+    let body = feedback_body();
+    let call = client.submit_feedback("conv_1", "resp_1", "msg_1", &body);
+    assert_eq!(call.operation().id, "submit-feedback");
 
-    submit(&client).await.unwrap();
-    submit(&client).await.unwrap();
-
-    assert_eq!(recorder.sent.load(Ordering::SeqCst), 2);
+    let (mut request, decode) = call.into_parts().unwrap();
+    let operation = HeaderValue::from_static("submit-feedback");
+    request.headers_mut().insert("x-operation", operation);
+    // Sent twice, as a runtime retrying it would; nothing decoded yet.
+    let http = reqwest::Client::new();
+    let first = http.execute(request.try_clone().unwrap()).await.unwrap();
+    let second = http.execute(request).await.unwrap();
     assert_eq!(mock.calls_async().await, 2);
-
-    let refusing = Client::new_with_client(
-        &server.base_url(),
-        reqwest::Client::new(),
-        Hooks::new(Refuser),
-    );
-    let error = submit(&refusing).await.unwrap_err();
-    assert!(
-        matches!(&error, Error::Custom(message) if message == "no credentials"),
-        "{error}"
-    );
     assert_eq!(
-        mock.calls_async().await,
-        2,
-        "a failed prepare sends nothing"
+        (first.status().as_u16(), second.status().as_u16()),
+        (200, 200)
     );
+    assert_eq!(second.headers()["x-request-id"], "req_1");
+
+    let decoded = decode(second).await.unwrap();
+    assert_eq!(decoded.status, SubmitFeedbackResponseStatus::Submitted);
+    assert_eq!(decoded.headers()["x-request-id"], "req_1");
+}
+
+#[tokio::test]
+async fn a_call_built_by_hand_is_checked_and_sent_like_a_generated_one() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::GET)
+                .path("/conversations/conv_1");
+            then.status(200)
+                .json_body(json!({"anything": ["the", "caller", "decodes"]}));
+        })
+        .await;
+    let client = authed_client(&server);
+    let operation = Operation::by_id("get-conversation").unwrap();
+    let http = reqwest::Client::new();
+    let call = |path: &str| -> Call<'_, serde_json::Value, ()> {
+        let url = format!("{}{path}", server.base_url());
+        Call::new(
+            &client,
+            operation,
+            http.get(url).build().map_err(Error::from),
+            |response| Box::pin(ResponseValue::from_response(response)),
+        )
+    };
+
+    let refused = call("/conversations/..").into_parts().unwrap_err();
+    assert!(
+        matches!(&refused, Error::InvalidRequest(m) if m.contains("get-conversation")),
+        "{refused}"
+    );
+    let refused = call("/conversations/").await.unwrap_err();
+    assert!(matches!(refused, Error::InvalidRequest(_)), "{refused}");
+    assert_eq!(mock.calls_async().await, 0, "nothing refused is sent");
+
+    let answer = call("/conversations/conv_1").await.unwrap();
+    assert_eq!(answer["anything"][2], "decodes");
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[test]
+fn a_call_carries_the_accept_its_operation_fixes() {
+    let client = Client::new("http://127.0.0.1:9").unwrap();
+    let stream = client
+        .create_response_stream(
+            "conv_1",
+            &CreateResponseStreamRequest::new(UserInput::Text("Hi".to_owned())),
+        )
+        .into_parts()
+        .unwrap()
+        .0;
+    assert_eq!(stream.headers()[ACCEPT], "text/event-stream");
+    let call = client.get_conversation("conv_1");
+    assert_eq!(
+        format!("{call:?}"),
+        "Call { operation: \"get-conversation\", url: Some(\"http://127.0.0.1:9/conversations/conv_1\"), .. }"
+    );
+    let json = call.into_parts().unwrap().0;
+    assert_eq!(json.headers()[ACCEPT], "application/json");
 }
 
 #[tokio::test]

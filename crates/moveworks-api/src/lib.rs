@@ -24,10 +24,11 @@
 //! # Authentication
 //!
 //! The spec's `Authorization` and `Assistant-Name` header parameters are not arguments of the generated methods: set them
-//! once, on the `reqwest::Client` given to [`Client::new_with_client`] or in a [`Middleware`].
+//! once, on the `reqwest::Client` given to [`Client::new_with_client`] (or on each request, when you
+//! send the calls yourself: see [Calls](#calls)).
 //!
 //! ```rust,no_run
-//! use moveworks_api::{Client, Hooks};
+//! use moveworks_api::Client;
 //! use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -37,16 +38,26 @@
 //! headers.insert(AUTHORIZATION, bearer);
 //! headers.insert("Assistant-Name", HeaderValue::from_static("my-assistant"));
 //! let http = reqwest::Client::builder().default_headers(headers).build()?;
-//! let client = Client::new_with_client(moveworks_api::DEFAULT_BASE_URL, http, Hooks::none());
+//! let client = Client::new_with_client(moveworks_api::DEFAULT_BASE_URL, http);
 //! # let _ = client;
 //! # Ok(())
 //! # }
 //! ```
 //!
+//! # Calls
+//!
+//! Every method returns a [`Call`]: the operation's request, built and checked but not sent, with the
+//! decoder of its answers. Awaiting it sends the request once with the client's `reqwest::Client` and
+//! decodes the answer. A runtime that authenticates, retries or classifies answers takes it apart
+//! with [`Call::into_parts`] instead: it sends the request (a clone of it per attempt) as it decides,
+//! looks at each answer's status and headers, and decodes the one it keeps. [`Call::new`] builds a
+//! call of any operation of [`OPERATIONS`] from a request built by hand.
+//!
 //! # Errors
 //!
-//! Every method returns `Result<ResponseValue<T>, Error<E>>`. A documented error status decodes its
-//! body into `E` ([`Error::ErrorResponse`]); a status the spec does not list is returned whole as
+//! A call gives `Result<ResponseValue<T>, Error<E>>`. A request that could not be built is
+//! [`Error::InvalidRequest`] before anything is sent. A documented error status decodes its body into
+//! `E` ([`Error::ErrorResponse`]); a status the spec does not list is returned whole as
 //! [`Error::UnexpectedResponse`], status, headers and body intact.
 //!
 //! # Building values
@@ -67,9 +78,9 @@
 //! # Path parameters
 //!
 //! Path parameters are percent-encoded, and every request is checked against its operation's path
-//! template before it is sent ([`middleware::check_path`]): a path parameter that is empty, `.` or
-//! `..`, which the URL parser would otherwise resolve into a request to another endpoint, fails the
-//! call with [`Error::InvalidRequest`]. `moveworks-ext` refuses such ids even earlier, with a typed
+//! template when its call is built ([`call::check_path`]): a path parameter that is empty, `.` or
+//! `..`, which the URL parser would otherwise resolve into a request to another endpoint, makes the
+//! call [`Error::InvalidRequest`], and nothing is sent. `moveworks-ext` refuses such ids even earlier, with a typed
 //! error.
 //!
 //! # Regenerating
@@ -82,8 +93,8 @@
 
 #![allow(clippy::all, clippy::pedantic)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-pub mod middleware;
-pub use middleware::{Hooks, Middleware, Operation, Parameter, ParameterLocation};
+pub mod call;
+pub use call::{Call, Operation, Parameter, ParameterLocation};
 /// The OpenAPI document this crate was generated from, exactly as
 /// published.
 pub const OPENAPI_SPEC: &str = include_str!("../openapi/openapi.yaml");
@@ -117,19 +128,19 @@ pub const OPERATIONS: &[Operation] = &[
         accept: None,
         summary: Some("List conversations"),
         parameters: &[
-            middleware::Parameter {
+            call::Parameter {
                 name: "cursor",
-                location: middleware::ParameterLocation::Query,
+                location: call::ParameterLocation::Query,
                 required: false,
             },
-            middleware::Parameter {
+            call::Parameter {
                 name: "limit",
-                location: middleware::ParameterLocation::Query,
+                location: call::ParameterLocation::Query,
                 required: false,
             },
-            middleware::Parameter {
+            call::Parameter {
                 name: "archived",
-                location: middleware::ParameterLocation::Query,
+                location: call::ParameterLocation::Query,
                 required: false,
             },
         ],
@@ -152,9 +163,9 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/conversations/{conversation_id}",
         accept: None,
         summary: Some("Get conversation"),
-        parameters: &[middleware::Parameter {
+        parameters: &[call::Parameter {
             name: "conversation_id",
-            location: middleware::ParameterLocation::Path,
+            location: call::ParameterLocation::Path,
             required: true,
         }],
         body: None,
@@ -166,9 +177,9 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/conversations/{conversation_id}",
         accept: None,
         summary: Some("Update conversation"),
-        parameters: &[middleware::Parameter {
+        parameters: &[call::Parameter {
             name: "conversation_id",
-            location: middleware::ParameterLocation::Path,
+            location: call::ParameterLocation::Path,
             required: true,
         }],
         body: Some("application/json"),
@@ -181,29 +192,29 @@ pub const OPERATIONS: &[Operation] = &[
         accept: None,
         summary: Some("List conversation events"),
         parameters: &[
-            middleware::Parameter {
+            call::Parameter {
                 name: "conversation_id",
-                location: middleware::ParameterLocation::Path,
+                location: call::ParameterLocation::Path,
                 required: true,
             },
-            middleware::Parameter {
+            call::Parameter {
                 name: "starting_after",
-                location: middleware::ParameterLocation::Query,
+                location: call::ParameterLocation::Query,
                 required: false,
             },
-            middleware::Parameter {
+            call::Parameter {
                 name: "ending_at",
-                location: middleware::ParameterLocation::Query,
+                location: call::ParameterLocation::Query,
                 required: false,
             },
-            middleware::Parameter {
+            call::Parameter {
                 name: "cursor",
-                location: middleware::ParameterLocation::Query,
+                location: call::ParameterLocation::Query,
                 required: false,
             },
-            middleware::Parameter {
+            call::Parameter {
                 name: "limit",
-                location: middleware::ParameterLocation::Query,
+                location: call::ParameterLocation::Query,
                 required: false,
             },
         ],
@@ -216,9 +227,9 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/conversations/{conversation_id}/responses",
         accept: None,
         summary: Some("Create response"),
-        parameters: &[middleware::Parameter {
+        parameters: &[call::Parameter {
             name: "conversation_id",
-            location: middleware::ParameterLocation::Path,
+            location: call::ParameterLocation::Path,
             required: true,
         }],
         body: Some("application/json"),
@@ -230,9 +241,9 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/conversations/{conversation_id}/responses/stream",
         accept: Some("text/event-stream"),
         summary: Some("Create response (streaming)"),
-        parameters: &[middleware::Parameter {
+        parameters: &[call::Parameter {
             name: "conversation_id",
-            location: middleware::ParameterLocation::Path,
+            location: call::ParameterLocation::Path,
             required: true,
         }],
         body: Some("application/json"),
@@ -245,14 +256,14 @@ pub const OPERATIONS: &[Operation] = &[
         accept: None,
         summary: Some("Get response"),
         parameters: &[
-            middleware::Parameter {
+            call::Parameter {
                 name: "conversation_id",
-                location: middleware::ParameterLocation::Path,
+                location: call::ParameterLocation::Path,
                 required: true,
             },
-            middleware::Parameter {
+            call::Parameter {
                 name: "response_id",
-                location: middleware::ParameterLocation::Path,
+                location: call::ParameterLocation::Path,
                 required: true,
             },
         ],
@@ -266,19 +277,19 @@ pub const OPERATIONS: &[Operation] = &[
         accept: None,
         summary: Some("List conversation messages"),
         parameters: &[
-            middleware::Parameter {
+            call::Parameter {
                 name: "conversation_id",
-                location: middleware::ParameterLocation::Path,
+                location: call::ParameterLocation::Path,
                 required: true,
             },
-            middleware::Parameter {
+            call::Parameter {
                 name: "cursor",
-                location: middleware::ParameterLocation::Query,
+                location: call::ParameterLocation::Query,
                 required: false,
             },
-            middleware::Parameter {
+            call::Parameter {
                 name: "limit",
-                location: middleware::ParameterLocation::Query,
+                location: call::ParameterLocation::Query,
                 required: false,
             },
         ],
@@ -292,14 +303,14 @@ pub const OPERATIONS: &[Operation] = &[
         accept: None,
         summary: Some("List response messages"),
         parameters: &[
-            middleware::Parameter {
+            call::Parameter {
                 name: "conversation_id",
-                location: middleware::ParameterLocation::Path,
+                location: call::ParameterLocation::Path,
                 required: true,
             },
-            middleware::Parameter {
+            call::Parameter {
                 name: "response_id",
-                location: middleware::ParameterLocation::Path,
+                location: call::ParameterLocation::Path,
                 required: true,
             },
         ],
@@ -313,19 +324,19 @@ pub const OPERATIONS: &[Operation] = &[
         accept: None,
         summary: Some("Submit feedback"),
         parameters: &[
-            middleware::Parameter {
+            call::Parameter {
                 name: "conversation_id",
-                location: middleware::ParameterLocation::Path,
+                location: call::ParameterLocation::Path,
                 required: true,
             },
-            middleware::Parameter {
+            call::Parameter {
                 name: "response_id",
-                location: middleware::ParameterLocation::Path,
+                location: call::ParameterLocation::Path,
                 required: true,
             },
-            middleware::Parameter {
+            call::Parameter {
                 name: "message_id",
-                location: middleware::ParameterLocation::Path,
+                location: call::ParameterLocation::Path,
                 required: true,
             },
         ],
@@ -333,11 +344,11 @@ pub const OPERATIONS: &[Operation] = &[
     },
 ];
 #[allow(unused_imports)]
-use crate::middleware::encode_path;
+use crate::call::encode_path;
+#[allow(unused_imports)]
+use progenitor_client::RequestBuilderExt;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
-#[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -6280,7 +6291,6 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::middleware::Hooks,
 }
 
 impl Client {
@@ -6294,10 +6304,7 @@ impl Client {
     ///
     /// When the `reqwest::Client` cannot be built, for example
     /// because the TLS backend cannot be initialised.
-    pub fn new(
-        baseurl: &str,
-        inner: crate::middleware::Hooks,
-    ) -> ::std::result::Result<Self, reqwest::Error> {
+    pub fn new(baseurl: &str) -> ::std::result::Result<Self, reqwest::Error> {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -6307,7 +6314,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        ::std::result::Result::Ok(Self::new_with_client(baseurl, client.build()?, inner))
+        ::std::result::Result::Ok(Self::new_with_client(baseurl, client.build()?))
     }
 
     /// Construct a new client with an existing `reqwest::Client`,
@@ -6316,20 +6323,15 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
-        baseurl: &str,
-        client: reqwest::Client,
-        inner: crate::middleware::Hooks,
-    ) -> Self {
+    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
-            inner,
         }
     }
 }
 
-impl ClientInfo<crate::middleware::Hooks> for Client {
+impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -6342,19 +6344,11 @@ impl ClientInfo<crate::middleware::Hooks> for Client {
         &self.client
     }
 
-    fn inner(&self) -> &crate::middleware::Hooks {
-        &self.inner
+    fn inner(&self) -> &() {
+        &()
     }
 }
 
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::middleware::Hooks>,
-    {
-    }
-};
 #[allow(clippy::all)]
 impl Client {
     /// List conversations
@@ -6368,52 +6362,51 @@ impl Client {
     /// - `cursor`: Opaque cursor for pagination (obtained from previous response)
     /// - `limit`: Maximum number of conversations to return (1-100)
     ///
-    pub async fn list_conversations<'a>(
+    pub fn list_conversations<'a>(
         &'a self,
         archived: Option<bool>,
         cursor: Option<&'a str>,
         limit: Option<i64>,
-    ) -> Result<ResponseValue<types::ListConversationsResponse>, Error<types::ErrorResponse>> {
-        let url = format!("{}/conversations", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new("archived", &archived))
-            .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-            .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "list_conversations",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            200..=299 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+    ) -> Call<'a, types::ListConversationsResponse, types::ErrorResponse> {
+        let request = (|| -> Result<reqwest::Request, Error<types::ErrorResponse>> {
+            let url = format!("{}/conversations", self.baseurl,);
+            let request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .build()?;
+            Ok(request)
+        })();
+        Call::new(self, &OPERATIONS[0], request, |response| {
+            Box::pin(async move {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    200..=299 => ResponseValue::from_response(response).await,
+                    400u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    401u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    403u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    429u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    500u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            })
+        })
     }
 
     /// Create conversation
@@ -6423,47 +6416,46 @@ impl Client {
     /// Sends a `POST` request to `/conversations`
     ///
     ///
-    pub async fn create_conversation<'a>(
+    pub fn create_conversation<'a>(
         &'a self,
         body: &'a types::CreateConversationRequest,
-    ) -> Result<ResponseValue<types::Conversation>, Error<types::ErrorResponse>> {
-        let url = format!("{}/conversations", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "create_conversation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+    ) -> Call<'a, types::Conversation, types::ErrorResponse> {
+        let request = (|| -> Result<reqwest::Request, Error<types::ErrorResponse>> {
+            let url = format!("{}/conversations", self.baseurl,);
+            let request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            Ok(request)
+        })();
+        Call::new(self, &OPERATIONS[1], request, |response| {
+            Box::pin(async move {
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    400u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    401u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    403u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    429u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    500u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            })
+        })
     }
 
     /// Get conversation
@@ -6475,51 +6467,50 @@ impl Client {
     /// Arguments:
     /// - `conversation_id`: A base-62 identifier prefixed by a short resource type
     ///
-    pub async fn get_conversation<'a>(
+    pub fn get_conversation<'a>(
         &'a self,
         conversation_id: &'a str,
-    ) -> Result<ResponseValue<types::Conversation>, Error<types::ErrorResponse>> {
-        let url = format!(
-            "{}/conversations/{}",
-            self.baseurl,
-            encode_path(conversation_id),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "get_conversation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            200..=299 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+    ) -> Call<'a, types::Conversation, types::ErrorResponse> {
+        let request = (|| -> Result<reqwest::Request, Error<types::ErrorResponse>> {
+            let url = format!(
+                "{}/conversations/{}",
+                self.baseurl,
+                encode_path(conversation_id),
+            );
+            let request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            Ok(request)
+        })();
+        Call::new(self, &OPERATIONS[2], request, |response| {
+            Box::pin(async move {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    200..=299 => ResponseValue::from_response(response).await,
+                    401u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    403u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    404u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    429u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    500u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            })
+        })
     }
 
     /// Update conversation
@@ -6532,56 +6523,55 @@ impl Client {
     /// - `conversation_id`: A base-62 identifier prefixed by a short resource type
     /// - `body`
     ///
-    pub async fn update_conversation<'a>(
+    pub fn update_conversation<'a>(
         &'a self,
         conversation_id: &'a str,
         body: &'a types::UpdateConversationRequest,
-    ) -> Result<ResponseValue<types::Conversation>, Error<types::ErrorResponse>> {
-        let url = format!(
-            "{}/conversations/{}",
-            self.baseurl,
-            encode_path(conversation_id),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .patch(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "update_conversation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            200..=299 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+    ) -> Call<'a, types::Conversation, types::ErrorResponse> {
+        let request = (|| -> Result<reqwest::Request, Error<types::ErrorResponse>> {
+            let url = format!(
+                "{}/conversations/{}",
+                self.baseurl,
+                encode_path(conversation_id),
+            );
+            let request = self
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            Ok(request)
+        })();
+        Call::new(self, &OPERATIONS[3], request, |response| {
+            Box::pin(async move {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    200..=299 => ResponseValue::from_response(response).await,
+                    400u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    401u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    403u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    404u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    429u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    500u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            })
+        })
     }
 
     /// List conversation events
@@ -6601,59 +6591,58 @@ impl Client {
     /// - `limit`: Maximum number of events to return per page (1-100, default: 20).
     /// - `starting_after`: Exclusive lower bound. Only events after this event ID are returned. Typically the last event ID from a previous poll.
     ///
-    pub async fn list_events<'a>(
+    pub fn list_events<'a>(
         &'a self,
         conversation_id: &'a str,
         cursor: Option<&'a str>,
         ending_at: Option<&'a str>,
         limit: Option<i64>,
         starting_after: Option<&'a str>,
-    ) -> Result<ResponseValue<types::ListEventsResponse>, Error<types::ErrorResponse>> {
-        let url = format!(
-            "{}/conversations/{}/events",
-            self.baseurl,
-            encode_path(conversation_id),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-            .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
-            .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .query(&progenitor_client::QueryParam::new(
-                "starting_after",
-                &starting_after,
-            ))
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "list_events",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            200..=299 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+    ) -> Call<'a, types::ListEventsResponse, types::ErrorResponse> {
+        let request = (|| -> Result<reqwest::Request, Error<types::ErrorResponse>> {
+            let url = format!(
+                "{}/conversations/{}/events",
+                self.baseurl,
+                encode_path(conversation_id),
+            );
+            let request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new(
+                    "starting_after",
+                    &starting_after,
+                ))
+                .build()?;
+            Ok(request)
+        })();
+        Call::new(self, &OPERATIONS[4], request, |response| {
+            Box::pin(async move {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    200..=299 => ResponseValue::from_response(response).await,
+                    401u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    404u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    429u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    500u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            })
+        })
     }
 
     /// Create response
@@ -6666,55 +6655,54 @@ impl Client {
     /// - `conversation_id`: A base-62 identifier prefixed by a short resource type
     /// - `body`
     ///
-    pub async fn create_response<'a>(
+    pub fn create_response<'a>(
         &'a self,
         conversation_id: &'a str,
         body: &'a types::CreateResponseRequest,
-    ) -> Result<ResponseValue<types::Response>, Error<types::ErrorResponse>> {
-        let url = format!(
-            "{}/conversations/{}/responses",
-            self.baseurl,
-            encode_path(conversation_id),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "create_response",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+    ) -> Call<'a, types::Response, types::ErrorResponse> {
+        let request = (|| -> Result<reqwest::Request, Error<types::ErrorResponse>> {
+            let url = format!(
+                "{}/conversations/{}/responses",
+                self.baseurl,
+                encode_path(conversation_id),
+            );
+            let request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            Ok(request)
+        })();
+        Call::new(self, &OPERATIONS[5], request, |response| {
+            Box::pin(async move {
+                match response.status().as_u16() {
+                    200..=299 => ResponseValue::from_response(response).await,
+                    400u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    401u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    403u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    404u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    429u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    500u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            })
+        })
     }
 
     /// Create response (streaming)
@@ -6727,48 +6715,47 @@ impl Client {
     /// - `conversation_id`: A base-62 identifier prefixed by a short resource type
     /// - `body`
     ///
-    pub async fn create_response_stream<'a>(
+    pub fn create_response_stream<'a>(
         &'a self,
         conversation_id: &'a str,
         body: &'a types::CreateResponseStreamRequest,
-    ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
-        let url = format!(
-            "{}/conversations/{}/responses/stream",
-            self.baseurl,
-            encode_path(conversation_id),
-        );
-        #[allow(unused_mut)]
-        let mut request = self.client.post(url).json(&body).build()?;
-        let info = OperationInfo {
-            operation_id: "create_response_stream",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            200..=299 => Ok(ResponseValue::stream(response)),
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+    ) -> Call<'a, ByteStream, types::ErrorResponse> {
+        let request = (|| -> Result<reqwest::Request, Error<types::ErrorResponse>> {
+            let url = format!(
+                "{}/conversations/{}/responses/stream",
+                self.baseurl,
+                encode_path(conversation_id),
+            );
+            let request = self.client.post(url).json(&body).build()?;
+            Ok(request)
+        })();
+        Call::new(self, &OPERATIONS[6], request, |response| {
+            Box::pin(async move {
+                match response.status().as_u16() {
+                    200u16 => Ok(ResponseValue::stream(response)),
+                    200..=299 => Ok(ResponseValue::stream(response)),
+                    400u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    401u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    403u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    404u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    429u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    500u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            })
+        })
     }
 
     /// Get response
@@ -6781,53 +6768,52 @@ impl Client {
     /// - `conversation_id`: A base-62 identifier prefixed by a short resource type
     /// - `response_id`: A base-62 identifier prefixed by a short resource type
     ///
-    pub async fn get_response<'a>(
+    pub fn get_response<'a>(
         &'a self,
         conversation_id: &'a str,
         response_id: &'a str,
-    ) -> Result<ResponseValue<types::Response>, Error<types::ErrorResponse>> {
-        let url = format!(
-            "{}/conversations/{}/responses/{}",
-            self.baseurl,
-            encode_path(conversation_id),
-            encode_path(response_id),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "get_response",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            200..=299 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+    ) -> Call<'a, types::Response, types::ErrorResponse> {
+        let request = (|| -> Result<reqwest::Request, Error<types::ErrorResponse>> {
+            let url = format!(
+                "{}/conversations/{}/responses/{}",
+                self.baseurl,
+                encode_path(conversation_id),
+                encode_path(response_id),
+            );
+            let request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            Ok(request)
+        })();
+        Call::new(self, &OPERATIONS[7], request, |response| {
+            Box::pin(async move {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    200..=299 => ResponseValue::from_response(response).await,
+                    401u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    403u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    404u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    429u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    500u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            })
+        })
     }
 
     /// List conversation messages
@@ -6841,59 +6827,57 @@ impl Client {
     /// - `cursor`: Opaque cursor for pagination
     /// - `limit`: Maximum number of messages to return (1-100)
     ///
-    pub async fn list_conversation_messages<'a>(
+    pub fn list_conversation_messages<'a>(
         &'a self,
         conversation_id: &'a str,
         cursor: Option<&'a str>,
         limit: Option<i64>,
-    ) -> Result<ResponseValue<types::ListConversationMessagesResponse>, Error<types::ErrorResponse>>
-    {
-        let url = format!(
-            "{}/conversations/{}/messages",
-            self.baseurl,
-            encode_path(conversation_id),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-            .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "list_conversation_messages",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            200..=299 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+    ) -> Call<'a, types::ListConversationMessagesResponse, types::ErrorResponse> {
+        let request = (|| -> Result<reqwest::Request, Error<types::ErrorResponse>> {
+            let url = format!(
+                "{}/conversations/{}/messages",
+                self.baseurl,
+                encode_path(conversation_id),
+            );
+            let request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .build()?;
+            Ok(request)
+        })();
+        Call::new(self, &OPERATIONS[8], request, |response| {
+            Box::pin(async move {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    200..=299 => ResponseValue::from_response(response).await,
+                    400u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    401u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    403u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    404u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    429u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    500u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            })
+        })
     }
 
     /// List response messages
@@ -6906,54 +6890,52 @@ impl Client {
     /// - `conversation_id`: A base-62 identifier prefixed by a short resource type
     /// - `response_id`: A base-62 identifier prefixed by a short resource type
     ///
-    pub async fn list_response_messages<'a>(
+    pub fn list_response_messages<'a>(
         &'a self,
         conversation_id: &'a str,
         response_id: &'a str,
-    ) -> Result<ResponseValue<types::ListResponseMessagesResponse>, Error<types::ErrorResponse>>
-    {
-        let url = format!(
-            "{}/conversations/{}/responses/{}/messages",
-            self.baseurl,
-            encode_path(conversation_id),
-            encode_path(response_id),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "list_response_messages",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            200..=299 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+    ) -> Call<'a, types::ListResponseMessagesResponse, types::ErrorResponse> {
+        let request = (|| -> Result<reqwest::Request, Error<types::ErrorResponse>> {
+            let url = format!(
+                "{}/conversations/{}/responses/{}/messages",
+                self.baseurl,
+                encode_path(conversation_id),
+                encode_path(response_id),
+            );
+            let request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            Ok(request)
+        })();
+        Call::new(self, &OPERATIONS[9], request, |response| {
+            Box::pin(async move {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    200..=299 => ResponseValue::from_response(response).await,
+                    401u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    403u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    404u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    429u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    500u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            })
+        })
     }
 
     /// Submit feedback
@@ -6972,54 +6954,53 @@ impl Client {
     /// - `message_id`: A base-62 identifier prefixed by a short resource type
     /// - `body`
     ///
-    pub async fn submit_feedback<'a>(
+    pub fn submit_feedback<'a>(
         &'a self,
         conversation_id: &'a str,
         response_id: &'a str,
         message_id: &'a str,
         body: &'a types::SubmitFeedbackRequest,
-    ) -> Result<ResponseValue<types::SubmitFeedbackResponse>, Error<types::ErrorResponse>> {
-        let url = format!(
-            "{}/conversations/{}/responses/{}/messages/{}/feedback",
-            self.baseurl,
-            encode_path(conversation_id),
-            encode_path(response_id),
-            encode_path(message_id),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "submit_feedback",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            200..=299 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+    ) -> Call<'a, types::SubmitFeedbackResponse, types::ErrorResponse> {
+        let request = (|| -> Result<reqwest::Request, Error<types::ErrorResponse>> {
+            let url = format!(
+                "{}/conversations/{}/responses/{}/messages/{}/feedback",
+                self.baseurl,
+                encode_path(conversation_id),
+                encode_path(response_id),
+                encode_path(message_id),
+            );
+            let request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            Ok(request)
+        })();
+        Call::new(self, &OPERATIONS[10], request, |response| {
+            Box::pin(async move {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    200..=299 => ResponseValue::from_response(response).await,
+                    400u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    404u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    429u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    500u16 => Err(Error::ErrorResponse(
+                        ResponseValue::from_response(response).await?,
+                    )),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            })
+        })
     }
 }
 

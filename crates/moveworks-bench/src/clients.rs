@@ -100,7 +100,6 @@ impl Caller {
             Kind::Generated => Client::Generated(moveworks_api::Client::new_with_client(
                 base_url,
                 http_client(auth_headers()),
-                moveworks_api::Hooks::none(),
             )),
             Kind::Ext | Kind::ExtDebug => Client::Ext(Box::new(
                 moveworks_ext::Client::builder()

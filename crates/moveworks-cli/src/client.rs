@@ -1,7 +1,8 @@
 //! The SDK client, built from the settings of this run and the limits of
 //! the global flags.
 
-use moveworks_ext::{Client, ConfigError, DEFAULT_STREAM_IDLE_TIMEOUT, RetryPolicy, WaitPolicy};
+use moveworks_ext::defaults::DEFAULT_STREAM_IDLE_TIMEOUT;
+use moveworks_ext::{Client, ConfigError, RetryPolicy, WaitPolicy};
 use secrecy::ExposeSecret;
 
 use crate::args::Global;
@@ -38,7 +39,7 @@ pub async fn client(global: &Global) -> Result<Client, Failure> {
     if let Some(timeout) = global.timeout {
         builder = builder
             .total_timeout(timeout)
-            .wait_policy(WaitPolicy::default().deadline(timeout))
+            .wait_policy(WaitPolicy::default().total(timeout))
             .stream_idle_timeout(timeout.min(DEFAULT_STREAM_IDLE_TIMEOUT));
     }
     if let Some(retries) = global.retries {
@@ -51,17 +52,11 @@ pub async fn client(global: &Global) -> Result<Client, Failure> {
 
 /// A configuration error, naming where the setting at fault came from.
 fn configuration(error: ConfigError, settings: &Settings) -> Failure {
-    let setting = match &error {
-        ConfigError::Invalid { setting, .. }
-        | ConfigError::InsecureUrl { setting, .. }
-        | ConfigError::Missing { setting, .. } => Some(*setting),
-        _ => None,
-    };
-    let source: Option<&Source> = match setting {
-        Some("base URL") => settings.base_url.as_ref().map(|s| &s.source),
-        Some("token URL") => settings.token_url.as_ref().map(|s| &s.source),
-        Some("assistant name") => Some(&settings.assistant_name.source),
-        Some("client id") => match &settings.credential {
+    let source: Option<&Source> = match error.setting() {
+        "base URL" => settings.base_url.as_ref().map(|s| &s.source),
+        "token URL" => settings.token_url.as_ref().map(|s| &s.source),
+        "assistant name" => Some(&settings.assistant_name.source),
+        "client id" => match &settings.credential {
             Credential::ClientCredentials { id, .. } => Some(&id.source),
             Credential::Token(_) => None,
         },

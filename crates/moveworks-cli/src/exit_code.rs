@@ -1,7 +1,8 @@
 //! What the exit status of `moveworks` says, and the one place that
 //! derives it from a failure.
 
-use moveworks_ext::{AuthErrorKind, Error, PaginationError, StreamErrorKind};
+use moveworks_ext::auth::{AuthError, AuthErrorKind};
+use moveworks_ext::{Error, ErrorKind};
 
 use crate::failure::Failure;
 
@@ -41,6 +42,7 @@ impl Exit {
             Failure::Usage(_) => Exit::Usage,
             Failure::Sdk(error) => Exit::of_error(error),
             Failure::Deadline(_) => Exit::Deadline,
+            Failure::Cut(_) => Exit::Unreachable,
             Failure::Interrupted => Exit::Interrupted,
             // The reader is gone: nothing is wrong with what was done.
             Failure::ClosedOutput => Exit::Success,
@@ -49,33 +51,30 @@ impl Exit {
         }
     }
 
-    /// The exit status of an SDK error. Variants the SDK adds later are
-    /// "anything else" until they are placed here.
+    /// The exit status of an SDK error, from its kind and, where a kind
+    /// spans several causes (a token, a stream), from what happened.
+    /// Kinds the SDK adds later are "anything else" until they are placed
+    /// here.
     fn of_error(error: &Error) -> Exit {
-        match error {
-            Error::Config(_) | Error::InvalidInput(_) => Exit::Usage,
-            Error::Api(_) | Error::ResponseFailed(_) | Error::Decode(_) => Exit::Api,
-            Error::Transport(_) => Exit::Unreachable,
-            Error::Timeout(_) | Error::WaitTimeout(_) => Exit::Deadline,
-            Error::Auth(auth) => match auth.kind() {
-                AuthErrorKind::Unreachable => Exit::Unreachable,
-                AuthErrorKind::TimedOut => Exit::Deadline,
-                AuthErrorKind::Rejected | AuthErrorKind::InvalidResponse => Exit::Api,
-                AuthErrorKind::InvalidToken => Exit::Usage,
+        match error.kind() {
+            ErrorKind::Config | ErrorKind::InvalidInput => Exit::Usage,
+            ErrorKind::Api | ErrorKind::ResponseFailed | ErrorKind::Decode => Exit::Api,
+            ErrorKind::Transport => Exit::Unreachable,
+            ErrorKind::Timeout | ErrorKind::WaitTimeout => Exit::Deadline,
+            ErrorKind::Auth => match error.as_auth().map(AuthError::kind) {
+                Some(AuthErrorKind::Unreachable) => Exit::Unreachable,
+                Some(AuthErrorKind::TimedOut) => Exit::Deadline,
+                Some(AuthErrorKind::Rejected | AuthErrorKind::InvalidResponse) => Exit::Api,
+                Some(AuthErrorKind::InvalidToken) => Exit::Usage,
                 _ => Exit::Other,
             },
-            Error::Stream(stream) => match stream.kind() {
-                StreamErrorKind::ErrorEvent { .. }
-                | StreamErrorKind::EventTooLarge { .. }
-                | StreamErrorKind::AnswerTooLarge { .. }
-                | StreamErrorKind::Malformed { .. } => Exit::Api,
-                StreamErrorKind::Closed | StreamErrorKind::Cut(_) => Exit::Unreachable,
-                StreamErrorKind::Idle(_) => Exit::Deadline,
-                _ => Exit::Other,
-            },
+            // An ERROR event, an oversized or malformed event: the API's.
+            ErrorKind::Stream if error.is_timeout() => Exit::Deadline,
+            ErrorKind::Stream if error.is_connection() => Exit::Unreachable,
+            ErrorKind::Stream => Exit::Api,
             // The API's pages loop; a walk that reached its page cap is not
             // the API's fault.
-            Error::Pagination(PaginationError::RepeatedCursor { .. }) => Exit::Api,
+            ErrorKind::Pagination if error.resume_cursor().is_none() => Exit::Api,
             _ => Exit::Other,
         }
     }

@@ -15,6 +15,9 @@ pub enum Failure {
     /// A deadline the CLI itself keeps passed (the whole of a streamed
     /// answer under --timeout).
     Deadline(String),
+    /// The connection failed while an answer's body came (a body the CLI
+    /// reads itself, as `api` does).
+    Cut(String),
     /// Ctrl-C.
     Interrupted,
     /// Stdout was closed by its reader (`| head`): nothing to report.
@@ -35,9 +38,10 @@ impl From<Error> for Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Usage(message) | Failure::Deadline(message) | Failure::Other(message) => {
-                f.write_str(message)
-            }
+            Failure::Usage(message)
+            | Failure::Deadline(message)
+            | Failure::Cut(message)
+            | Failure::Other(message) => f.write_str(message),
             Failure::Sdk(error) => write!(f, "{error}"),
             Failure::Interrupted => f.write_str("interrupted"),
             Failure::ClosedOutput => f.write_str("stdout was closed"),

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use moveworks_ext::Error;
+use moveworks_ext::{Error, ErrorKind};
 use serde_json::{Value, json};
 
 use crate::exit_code::Exit;
@@ -63,7 +63,9 @@ fn json_requested() -> bool {
 fn text(failure: &Failure) -> String {
     let mut text = format!("error: {failure}");
     if let Failure::Sdk(error) = failure {
-        if let Some(status) = error.status() {
+        // A token endpoint's status is in `--json` only: the text says
+        // what the endpoint answered in its message.
+        if let Some(status) = error.status().filter(|_| error.kind() != ErrorKind::Auth) {
             let _ = write!(text, "\n  status: {status}");
         }
         if let Some(code) = error.code() {
@@ -85,7 +87,9 @@ fn document(failure: &Failure, exit: Exit) -> Value {
         "kind": kind(failure),
         "exit_code": exit.code(),
         "message": failure.to_string(),
-        "status": error.and_then(status),
+        // The answer's status, or the token endpoint's when getting a
+        // token failed.
+        "status": error.and_then(Error::status).map(|status| status.as_u16()),
         "code": error.and_then(Error::code).map(|c| c.to_string()),
         "api_message": error.and_then(Error::message),
         "request_id": error.and_then(Error::request_id),
@@ -95,37 +99,15 @@ fn document(failure: &Failure, exit: Exit) -> Value {
     })
 }
 
-/// The answer's status, or the token endpoint's when getting a token
-/// failed.
-fn status(error: &Error) -> Option<u16> {
-    match error {
-        Error::Auth(auth) => auth.status(),
-        _ => error.status(),
-    }
-    .map(|status| status.as_u16())
-}
-
 fn kind(failure: &Failure) -> &'static str {
     match failure {
         Failure::Usage(_) => "usage",
         Failure::Deadline(_) => "deadline",
+        Failure::Cut(_) => "transport",
         Failure::Interrupted => "interrupted",
         Failure::ClosedOutput => "closed_output",
         Failure::Other(_) => "other",
         Failure::Reported(failure) => kind(failure),
-        Failure::Sdk(error) => match error {
-            Error::Api(_) => "api",
-            Error::Transport(_) => "transport",
-            Error::Timeout(_) => "timeout",
-            Error::Decode(_) => "decode",
-            Error::Config(_) => "config",
-            Error::Auth(_) => "auth",
-            Error::InvalidInput(_) => "invalid_input",
-            Error::ResponseFailed(_) => "response_failed",
-            Error::WaitTimeout(_) => "wait_timeout",
-            Error::Pagination(_) => "pagination",
-            Error::Stream(_) => "stream",
-            _ => "other",
-        },
+        Failure::Sdk(error) => error.kind().as_str(),
     }
 }

@@ -145,7 +145,7 @@ async fn main() -> ExitCode {
     let outcome = converse(&client, args).await;
     drop((front, mock));
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error}");
             if let Some(id) = error.request_id() {
@@ -156,7 +156,9 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn converse(client: &Client, args: Args) -> Result<(), Error> {
+/// Failure when the assistant could not answer (the stream said so, and
+/// no call failed).
+async fn converse(client: &Client, args: Args) -> Result<ExitCode, Error> {
     let conversation = match args.conversation {
         Some(id) => client.continue_conversation(id)?,
         None => {
@@ -171,7 +173,10 @@ async fn converse(client: &Client, args: Args) -> Result<(), Error> {
         println!("{}\n", answer.text());
         answer
     } else {
-        stream_answer(&conversation, &args.question).await?
+        match stream_answer(&conversation, &args.question).await? {
+            Some(answer) => answer,
+            None => return Ok(ExitCode::FAILURE),
+        }
     };
     for (n, citation) in answer.citations().iter().enumerate() {
         let title = citation
@@ -189,12 +194,12 @@ async fn converse(client: &Client, args: Args) -> Result<(), Error> {
     println!("\nresponse {}", answer.response_id);
 
     let Some(rating) = args.rating else {
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     };
     let messages = answer.messages();
     let Some(message) = messages.iter().rev().find(|m| m.is_rateable()) else {
         println!("the answer offers no rating");
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     };
     let feedback = Feedback::for_message(message, rating)?;
     let submitted = conversation.submit_feedback(feedback).await?;
@@ -202,14 +207,15 @@ async fn converse(client: &Client, args: Args) -> Result<(), Error> {
         "rated message {} {rating:?}: {}",
         message.message_id, submitted.status
     );
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
-/// Prints the answer as it arrives and returns the completed response.
+/// Prints the answer as it arrives and returns the completed response, or
+/// `None` if the assistant could not answer (said on stderr).
 async fn stream_answer(
     conversation: &ConversationHandle,
     question: &str,
-) -> Result<Response, Error> {
+) -> Result<Option<Response>, Error> {
     let mut stream = conversation.create_response_stream(question).await?;
     let mut answer = None;
     while let Some(item) = stream.next_event().await {
@@ -220,7 +226,9 @@ async fn stream_answer(
                 match event {
                     StreamEvent::Completed(done) => answer = Some(done.response),
                     StreamEvent::Failed(failed) => {
-                        return Err(Error::ResponseFailed(Box::new(failed.response)));
+                        let id = failed.response.response_id;
+                        eprintln!("\nthe assistant could not answer: response {id} is FAILED");
+                        return Ok(None);
                     }
                     _ => {}
                 }
@@ -237,9 +245,9 @@ async fn stream_answer(
     }
     println!("\n");
     match answer {
-        Some(answer) => Ok(answer),
+        Some(answer) => Ok(Some(answer)),
         // Not reached: a stream ends with its final event or an error, both
         // handled above. `completed` would say the stream is incomplete.
-        None => stream.completed().await,
+        None => stream.completed().await.map(Some),
     }
 }

@@ -22,7 +22,7 @@
 //!   sensitive header) and `Assistant-Name`. Tokens come from a static token,
 //!   OAuth 2.0 client credentials (cached, refreshed ahead of expiry, fetched
 //!   once however many requests need one, refreshed once on a 401), or your
-//!   own [`TokenProvider`]. A token is only sent over https (or http to a
+//!   own [`TokenProvider`](auth::TokenProvider). A token is only sent over https (or http to a
 //!   loopback address); redirects are not followed.
 //! - **Retries and timeouts**: connection errors, timeouts and 408, 429, 500,
 //!   502, 503, 504 are retried twice with exponential backoff and jitter;
@@ -33,11 +33,13 @@
 //!   headers, the body, the backoff, a stream's headers) whatever HTTP
 //!   client you pass; a deadline names the [`CallStep`] it cut. See
 //!   [`RetryPolicy`] and [`Timeouts`].
-//! - **Errors**: one [`Error`] with the status, API error code, message,
-//!   request id (`x-trace-id` or `x-moveworks-root-uuid`), `Retry-After`
-//!   and attempt count, whatever the body was.
+//! - **Errors**: one [`Error`]: what callers branch on is its
+//!   [`ErrorKind`] and its predicates; it keeps the status, API error code,
+//!   message, request id (`x-trace-id` or `x-moveworks-root-uuid`),
+//!   `Retry-After` and attempt count, whatever the body was; its causes are
+//!   its `source()`. See [the error model](error).
 //! - **Where**: `https://api.moveworks.ai/rest/v1` by default
-//!   ([`DEFAULT_BASE_URL`] says why); [`Host`] and [`BasePath`] name
+//!   ([`defaults::DEFAULT_BASE_URL`] says why); [`Host`] and [`BasePath`] name
 //!   Moveworks' hosts and the API's three base paths
 //!   ([`ClientBuilder::host`], [`ClientBuilder::base_path`]), and the OAuth
 //!   token endpoint follows the host.
@@ -99,8 +101,21 @@
 //! [`Client::start_conversation`]). Every list is a [`Paginator`].
 //! Requests that may grow take a value ([`NewConversation`],
 //! [`ConversationUpdate`], [`ConversationQuery`], [`EventQuery`],
-//! [`Feedback`]), not positional arguments; path ids are positional, in the
-//! order of the API's paths.
+//! [`Feedback`], [`Input`]), not positional arguments; path ids are
+//! positional, in the order of the API's paths. Builder-style setters are
+//! named after what they set (`timeout`, `total_timeout`, `max_retries`),
+//! never `with_`; a `with_` method makes a new value from this one
+//! ([`Client::with_options`]).
+//!
+//! # Creating a response
+//!
+//! The way to send the user's message is [`Client::create_response`] (the
+//! `create-response` operation): it returns at once. [`Client::ask`] is it
+//! followed by [`Client::wait_for_response`], for callers that want the
+//! finished answer; [`Client::create_response_stream`] is the operation
+//! that streams the answer as it is written. The [`ConversationHandle`]
+//! has the same three without the conversation id. Each is sent at most
+//! once unless it surely was not processed.
 //!
 //! # Which calls may be sent twice
 //!
@@ -125,17 +140,16 @@
 //!
 //! | crate | where | why |
 //! |---|---|---|
-//! | [`moveworks_api`] | [`types`], [`Client::api`], [`Client::call`] | the generated client and its types are the API |
-//! | `progenitor-client` | the bound of [`Client::call`] | the generated methods return its `ResponseValue` and `Error` |
+//! | [`moveworks_api`] | [`types`], [`Client::call`] | the generated client and its types are the API; a call is its [`moveworks_api::Call`] |
 //! | `http` (1.x) | `StatusCode`, `HeaderMap` | statuses and headers, as every Rust HTTP crate shares them |
-//! | `serde_json` (1.x) | [`OperationCall::body`], [`DecodeErrorKind::Json`] | JSON bodies |
+//! | `serde_json` (1.x) | [`ActionKind::Unknown`] | what the spec does not name is kept as JSON |
 //! | `reqwest` | [`ClientBuilder::http_client`] | to bring your own HTTP client (proxies, custom TLS) |
 //! | `futures-core` | [`Pages`], [`Items`], [`ResponseStream`], [`EventStream`] implement `Stream` | the standard async stream trait |
 //!
 //! No error type of a pre-1.0 dependency (reqwest, hyper, sse-stream) is
-//! in a public signature or field: the cause of a [`TransportError`] or a
-//! [`TimeoutError`] is their [`source`](std::error::Error::source), and
-//! what callers branch on is a method ([`TransportError::is_connect`], ...).
+//! in a public signature or field: it is the [`source`](std::error::Error::source)
+//! of an [`Error`], and what callers branch on is [`Error::kind`] and its
+//! predicates ([`Error::is_connection`], [`Error::is_timeout`], ...).
 //!
 //! # Cargo features
 //!
@@ -151,46 +165,47 @@
 //! # Layout
 //!
 //! The modules are layers, each importing only the ones before it:
-//! `config`, `auth`, `error`, `transport`, `client`, `flows` (pagination,
+//! `config`, `auth`, `error`, `transport` (a call's attempts, on the
+//! generated [`moveworks_api::Call`]), `client`, `flows` (pagination,
 //! polling, SSE reading: generic, no `impl Client`), `resources` (the API's
-//! calls). Everything public is re-exported here.
+//! calls). What most callers use is at the crate root; token sources are in
+//! [`auth`], limits and defaults in [`defaults`].
 
 // On docs.rs, items that need a feature say which.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Every function reads at once: at most 60 lines (clippy.toml).
+#![warn(clippy::too_many_lines)]
 
-mod auth;
+pub mod auth;
 mod client;
 mod config;
-mod error;
+pub mod error;
 mod flows;
 mod resources;
 mod transport;
 
-pub use auth::{
-    AccessToken, AuthError, AuthErrorKind, BoxFuture, CachingTokenProvider, ClientCredentials,
-    StaticToken, TokenProvider, TokenSource,
-};
-pub use client::{
-    CallMetadata, CallOptions, Client, ClientBuilder, OperationAnswer, OperationCall, WithMetadata,
-    input,
-};
-pub use config::{
-    BasePath, ConfigError, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TOKEN_URL, Host, LAST_POLL_TIME, Timeouts, WaitPolicy,
-    env,
-};
-pub use error::{
-    ApiError, CallStep, DecodeError, DecodeErrorKind, Error, ErrorCode, InvalidInputError,
-    PaginationError, StreamError, StreamErrorKind, TimeoutError, TransportError, WaitTimeoutError,
-};
-pub use flows::{DEFAULT_MAX_PAGES, Items, MAX_PAGE_SIZE, Page, Pages, Paginator};
+pub use client::{CallMetadata, CallOptions, Client, ClientBuilder, WithMetadata, input};
+pub use config::{BasePath, ConfigError, Host, Timeouts, WaitPolicy, env};
+pub use error::{CallStep, Error, ErrorCode, ErrorKind};
+pub use flows::{Items, Page, Pages, Paginator};
 pub use resources::{
     ActionExt, ActionKind, ContentExt, ConversationHandle, ConversationQuery, ConversationUpdate,
-    DEFAULT_EVENT_POLL_INTERVAL, EventQuery, EventStream, Feedback, Input, MAX_COMMENT_CHARS,
-    MIN_EVENT_POLL_INTERVAL, MessageExt, MessageRef, NewConversation, Rating, ResponseExt,
-    ResponseStream, StreamEvent, TextFormat, render,
+    EventQuery, EventStream, Feedback, Input, MessageExt, MessageRef, NewConversation, Rating,
+    ResponseExt, ResponseStream, StreamEvent, TextFormat, render,
 };
 pub use transport::{RetryBudget, RetryPolicy};
+
+/// The defaults and limits the client applies, each with why.
+pub mod defaults {
+    pub use crate::config::{
+        DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT,
+        DEFAULT_TOKEN_URL, LAST_POLL_TIME,
+    };
+    pub use crate::flows::{DEFAULT_MAX_PAGES, MAX_PAGE_SIZE};
+    pub use crate::resources::{
+        DEFAULT_EVENT_POLL_INTERVAL, MAX_COMMENT_CHARS, MIN_EVENT_POLL_INTERVAL,
+    };
+}
 
 /// The generated client this crate wraps.
 pub use moveworks_api;

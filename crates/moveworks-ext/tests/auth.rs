@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use httpmock::Method::POST;
 use httpmock::MockServer;
-use moveworks_ext::{
-    AccessToken, AuthError, BoxFuture, CachingTokenProvider, Client, Error, TokenProvider,
-    TokenSource,
+use moveworks_ext::auth::{
+    AccessToken, AuthError, BoxFuture, CachingTokenProvider, TokenProvider, TokenSource,
 };
+use moveworks_ext::{Client, ErrorKind};
 use serde_json::json;
 use support::{ClientFor, SUBMITTED, ScriptedServer, Step, error_body, oauth_builder, submit};
 
@@ -244,11 +244,12 @@ async fn a_refused_token_request_is_an_auth_error_and_sends_nothing() {
 
     // The call has returned: anything it sent has been answered, so counted.
     assert_eq!(api_mock.calls_async().await, 0, "nothing sent to the API");
-    let Error::Auth(auth) = &error else {
-        panic!("expected an auth error, got {error:?}")
-    };
-    assert_eq!(auth.kind(), moveworks_ext::AuthErrorKind::Rejected);
+    assert_eq!(error.kind(), ErrorKind::Auth, "{error:?}");
+    let auth = error.as_auth().expect("the cause is the token failure");
+    assert_eq!(auth.kind(), moveworks_ext::auth::AuthErrorKind::Rejected);
     assert_eq!(auth.status().map(|s| s.as_u16()), Some(401));
+    // The token endpoint's status is the call's.
+    assert_eq!(error.status(), auth.status());
     assert!(error.to_string().contains("unknown client"), "{error}");
     assert!(!error.to_string().contains(CLIENT_SECRET));
 }
@@ -273,7 +274,7 @@ async fn secrets_never_show_in_debug_or_errors() {
     let tokens = MockServer::start_async().await;
     let oauth = oauth_client(&tokens, &tokens);
     assert!(!format!("{oauth:?}").contains(CLIENT_SECRET));
-    let credentials = moveworks_ext::ClientCredentials::new(
+    let credentials = moveworks_ext::auth::ClientCredentials::new(
         reqwest::Client::new(),
         &tokens.url("/t"),
         "id",

@@ -9,10 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use moveworks_ext::{
-    AccessToken, AuthError, AuthErrorKind, BoxFuture, CallStep, Client, Error, RetryPolicy,
-    Timeouts, TokenProvider, WaitPolicy,
-};
+use moveworks_ext::auth::{AccessToken, AuthError, AuthErrorKind, BoxFuture, TokenProvider};
+use moveworks_ext::{CallStep, Client, Error, ErrorKind, RetryPolicy, Timeouts, WaitPolicy};
 use moveworks_testkit::mock_api::examples;
 use support::{
     ClientFor, RefusedOnce, SUBMITTED, ScriptedServer, Step, client_for, oauth_builder, sse,
@@ -31,10 +29,9 @@ impl TokenProvider for Never {
 }
 
 fn timeout_step(error: &Error) -> Option<CallStep> {
-    match error {
-        Error::Timeout(timeout) => timeout.step(),
-        other => panic!("expected a timeout, got {other:?}"),
-    }
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error:?}");
+    assert!(error.is_timeout(), "{error:?}");
+    error.step()
 }
 
 /// Runs `call`, failing the test if it outlives `bound` by far.
@@ -155,9 +152,8 @@ async fn a_rejected_token_request_is_not_retried() {
 
     let error = client.get_conversation("conv_1").await.unwrap_err();
 
-    let Error::Auth(auth) = &error else {
-        panic!("{error:?}")
-    };
+    assert_eq!(error.kind(), ErrorKind::Auth, "{error:?}");
+    let auth = error.as_auth().expect("the cause is the token failure");
     assert_eq!(auth.kind(), AuthErrorKind::Rejected);
     assert!(error.to_string().contains("Unknown client"), "{error}");
     assert_eq!(tokens.count(), 1);
@@ -239,9 +235,12 @@ async fn a_body_that_stalls_names_the_body_step() {
         .get_conversation("c")
         .await
         .unwrap_err();
-    assert!(
-        matches!(&cut, Error::Transport(t) if t.is_body()),
-        "{cut:?}"
+    assert_eq!(cut.kind(), ErrorKind::Transport, "{cut:?}");
+    assert!(cut.is_connection(), "{cut:?}");
+    assert_eq!(
+        cut.step(),
+        Some(CallStep::Body),
+        "the connection failed while the body was read: {cut:?}"
     );
     let slow = quick(&stalled.base_url)
         .get_conversation("c")
@@ -313,10 +312,13 @@ async fn an_unreachable_token_endpoint_with_no_retry_left_is_an_auth_error() {
         .build()
         .unwrap();
     let error = client.get_conversation("c").await.unwrap_err();
-    assert!(
-        matches!(&error, Error::Auth(auth) if auth.kind() == AuthErrorKind::Unreachable),
+    assert_eq!(error.kind(), ErrorKind::Auth, "{error:?}");
+    assert_eq!(
+        error.as_auth().map(AuthError::kind),
+        Some(AuthErrorKind::Unreachable),
         "{error:?}"
     );
+    assert!(error.is_connection(), "{error:?}");
 }
 
 #[tokio::test]
@@ -328,7 +330,7 @@ async fn token_retries_are_paid_from_the_retry_budget() {
         .build()
         .unwrap();
     let error = client.get_conversation("c").await.unwrap_err();
-    assert!(matches!(error, Error::Auth(_)), "{error:?}");
+    assert_eq!(error.kind(), ErrorKind::Auth, "{error:?}");
     assert_eq!(tokens.count(), 1, "an empty budget pays for no token retry");
 }
 
@@ -350,7 +352,7 @@ async fn duration_max_as_every_limit_is_no_limit_not_a_panic() {
         .stream_idle_timeout(Duration::MAX)
         .wait_policy(
             WaitPolicy::default()
-                .deadline(Duration::MAX)
+                .total(Duration::MAX)
                 .first_poll(Duration::ZERO)
                 .max_interval(Duration::MAX),
         )

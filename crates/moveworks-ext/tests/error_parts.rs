@@ -1,7 +1,6 @@
-//! Every error type's own accessors, `Display` and `source()` against what
-//! the loopback server sent: a caller who matches on a variant and reads
-//! its parts must see the same status, code, request id and attempts as
-//! one who asks the `Error`.
+//! Every kind of error's accessors, `Display` and `source()` against what
+//! the loopback server sent: the status, code, request id, attempts and
+//! retry facts of the call, the details of the kind and the cause.
 
 mod support;
 
@@ -9,8 +8,7 @@ use std::error::Error as _;
 use std::time::Duration;
 
 use moveworks_ext::{
-    CallStep, ClientBuilder, DecodeErrorKind, Error, ErrorCode, RetryBudget, RetryPolicy,
-    StreamErrorKind, Timeouts,
+    CallStep, ClientBuilder, Error, ErrorCode, ErrorKind, RetryBudget, RetryPolicy, Timeouts,
 };
 use moveworks_testkit::ClosedPort;
 use support::{ClientFor, ScriptedServer, SseEnd, Step, client_for, error_body, sse, submit};
@@ -36,6 +34,14 @@ fn impatient(server: &ScriptedServer, attempt: Duration, policy: RetryPolicy) ->
     timeouts.attempt = attempt;
     timeouts.total = Duration::from_secs(3);
     server.client().timeouts(timeouts).retry_policy(policy)
+}
+
+/// The cause of `error` as the HTTP client's error.
+fn reqwest_cause(error: &Error) -> &reqwest::Error {
+    error
+        .source()
+        .and_then(|source| source.downcast_ref())
+        .unwrap_or_else(|| panic!("the HTTP client's error is the source: {error:?}"))
 }
 
 /// Streams from a server answering `script`; the error the stream ended with.
@@ -69,36 +75,30 @@ async fn an_api_error_keeps_every_part_of_the_answer() {
 
     let error = submit(&client).await.unwrap_err();
 
-    let Error::Api(api) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(api.status().as_u16(), 429);
-    assert_eq!(api.code(), Some(&ErrorCode::RateLimitExceeded));
-    assert_eq!(api.message(), Some("slow down"));
-    assert_eq!(api.request_id(), Some(REQUEST_ID));
-    assert_eq!(api.retry_after(), Some(Duration::from_millis(20)));
-    assert_eq!(api.attempts(), 2);
+    assert_eq!(error.kind(), ErrorKind::Api, "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(error.code(), Some(&ErrorCode::RateLimitExceeded));
+    assert_eq!(error.message(), Some("slow down"));
+    assert_eq!(error.request_id(), Some(REQUEST_ID));
+    assert_eq!(error.retry_after(), Some(Duration::from_millis(20)));
+    assert_eq!(error.attempts(), 2);
     assert_eq!(server.count(), 2);
     assert!(
-        api.body().contains("\"RATE_LIMIT_EXCEEDED\""),
+        error.body().contains("\"RATE_LIMIT_EXCEEDED\""),
         "{}",
-        api.body()
+        error.body()
     );
     // A 429 says the request was not processed, so even a POST that is not
     // idempotent was sent again, and neither attempt did the work.
-    assert!(!api.may_have_been_processed());
     assert!(!error.may_have_been_processed());
-    assert!(!api.retry_budget_spent());
+    assert!(!error.retry_budget_spent());
     assert_eq!(
-        api.to_string(),
+        error.to_string(),
         format!(
             "Moveworks API returned 429 Too Many Requests RATE_LIMIT_EXCEEDED: slow down \
              (2 attempts, request id {REQUEST_ID}, retry after 0.0s)"
         )
     );
-    assert_eq!(error.to_string(), api.to_string());
-    assert_eq!(error.retry_after(), api.retry_after());
-    assert_eq!(error.status(), Some(api.status()));
     assert!(
         error.source().is_none(),
         "an API error wraps no other error"
@@ -116,17 +116,15 @@ async fn an_api_error_to_a_post_that_may_have_been_processed_says_so() {
 
     let error = submit(&client).await.unwrap_err();
 
-    let Error::Api(api) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(api.attempts(), 1, "not sent again");
-    assert!(api.may_have_been_processed());
+    assert_eq!(error.kind(), ErrorKind::Api, "{error:?}");
+    assert_eq!(error.attempts(), 1, "not sent again");
     assert!(error.may_have_been_processed());
     assert!(!error.is_retryable());
     assert!(
-        api.to_string()
+        error
+            .to_string()
             .ends_with("; the request may have been processed: check before sending it again"),
-        "{api}"
+        "{error}"
     );
 }
 
@@ -143,17 +141,15 @@ async fn an_api_error_says_when_the_retry_budget_stopped_the_retries() {
 
     let error = client.get_conversation("conv_1").await.unwrap_err();
 
-    let Error::Api(api) = &error else {
-        panic!("{error:?}")
-    };
-    assert!(api.retry_budget_spent());
+    assert_eq!(error.kind(), ErrorKind::Api, "{error:?}");
     assert!(error.retry_budget_spent());
-    assert_eq!(api.attempts(), 1);
-    assert!(!api.may_have_been_processed(), "a GET is idempotent");
+    assert_eq!(error.attempts(), 1);
+    assert!(!error.may_have_been_processed(), "a GET is idempotent");
     assert!(
-        api.to_string()
+        error
+            .to_string()
             .ends_with("; not retried: the client's retry budget is spent"),
-        "{api}"
+        "{error}"
     );
 }
 
@@ -165,23 +161,23 @@ async fn a_decode_error_keeps_the_status_the_request_id_and_the_json_error() {
 
     let error = submit(&client).await.unwrap_err();
 
-    let Error::Decode(decode) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(decode.status().as_u16(), 200);
-    assert!(matches!(decode.kind(), DecodeErrorKind::Json(_)));
-    assert_eq!(decode.request_id(), Some(REQUEST_ID));
-    assert_eq!(decode.attempts(), 1);
+    assert_eq!(error.kind(), ErrorKind::Decode, "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
     assert_eq!(error.request_id(), Some(REQUEST_ID));
-    assert_eq!(error.status(), Some(decode.status()));
+    assert_eq!(error.attempts(), 1);
+    assert!(!error.is_too_large());
     assert!(
-        decode
+        error
             .to_string()
             .starts_with("the 200 OK response body is not the documented JSON: "),
-        "{decode}"
+        "{error}"
     );
-    assert!(decode.source().is_some(), "the JSON error is the source");
-    assert!(error.source().is_some());
+    assert!(
+        error
+            .source()
+            .is_some_and(|source| source.is::<serde_json::Error>()),
+        "the JSON error is the source: {error:?}"
+    );
 }
 
 #[tokio::test]
@@ -189,15 +185,13 @@ async fn a_decode_error_keeps_a_status_other_than_200_and_the_attempts_before_it
     // A 203 is in the documented 2xx range: its body must decode.
     let server = ScriptedServer::start(vec![Step::json(203, "[1,")]).await;
     let error = submit(&server.client().build().unwrap()).await.unwrap_err();
-    let Error::Decode(decode) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(decode.status().as_u16(), 203);
+    assert_eq!(error.kind(), ErrorKind::Decode, "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(203));
     assert!(
-        decode
+        error
             .to_string()
             .starts_with("the 203 Non Authoritative Information"),
-        "{decode}"
+        "{error}"
     );
 
     // A GET answered 503, retried, then 200 with a body that is not JSON.
@@ -208,10 +202,7 @@ async fn a_decode_error_keeps_a_status_other_than_200_and_the_attempts_before_it
     .await;
     let client = server.client().build().unwrap();
     let error = client.get_conversation("conv_1").await.unwrap_err();
-    let Error::Decode(decode) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(decode.attempts(), 2);
+    assert_eq!(error.kind(), ErrorKind::Decode, "{error:?}");
     assert_eq!(error.attempts(), 2);
     assert_eq!(server.count(), 2);
 }
@@ -229,14 +220,13 @@ async fn a_chunked_body_over_the_limit_is_too_large_with_its_status() {
 
     let error = submit(&client).await.unwrap_err();
 
-    let Error::Decode(decode) = &error else {
-        panic!("{error:?}")
-    };
-    assert!(
-        matches!(decode.kind(), DecodeErrorKind::TooLarge { limit: 1024, .. }),
-        "{decode:?}"
+    assert_eq!(error.kind(), ErrorKind::Decode, "{error:?}");
+    assert!(error.is_too_large(), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "the 200 OK response body exceeds the 1024-byte limit"
     );
-    assert_eq!(decode.status().as_u16(), 200);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
 }
 
 #[tokio::test]
@@ -248,23 +238,19 @@ async fn a_transport_error_says_where_it_broke_and_whether_the_request_arrived()
         .build()
         .unwrap();
     let error = submit(&client).await.unwrap_err();
-    let Error::Transport(refused) = &error else {
-        panic!("{error:?}")
-    };
-    assert!(refused.is_connect());
-    assert!(!refused.is_body());
-    assert_eq!(refused.attempts(), 2);
-    assert!(!refused.may_have_been_processed());
-    assert!(!refused.retry_budget_spent());
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
+    assert!(error.is_connection());
+    assert_eq!(error.step(), Some(CallStep::Connect));
+    assert!(reqwest_cause(&error).is_connect(), "the cause says so too");
+    assert_eq!(error.attempts(), 2);
     assert!(!error.retry_budget_spent());
     assert!(!error.may_have_been_processed());
     assert!(
-        refused
+        error
             .to_string()
             .starts_with("transport error after 2 attempts: "),
-        "{refused}"
+        "{error}"
     );
-    assert!(refused.source().is_some());
     assert!(error.is_retryable());
 
     // Headers, then a cut body: the API had the request.
@@ -279,23 +265,22 @@ async fn a_transport_error_says_where_it_broke_and_whether_the_request_arrived()
         .build()
         .unwrap();
     let error = submit(&client).await.unwrap_err();
-    let Error::Transport(cut) = &error else {
-        panic!("{error:?}")
-    };
-    assert!(cut.is_body());
-    assert!(!cut.is_connect());
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
+    assert!(error.is_connection());
+    assert_eq!(error.step(), Some(CallStep::Body));
+    assert!(reqwest_cause(&error).is_body(), "the cause says so too");
     assert_eq!(
-        cut.attempts(),
+        error.attempts(),
         1,
         "a POST that may have been processed is not sent again"
     );
-    assert!(cut.may_have_been_processed());
     assert!(error.may_have_been_processed());
     assert!(!error.is_retryable());
     assert!(
-        cut.to_string()
+        error
+            .to_string()
             .ends_with("; the request may have been processed: check before sending it again"),
-        "{cut}"
+        "{error}"
     );
 }
 
@@ -309,10 +294,7 @@ async fn transport_errors_and_timeouts_say_when_the_retry_budget_stopped_the_ret
         .build()
         .unwrap();
     let error = client.get_conversation("conv_1").await.unwrap_err();
-    let Error::Transport(refused) = &error else {
-        panic!("{error:?}")
-    };
-    assert!(refused.retry_budget_spent());
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
     assert!(error.retry_budget_spent());
     assert_eq!(error.attempts(), 1);
 
@@ -322,10 +304,7 @@ async fn transport_errors_and_timeouts_say_when_the_retry_budget_stopped_the_ret
         .build()
         .unwrap();
     let error = client.get_conversation("conv_1").await.unwrap_err();
-    let Error::Timeout(timeout) = &error else {
-        panic!("{error:?}")
-    };
-    assert!(timeout.retry_budget_spent());
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error:?}");
     assert!(error.retry_budget_spent());
     assert!(!error.may_have_been_processed(), "a GET");
     assert_eq!(error.attempts(), 1);
@@ -340,16 +319,12 @@ async fn a_retried_get_that_times_out_counts_every_attempt() {
 
     let error = client.get_conversation("conv_1").await.unwrap_err();
 
-    let Error::Timeout(timeout) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(timeout.attempts(), 3);
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error:?}");
+    assert!(error.is_timeout());
+    assert_eq!(error.attempts(), 3);
     assert_eq!(server.count(), 3);
-    assert!(!timeout.may_have_been_processed(), "a GET");
-    assert!(
-        timeout.to_string().contains("after 3 attempts"),
-        "{timeout}"
-    );
+    assert!(!error.may_have_been_processed(), "a GET");
+    assert!(error.to_string().contains("after 3 attempts"), "{error}");
 }
 
 #[tokio::test]
@@ -365,10 +340,7 @@ async fn a_stream_error_after_a_429_counts_both_attempts() {
         },
     ])
     .await;
-    let Error::Stream(cut) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(cut.attempts(), 2);
+    assert_eq!(error.kind(), ErrorKind::Stream, "{error:?}");
     assert_eq!(error.attempts(), 2);
     assert_eq!(server.count(), 2);
 }
@@ -382,22 +354,18 @@ async fn a_timeout_names_its_step_and_its_attempts() {
 
     let error = submit(&client).await.unwrap_err();
 
-    let Error::Timeout(timeout) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(timeout.step(), Some(CallStep::Headers));
-    assert_eq!(timeout.attempts(), 1);
-    assert!(timeout.may_have_been_processed());
-    assert!(!timeout.retry_budget_spent());
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error:?}");
+    assert!(error.is_timeout());
+    assert_eq!(error.step(), Some(CallStep::Headers));
+    assert_eq!(error.attempts(), 1);
     assert!(error.may_have_been_processed());
     assert!(!error.retry_budget_spent());
     assert!(!error.is_retryable(), "a POST that may have been processed");
     assert_eq!(
-        timeout.to_string(),
+        error.to_string(),
         "timed out waiting for the response headers after 1 attempt; \
          the request may have been processed: check before sending it again"
     );
-    assert_eq!(error.attempts(), 1);
 }
 
 #[tokio::test]
@@ -414,20 +382,28 @@ async fn a_stream_error_keeps_the_conversation_the_response_and_what_arrived() {
     }])
     .await;
 
-    let Error::Stream(cut) = &error else {
-        panic!("{error:?}")
-    };
-    assert!(matches!(cut.kind(), StreamErrorKind::Cut(_)), "{cut:?}");
-    assert_eq!(cut.conversation_id(), "conv_1");
-    assert_eq!(cut.response_id(), Some("resp_1"));
-    assert_eq!(cut.request_id(), Some("sse-request-1"));
-    assert_eq!(cut.attempts(), 1);
-    assert_eq!(cut.events(), 2);
-    assert_eq!(cut.text_so_far(), "Half an ans");
-    let last = cut.last_response().expect("the snapshot seen last");
-    assert_eq!(last.response_id, "resp_1");
-    assert!(cut.source().is_some(), "the transport error is the source");
+    assert_eq!(error.kind(), ErrorKind::Stream, "{error:?}");
+    // Cut, not closed by the server: a connection failure with its cause.
+    assert!(error.is_connection(), "{error:?}");
+    assert!(!error.is_timeout());
+    assert!(
+        error
+            .to_string()
+            .starts_with("response stream incomplete: the connection failed"),
+        "{error}"
+    );
+    assert_eq!(error.conversation_id(), Some("conv_1"));
     assert_eq!(error.response_id(), Some("resp_1"));
+    assert_eq!(error.request_id(), Some("sse-request-1"));
+    assert_eq!(error.attempts(), 1);
+    assert!(error.to_string().contains(", 2 events received"), "{error}");
+    assert_eq!(error.text_so_far(), Some("Half an ans"));
+    let last = error.last_response().expect("the snapshot seen last");
+    assert_eq!(last.response_id, "resp_1");
+    assert!(
+        error.source().is_some(),
+        "the transport error is the source"
+    );
     assert!(error.may_have_been_processed());
     assert!(error.to_string().contains("conv_1"), "{error}");
 }

@@ -3,8 +3,9 @@
 
 use httpmock::Method::POST;
 use httpmock::MockServer;
+use moveworks_ext::defaults::MAX_COMMENT_CHARS;
 use moveworks_ext::types::Message;
-use moveworks_ext::{Client, Error, Feedback, MAX_COMMENT_CHARS, MessageRef, Rating};
+use moveworks_ext::{Client, ErrorKind, Feedback, MessageRef, Rating};
 use serde_json::json;
 
 fn client(server: &MockServer) -> Client {
@@ -60,11 +61,9 @@ async fn bad_ids_and_long_comments_never_reach_the_server() {
 
     let too_long = ok("conv_1", "resp_1", "msg_1").comment("x".repeat(MAX_COMMENT_CHARS + 1));
     let error = client.submit_feedback(too_long).await.unwrap_err();
-    assert!(
-        matches!(
-            error,
-            Error::InvalidInput(ref input) if input.field() == "comment"
-        ),
+    assert_eq!(
+        (error.kind(), error.field()),
+        (ErrorKind::InvalidInput, Some("comment")),
         "{error}"
     );
 
@@ -75,8 +74,9 @@ async fn bad_ids_and_long_comments_never_reach_the_server() {
         ("conv_1", "resp_1", "a/b", "message_id"),
     ] {
         let error = client.submit_feedback(ok(c, r, m)).await.unwrap_err();
-        assert!(
-            matches!(&error, Error::InvalidInput(input) if input.field() == field),
+        assert_eq!(
+            (error.kind(), error.field()),
+            (ErrorKind::InvalidInput, Some(field)),
             "{error}"
         );
         assert_eq!(error.attempts(), 0);
@@ -88,8 +88,9 @@ async fn bad_ids_and_long_comments_never_reach_the_server() {
         .call(|api| api.submit_feedback("..", "resp_1", "msg_1", &body))
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, Error::InvalidInput(ref input) if input.field() == "path"),
+    assert_eq!(
+        (error.kind(), error.field()),
+        (ErrorKind::InvalidInput, Some("path")),
         "{error}"
     );
 

@@ -10,7 +10,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use moveworks_ext::{CallOptions, Client, Error, RetryPolicy};
+use moveworks_ext::{CallOptions, Client, ErrorKind, RetryPolicy};
 use support::{Counts, Failures, LoadServer, client_for, resources};
 use tokio::sync::Semaphore;
 
@@ -48,8 +48,9 @@ async fn batch(client: &Client, gate: &Arc<Semaphore>, calls: usize) -> Tally {
                 tally.attempts += u64::from(answer.metadata.attempts());
             }
             Err(error) => {
-                assert!(
-                    matches!(error, Error::Api(_)),
+                assert_eq!(
+                    error.kind(),
+                    ErrorKind::Api,
                     "only exhausted retries may fail here: {error:?}"
                 );
                 tally.failed += 1;

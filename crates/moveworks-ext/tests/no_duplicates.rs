@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use moveworks_ext::{Client, Error, NewConversation};
+use moveworks_ext::{Client, Error, ErrorKind, NewConversation};
 use moveworks_testkit::mock_api::examples;
 use support::{RefusedOnce, ScriptedServer, Step, client_for, error_body};
 
@@ -54,7 +54,7 @@ async fn a_reset_after_the_request_is_not_resent() {
             .await
             .unwrap_err();
         assert_eq!(server.count(), 1, "{fault:?}");
-        assert!(matches!(error, Error::Transport(_)), "{fault:?}: {error:?}");
+        assert_eq!(error.kind(), ErrorKind::Transport, "{fault:?}: {error:?}");
         assert!(error.may_have_been_processed(), "{fault:?}");
     }
 }
@@ -65,7 +65,7 @@ async fn a_timeout_is_not_resent() {
     let error = create_response(&client(&server.base_url))
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error:?}");
     assert!(error.may_have_been_processed());
     assert_eq!(server.count(), 1);
 }
@@ -148,7 +148,7 @@ async fn bad_input_sends_nothing() {
     for text in ["", "   ", "\n\t"] {
         let error = client.create_response("conv_1", text).await.unwrap_err();
         assert!(
-            matches!(error, Error::InvalidInput(ref input) if input.field() == "text"),
+            error.kind() == ErrorKind::InvalidInput && error.field() == Some("text"),
             "{error:?}"
         );
         assert!(client.ask("conv_1", text).await.is_err());

@@ -225,7 +225,7 @@ fn a_button_press_a_live_agent_and_an_unknown_content_type() {
         render::message(&unknown, &labels, Style::Plain),
         "[FORM_CONTENT content]"
     );
-    assert_eq!(unknown.content.format(), TextFormat::Other);
+    assert_eq!(unknown.content.text_format(), TextFormat::Other);
 }
 
 #[tokio::test]

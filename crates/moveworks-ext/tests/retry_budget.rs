@@ -8,7 +8,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use moveworks_ext::{Client, Error, RetryBudget, RetryPolicy};
+use moveworks_ext::{Client, ErrorKind, RetryBudget, RetryPolicy};
 use support::{Counts, Failures, LoadServer, client_for};
 use tokio::sync::Semaphore;
 
@@ -39,7 +39,7 @@ async fn outage_calls(client: &Client) -> Outcome {
     let mut outcome = Outcome::default();
     while let Some(joined) = tasks.join_next().await {
         let error = joined.unwrap().expect_err("every answer is a 503");
-        assert!(matches!(error, Error::Api(_)), "{error:?}");
+        assert_eq!(error.kind(), ErrorKind::Api, "{error:?}");
         assert!(
             error.is_retryable(),
             "a GET in an outage is worth trying later"
@@ -183,7 +183,7 @@ async fn a_retry_after_a_cut_connection_costs_less_than_after_a_timeout() {
         .build()
         .unwrap();
     let error = client.get_conversation("conv_1").await.unwrap_err();
-    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error:?}");
     assert_eq!(server.count(), 2);
     assert!(error.retry_budget_spent());
 }

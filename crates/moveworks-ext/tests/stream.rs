@@ -8,9 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use moveworks_ext::auth::{
+    AccessToken, AuthError, BoxFuture, CachingTokenProvider, TokenProvider, TokenSource,
+};
 use moveworks_ext::{
-    AccessToken, AuthError, BoxFuture, CachingTokenProvider, CallOptions, Client, Error, ErrorCode,
-    ResponseExt, ResponseStream, StreamErrorKind, StreamEvent, TokenProvider, TokenSource,
+    CallOptions, Client, Error, ErrorCode, ErrorKind, ResponseExt, ResponseStream, StreamEvent,
     WaitPolicy,
 };
 use support::{ClientFor, ScriptedServer, SseEnd, Step, error_body, sse};
@@ -53,11 +55,20 @@ async fn drain(stream: &mut ResponseStream) -> (Vec<StreamEvent>, Option<Error>)
     (events, None)
 }
 
-fn stream_error(error: &Error) -> &moveworks_ext::StreamError {
-    match error {
-        Error::Stream(stream) => stream,
-        other => panic!("expected a stream error, got {other:?}"),
-    }
+/// Checks that `error` ended a stream early, having delivered `events`
+/// events (as its text says).
+fn assert_stream_error(error: &Error, events: u64) {
+    assert_eq!(error.kind(), ErrorKind::Stream, "{error:?}");
+    let received = format!(", {events} events received");
+    assert!(error.to_string().contains(&received), "{error}");
+}
+
+/// Checks that `error` is a stream's idle timeout of `idle`.
+fn assert_idle(error: &Error, idle: Duration) {
+    assert_eq!(error.kind(), ErrorKind::Stream, "{error:?}");
+    assert!(error.is_timeout() && !error.is_connection(), "{error:?}");
+    let silence = format!("no event for {:.1}s", idle.as_secs_f64());
+    assert!(error.to_string().contains(&silence), "{error}");
 }
 
 #[tokio::test]
@@ -163,7 +174,11 @@ async fn a_failed_response_is_an_event_and_completed_makes_it_an_error() {
     let server = ScriptedServer::start(vec![Step::sse(body)]).await;
     let client = server.client().build().unwrap();
     let error = open(&client).await.completed().await.unwrap_err();
-    assert!(matches!(&error, Error::ResponseFailed(r) if r.response_id == "resp_1"));
+    assert_eq!(error.kind(), ErrorKind::ResponseFailed, "{error:?}");
+    assert_eq!(
+        error.response().map(|r| r.response_id.as_str()),
+        Some("resp_1")
+    );
 }
 
 #[tokio::test]
@@ -189,9 +204,8 @@ async fn an_error_event_is_an_error_with_its_code_then_the_end() {
     assert_eq!(error.attempts(), 1);
     assert!(!error.is_retryable(), "streaming again would ask twice");
     assert!(error.may_have_been_processed());
-    let stream_error = stream_error(&error);
-    assert_eq!(stream_error.events(), 2);
-    assert_eq!(stream_error.text_so_far(), "Partial");
+    assert_stream_error(&error, 2);
+    assert_eq!(error.text_so_far(), Some("Partial"));
     let shown = error.to_string();
     assert!(
         shown.starts_with("response stream incomplete: the API reported INTERNAL_ERROR")
@@ -220,21 +234,23 @@ async fn a_stream_cut_mid_event_is_an_incomplete_error_with_what_arrived() {
         let (events, error) = drain(&mut stream).await;
         let error = error.expect("never a quiet end");
         assert_eq!(events.len(), 2);
-        let stream_error = stream_error(&error);
-        match (end, stream_error.kind()) {
-            (SseEnd::Cut, StreamErrorKind::Cut(_)) | (SseEnd::Finish, StreamErrorKind::Closed) => {}
-            (end, kind) => panic!("{end:?} ended as {kind:?}"),
-        }
+        assert_stream_error(&error, 2);
+        // Cut or closed early: either way the connection ended.
+        assert!(error.is_connection() && !error.is_timeout(), "{error:?}");
+        let how = match end {
+            SseEnd::Cut => "response stream incomplete: the connection failed",
+            _ => "response stream incomplete: the server ended it early",
+        };
+        assert!(error.to_string().starts_with(how), "{end:?}: {error}");
         // The transport's error is the source of a cut; a close has none.
         assert_eq!(
             std::error::Error::source(&error).is_some(),
             end == SseEnd::Cut
         );
-        assert_eq!(stream_error.response_id(), Some("resp_1"));
-        assert_eq!(stream_error.conversation_id(), "conv_1");
-        assert_eq!(stream_error.events(), 2);
+        assert_eq!(error.response_id(), Some("resp_1"));
+        assert_eq!(error.conversation_id(), Some("conv_1"));
         assert_eq!(
-            stream_error.last_response().map(|r| r.status.as_str()),
+            error.last_response().map(|r| r.status.as_str()),
             Some("IN_PROGRESS")
         );
         assert!(error.to_string().contains("response stream incomplete"));
@@ -286,10 +302,7 @@ async fn events_with_only_a_name_or_only_data_hold_the_idle_timeout_off() {
             ),
             "{block:?}: {events:?}"
         );
-        assert!(
-            matches!(stream_error(&error).kind(), StreamErrorKind::Idle(_)),
-            "{error:?}"
-        );
+        assert_idle(&error, idle);
         assert!(
             lasted >= 2 * gap + idle,
             "{block:?} did not hold the idle timeout off: {lasted:?}"
@@ -331,10 +344,7 @@ async fn blocks_of_only_an_id_or_a_retry_do_not_hold_the_idle_timeout_off() {
 
     assert_eq!(events.len(), 1);
     let error = error.expect("the stall is reported");
-    assert!(
-        matches!(stream_error(&error).kind(), StreamErrorKind::Idle(_)),
-        "{error:?}"
-    );
+    assert_idle(&error, idle);
     assert!(
         waited < Duration::from_millis(1200),
         "held off by id blocks: {waited:?}"
@@ -369,10 +379,7 @@ async fn a_stall_ends_with_the_idle_timeout_and_closes_the_connection() {
     let waited = started.elapsed();
     let error = error.expect("the stall is reported");
     assert_eq!(events.len(), 1);
-    assert!(
-        matches!(stream_error(&error).kind(), StreamErrorKind::Idle(d) if *d == idle),
-        "{error:?}"
-    );
+    assert_idle(&error, idle);
     assert!(
         waited >= idle - Duration::from_millis(50) && waited < idle + SLACK,
         "{waited:?}"
@@ -435,12 +442,13 @@ async fn an_oversized_event_is_an_error_not_memory_growth() {
     let (events, error) = drain(&mut stream).await;
     let error = error.expect("the oversized event is refused");
     assert_eq!(events.len(), 1);
+    assert_eq!(error.kind(), ErrorKind::Stream, "{error:?}");
+    assert!(error.is_too_large(), "{error:?}");
     assert!(
-        matches!(
-            stream_error(&error).kind(),
-            StreamErrorKind::EventTooLarge { limit: 16384, .. }
-        ),
-        "{error:?}"
+        error
+            .to_string()
+            .contains("an event exceeds the 16384-byte limit"),
+        "{error}"
     );
 }
 
@@ -542,7 +550,7 @@ async fn input_is_checked_before_anything_is_sent() {
             .create_response_stream(conversation, text)
             .await
             .unwrap_err();
-        assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error:?}");
     }
     assert_eq!(server.count(), 0);
 }
@@ -627,10 +635,18 @@ async fn a_stream_that_ends_before_naming_its_response_is_handed_back() {
     let error = open(&client).await.completed().await.unwrap_err();
     assert_eq!(error.response_id(), None);
     let error = client.wait_for_streamed_response(error).await.unwrap_err();
-    assert!(matches!(
-        stream_error(&error).kind(),
-        StreamErrorKind::Closed
-    ));
+    assert_eq!(error.kind(), ErrorKind::Stream, "{error:?}");
+    assert!(error.is_connection(), "{error:?}");
+    assert!(
+        std::error::Error::source(&error).is_none(),
+        "closed, not cut"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("response stream incomplete: the server ended it early"),
+        "{error}"
+    );
     assert!(error.to_string().contains("response id unknown"), "{error}");
     assert_eq!(server.count(), 1);
 }

@@ -6,9 +6,8 @@ mod support;
 
 use std::time::Duration;
 
-use moveworks_ext::{
-    AccessToken, CachingTokenProvider, CallOptions, Client, ClientCredentials, StaticToken,
-};
+use moveworks_ext::auth::{AccessToken, CachingTokenProvider, ClientCredentials, StaticToken};
+use moveworks_ext::{CallOptions, Client, RetryPolicy};
 use support::{ClientFor, SUBMITTED, ScriptedServer, Step, oauth_builder, submit};
 
 const TOKEN: &str = "bearer-s3cret-token";
@@ -141,10 +140,21 @@ async fn no_debug_or_display_shows_a_secret() {
         .base_url(&tokens.base_url)
         .assistant_name("acme")
         .bearer_token(TOKEN)
+        .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
     texts.push(format!("{static_client:?}"));
-    texts.push(format!("{:?}", static_client.api()));
+    // The generated client as `call` hands it out, and the error it ends with.
+    let generated = std::sync::Mutex::new(String::new());
+    let api_error = static_client
+        .call(|api| {
+            *generated.lock().unwrap() = format!("{api:?}");
+            api.get_conversation("conv_1")
+        })
+        .await
+        .unwrap_err();
+    texts.push(generated.into_inner().unwrap());
+    texts.extend([format!("{api_error:?}"), api_error.to_string()]);
     texts.push(format!(
         "{:?}",
         static_client.with_options(CallOptions::new().total_timeout(Duration::from_secs(1)))

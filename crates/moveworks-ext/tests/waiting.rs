@@ -7,7 +7,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use moveworks_api::types::ResponseStatus;
-use moveworks_ext::{Error, ErrorCode, ResponseExt, RetryPolicy, WaitPolicy};
+use moveworks_ext::{Error, ErrorCode, ErrorKind, ResponseExt, RetryPolicy, WaitPolicy};
 use moveworks_testkit::mock_api::examples::{self, ANSWER};
 use serde_json::json;
 use support::{ScriptedServer, Step, client_for, error_body};
@@ -79,9 +79,8 @@ async fn the_default_schedule_polls_first_after_half_a_second() {
 async fn failed_is_a_typed_error_with_the_response() {
     let server = ScriptedServer::start(vec![response("IN_PROGRESS"), response("FAILED")]).await;
     let error = wait(&server, quick()).await.unwrap_err();
-    let Error::ResponseFailed(response) = &error else {
-        panic!("{error:?}")
-    };
+    assert_eq!(error.kind(), ErrorKind::ResponseFailed, "{error:?}");
+    let response = error.response().expect("the failed response");
     assert_eq!(response.response_id, examples::RESPONSE_ID);
     assert_eq!(error.response_id(), Some(examples::RESPONSE_ID));
     assert_eq!(response.status, ResponseStatus::Failed);
@@ -94,7 +93,7 @@ async fn the_deadline_keeps_the_last_polls_error_and_names_the_response() {
         ScriptedServer::start(vec![Step::json(503, &error_body("INTERNAL_ERROR", "busy"))]).await;
     let error = client_for(&server.base_url)
         .retry_policy(RetryPolicy::none())
-        .wait_policy(quick().deadline(Duration::from_millis(300)))
+        .wait_policy(quick().total(Duration::from_millis(300)))
         .build()
         .unwrap()
         .wait_for_response("conv_1", "resp_1")
@@ -102,38 +101,36 @@ async fn the_deadline_keeps_the_last_polls_error_and_names_the_response() {
         .unwrap_err();
 
     assert_eq!(error.response_id(), Some("resp_1"));
-    let Error::WaitTimeout(wait) = &error else {
-        panic!("{error:?}")
-    };
-    let last = wait.last_error().expect("the last poll's error");
+    assert_eq!(error.kind(), ErrorKind::WaitTimeout, "{error:?}");
+    assert!(error.is_timeout());
+    let last = std::error::Error::source(&error)
+        .and_then(|source| source.downcast_ref::<Error>())
+        .expect("the last poll's error is the source");
     assert_eq!(last.status().map(|s| s.as_u16()), Some(503));
-    let source = std::error::Error::source(wait).expect("the last error is the source");
-    assert_eq!(source.to_string(), last.to_string());
-    assert!(std::error::Error::source(&error).is_some());
-    assert_eq!(wait.last_status(), None, "no poll was answered");
-    assert!(wait.polls() >= 2, "a 503 is polled again: {}", wait.polls());
+    assert!(
+        error.to_string().ends_with(&format!("; last poll: {last}")),
+        "{error}"
+    );
+    assert_eq!(error.last_status(), None, "no poll was answered");
+    let (_, polls) = error.waited().expect("how long it waited");
+    assert!(polls >= 2, "a 503 is polled again: {polls}");
 }
 
 #[tokio::test]
 async fn the_deadline_is_a_typed_error_with_the_last_status() {
     let server = ScriptedServer::start(vec![response("IN_PROGRESS")]).await;
     let started = Instant::now();
-    let error = wait(&server, quick().deadline(Duration::from_millis(400)))
+    let error = wait(&server, quick().total(Duration::from_millis(400)))
         .await
         .unwrap_err();
     let elapsed = started.elapsed();
-    let Error::WaitTimeout(wait) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(wait.response_id(), "resp_1");
-    assert_eq!(wait.last_status(), Some(&ResponseStatus::InProgress));
-    assert!(
-        wait.waited() >= Duration::from_millis(400),
-        "{:?}",
-        wait.waited()
-    );
+    assert_eq!(error.kind(), ErrorKind::WaitTimeout, "{error:?}");
+    assert_eq!(error.response_id(), Some("resp_1"));
+    assert_eq!(error.last_status(), Some(&ResponseStatus::InProgress));
+    let (waited, polls) = error.waited().expect("how long it waited");
+    assert!(waited >= Duration::from_millis(400), "{waited:?}");
     assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
-    assert_eq!(wait.polls() as usize, server.count());
+    assert_eq!(polls as usize, server.count());
     assert!(error.is_retryable());
     assert!(
         error.to_string().contains("last status IN_PROGRESS"),

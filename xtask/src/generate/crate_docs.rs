@@ -88,10 +88,11 @@ pub fn client(
 # Authentication
 
 The spec's {headers} header parameters are not arguments of the generated methods: set them
-once, on the `reqwest::Client` given to [`Client::new_with_client`] or in a [`Middleware`].
+once, on the `reqwest::Client` given to [`Client::new_with_client`] (or on each request, when you
+send the calls yourself: see [Calls](#calls)).
 
 ```rust,no_run
-use {ident}::{{Client, Hooks}};
+use {ident}::Client;
 use reqwest::header::{{AUTHORIZATION, HeaderMap, HeaderValue}};
 
 # fn main() -> Result<(), Box<dyn std::error::Error>> {{
@@ -101,16 +102,26 @@ let mut headers = HeaderMap::new();
 headers.insert(AUTHORIZATION, bearer);
 headers.insert(\"Assistant-Name\", HeaderValue::from_static(\"my-assistant\"));
 let http = reqwest::Client::builder().default_headers(headers).build()?;
-let client = Client::new_with_client({base_url}, http, Hooks::none());
+let client = Client::new_with_client({base_url}, http);
 # let _ = client;
 # Ok(())
 # }}
 ```
 
+# Calls
+
+Every method returns a [`Call`]: the operation's request, built and checked but not sent, with the
+decoder of its answers. Awaiting it sends the request once with the client's `reqwest::Client` and
+decodes the answer. A runtime that authenticates, retries or classifies answers takes it apart
+with [`Call::into_parts`] instead: it sends the request (a clone of it per attempt) as it decides,
+looks at each answer's status and headers, and decodes the one it keeps. [`Call::new`] builds a
+call of any operation of [`OPERATIONS`] from a request built by hand.
+
 # Errors
 
-Every method returns `Result<ResponseValue<T>, Error<E>>`. A documented error status decodes its
-body into `E` ([`Error::ErrorResponse`]); a status the spec does not list is returned whole as
+A call gives `Result<ResponseValue<T>, Error<E>>`. A request that could not be built is
+[`Error::InvalidRequest`] before anything is sent. A documented error status decodes its body into
+`E` ([`Error::ErrorResponse`]); a status the spec does not list is returned whole as
 [`Error::UnexpectedResponse`], status, headers and body intact.
 "
     );
@@ -173,9 +184,9 @@ unions: {}.
 # Path parameters
 
 Path parameters are percent-encoded, and every request is checked against its operation's path
-template before it is sent ([`middleware::check_path`]): a path parameter that is empty, `.` or
-`..`, which the URL parser would otherwise resolve into a request to another endpoint, fails the
-call with [`Error::InvalidRequest`]. `moveworks-ext` refuses such ids even earlier, with a typed
+template when its call is built ([`call::check_path`]): a path parameter that is empty, `.` or
+`..`, which the URL parser would otherwise resolve into a request to another endpoint, makes the
+call [`Error::InvalidRequest`], and nothing is sent. `moveworks-ext` refuses such ids even earlier, with a typed
 error.
 
 # Regenerating

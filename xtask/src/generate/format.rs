@@ -96,15 +96,15 @@ mod tests {
         assert_ne!(text, rust_file(&file, Formatting::Rustfmt).unwrap());
     }
 
-    /// The middleware template is committed formatted, so that generation
+    /// The `call` template is committed formatted, so that generation
     /// copies it instead of running rustfmt on it every time.
     #[test]
-    fn the_middleware_template_is_formatted() {
-        let template = crate::generate::rust_code::MIDDLEWARE_TEMPLATE;
+    fn the_call_template_is_formatted() {
+        let template = crate::generate::rust_code::CALL_TEMPLATE;
         assert!(
             rust_source(template).unwrap() == template,
-            "xtask/templates/middleware.rs is not rustfmt-formatted: run \
-             `rustfmt --edition 2024 xtask/templates/middleware.rs`"
+            "xtask/templates/call.rs is not rustfmt-formatted: run \
+             `rustfmt --edition 2024 xtask/templates/call.rs`"
         );
     }
 }

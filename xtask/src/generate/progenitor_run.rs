@@ -19,8 +19,7 @@ use std::sync::Once;
 
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
-use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
-use quote::quote;
+use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
 use super::fallbacks::{self, UntypedSchema};
@@ -59,9 +58,7 @@ fn settings_with(interface: InterfaceStyle) -> GenerationSettings {
     settings
         .with_interface(interface)
         .with_tag(TagStyle::Merged)
-        .with_derive("schemars::JsonSchema")
-        .with_inner_type(quote!(crate::middleware::Hooks))
-        .with_hooks(HooksMode::Expected);
+        .with_derive("schemars::JsonSchema");
     settings
 }
 

@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use quote::quote;
 use serde_json::Value;
-use syn::visit::Visit;
 
 use super::context::{CodeContext, generated_marker};
 use super::fallbacks::UntypedSchema;
@@ -18,14 +17,15 @@ use super::{crate_docs, format};
 use crate::normalize::SkippedOperation;
 use crate::trace;
 
-/// The support module every generated client carries (the hook glue),
-/// committed rustfmt-formatted (a test in `format` checks it).
-pub const MIDDLEWARE_TEMPLATE: &str = include_str!("../../templates/middleware.rs");
+/// The support module every generated client carries (`Call`, the
+/// operation table's types, the path check), committed rustfmt-formatted
+/// (a test in `format` checks it).
+pub const CALL_TEMPLATE: &str = include_str!("../../templates/call.rs");
 
 /// What one generation produced.
 pub struct RustCode {
     pub client_lib: String,
-    pub client_middleware: String,
+    pub client_call: String,
     pub httpmock_lib: String,
     pub crates_used: CratesUsed,
     /// The document progenitor generated from: the normalized one without
@@ -103,8 +103,10 @@ pub fn generate(
     let mut cx = rewrite::Context::new(normalized, builder_style);
     rewrite::apply(rewrites, Target::Client, &mut client, &mut cx);
 
+    if let Some(Err(why)) = &cx.calls {
+        return Err(why.clone());
+    }
     let operations = operation_table::rows(normalized);
-    check_operation_names(&client, &operations)?;
     let type_count = count_types(&client);
 
     trace::phase("parse and rewrite the client", started);
@@ -139,13 +141,13 @@ pub fn generate(
     );
 
     trace::phase("the httpmock crate", started);
-    let client_middleware = format!("{}\n{MIDDLEWARE_TEMPLATE}", generated_marker(context));
+    let client_call = format!("{}\n{CALL_TEMPLATE}", generated_marker(context));
     let crates_used = crates_used(&client_lib);
     let (closed_enums, builders, unions) = (cx.closed_enums, cx.builders, cx.unions);
     let operation_count = operations.len();
     Ok(RustCode {
         client_lib,
-        client_middleware,
+        client_call,
         httpmock_lib,
         crates_used,
         document,
@@ -188,36 +190,6 @@ fn crate_attributes() -> Vec<syn::Attribute> {
     }
 }
 
-/// The operation table must name exactly the methods progenitor generated,
-/// or the hooks could not find an operation's template at run time.
-fn check_operation_names(client: &syn::File, operations: &[OperationRow]) -> Result<(), String> {
-    struct Finder(Vec<String>);
-    impl<'ast> Visit<'ast> for Finder {
-        fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
-            if let (syn::Member::Named(name), syn::Expr::Lit(lit)) = (&field.member, &field.expr)
-                && name == "operation_id"
-                && let syn::Lit::Str(s) = &lit.lit
-            {
-                self.0.push(s.value());
-            }
-            syn::visit::visit_field_value(self, field);
-        }
-    }
-    let mut finder = Finder(Vec::new());
-    finder.visit_file(client);
-    let mut generated = finder.0;
-    let mut expected: Vec<String> = operations.iter().map(|op| op.name.clone()).collect();
-    generated.sort();
-    expected.sort();
-    if generated == expected {
-        Ok(())
-    } else {
-        Err(format!(
-            "internal error: operation table {expected:?} does not match the generated methods {generated:?}"
-        ))
-    }
-}
-
 fn count_types(client: &syn::File) -> usize {
     client
         .items
@@ -235,7 +207,7 @@ fn count_types(client: &syn::File) -> usize {
 }
 
 /// The items every generated client starts with: the spec texts, the
-/// server and operation tables, and the middleware module.
+/// server and operation tables, and the `call` module.
 fn support_items(normalized: &Value, operations: &[OperationRow]) -> syn::File {
     let servers: Vec<(String, Option<String>)> = normalized
         .get("servers")
@@ -278,9 +250,9 @@ fn support_items(normalized: &Value, operations: &[OperationRow]) -> syn::File {
         );
         let parameters = op.parameters.iter().map(|(name, location, required)| {
             let location = syn::Ident::new(location, proc_macro2::Span::call_site());
-            quote!(middleware::Parameter {
+            quote!(call::Parameter {
                 name: #name,
-                location: middleware::ParameterLocation::#location,
+                location: call::ParameterLocation::#location,
                 required: #required,
             })
         });
@@ -296,8 +268,8 @@ fn support_items(normalized: &Value, operations: &[OperationRow]) -> syn::File {
         })
     });
     syn::parse_quote! {
-        pub mod middleware;
-        pub use middleware::{Hooks, Middleware, Operation, Parameter, ParameterLocation};
+        pub mod call;
+        pub use call::{Call, Operation, Parameter, ParameterLocation};
 
         /// The OpenAPI document this crate was generated from, exactly as
         /// published.

@@ -101,7 +101,7 @@ pub async fn get(
                 });
             }
             Some(Ok(StreamEvent::Failed(data))) => {
-                return Err(Error::ResponseFailed(Box::new(data.response)).into());
+                return Err(Error::response_failed(data.response).into());
             }
             Some(Ok(_)) => {
                 let new = events.take_new_text();

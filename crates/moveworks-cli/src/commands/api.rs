@@ -1,9 +1,12 @@
 //! `api`: any operation of the generated table, by its operationId, so an
 //! operation a regeneration adds needs no new code here.
 
+use moveworks_ext::Client;
 use moveworks_ext::moveworks_api::{OPERATIONS, Operation};
-use moveworks_ext::{Client, OperationCall};
+use reqwest::header::CONTENT_TYPE;
 use serde_json::json;
+
+use super::api_request::OperationRequest;
 
 use crate::args::ApiArgs;
 use crate::failure::Failure;
@@ -77,31 +80,68 @@ async fn body(text: &str) -> Result<serde_json::Value, Failure> {
 pub async fn call(client: &Client, out: &Output, args: ApiArgs) -> Result<(), Failure> {
     let id = args.operation.unwrap_or_default();
     let operation = operation(&id)?;
-    let mut call = OperationCall::new();
-    for param in &args.params {
-        let (name, value) = param
-            .split_once('=')
-            .ok_or_else(|| Failure::Usage(format!("--param `{param}` is not NAME=VALUE")))?;
-        call = call.param(name, value);
-    }
-    if let Some(text) = &args.body {
-        call = call.body(body(text).await?);
-    }
-    let mut answer = client.call_operation(operation, call).await?;
-    if !answer.content_type().is_some_and(is_json) {
+    let params = args
+        .params
+        .iter()
+        .map(|param| {
+            param
+                .split_once('=')
+                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .ok_or_else(|| Failure::Usage(format!("--param `{param}` is not NAME=VALUE")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let body = match &args.body {
+        Some(text) => Some(body(text).await?),
+        None => None,
+    };
+    let request = OperationRequest::new(client, operation, &params, body)?;
+    let answer = request.send(client).await?;
+    let content_type = answer
+        .metadata
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut body = answer.into_value().into_inner();
+    let idle = client.stream_idle_timeout();
+    if !content_type.as_deref().is_some_and(is_json) {
         // A stream, text, anything: its bytes as they arrive. Decoding each
         // chunk on its own would break a character split between two.
-        while let Some(chunk) = answer.chunk().await? {
+        while let Some(chunk) = next_chunk(&mut body, idle).await? {
             out.bytes(&chunk)?;
         }
         return Ok(());
     }
-    let bytes = answer.bytes().await?;
+    // A JSON answer was read whole, within the client's size limit.
+    let mut bytes = Vec::new();
+    while let Some(chunk) = next_chunk(&mut body, idle).await? {
+        bytes.extend_from_slice(&chunk);
+    }
     match serde_json::from_slice::<serde_json::Value>(&bytes) {
         Ok(value) if out.json => out.line(&value.to_string()),
         Ok(value) => out.line(&serde_json::to_string_pretty(&value).unwrap_or_default()),
         // Said to be JSON, but not: what came, untouched.
         Err(_) => out.bytes(&bytes),
+    }
+}
+
+/// The next piece of a body, waiting at most `idle` for it (the stream idle
+/// timeout), whatever HTTP client the SDK was given.
+async fn next_chunk(
+    body: &mut (impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    idle: std::time::Duration,
+) -> Result<Option<bytes::Bytes>, Failure> {
+    match tokio::time::timeout(idle, futures_util::StreamExt::next(body)).await {
+        Ok(Some(Ok(chunk))) => Ok(Some(chunk)),
+        Ok(Some(Err(error))) => Err(Failure::Cut(format!(
+            "the connection failed while the answer came: {}",
+            error.without_url()
+        ))),
+        Ok(None) => Ok(None),
+        Err(_) => Err(Failure::Deadline(format!(
+            "no part of the answer came for {:.1}s",
+            idle.as_secs_f64()
+        ))),
     }
 }
 

@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
+use moveworks_ext::defaults::DEFAULT_EVENT_POLL_INTERVAL;
 use moveworks_ext::render::ActionLabels;
 use moveworks_ext::types::Event;
-use moveworks_ext::{Client, DEFAULT_EVENT_POLL_INTERVAL, EventQuery};
+use moveworks_ext::{Client, EventQuery};
 
 use super::{messages, page_size};
 use crate::failure::Failure;

@@ -2,6 +2,7 @@
 
 mod answer;
 mod api;
+mod api_request;
 mod ask;
 mod chat;
 mod conversations;

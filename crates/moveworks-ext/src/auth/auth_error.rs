@@ -10,6 +10,8 @@ pub struct AuthError {
     kind: AuthErrorKind,
     message: String,
     status: Option<StatusCode>,
+    /// The OAuth `error` and `error_description` of a refusal.
+    oauth: Option<(String, Option<String>)>,
 }
 
 /// The kind of an [`AuthError`].
@@ -37,11 +39,17 @@ impl AuthError {
             kind,
             message: message.into(),
             status: None,
+            oauth: None,
         }
     }
 
     pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
         self.status = Some(status);
+        self
+    }
+
+    pub(crate) fn with_oauth(mut self, error: String, description: Option<String>) -> Self {
+        self.oauth = Some((error, description));
         self
     }
 
@@ -53,6 +61,17 @@ impl AuthError {
     /// The token endpoint's status, when it answered.
     pub fn status(&self) -> Option<StatusCode> {
         self.status
+    }
+
+    /// The token endpoint's OAuth `error` code (`invalid_grant`,
+    /// `invalid_client`, ...), when it refused in the OAuth form.
+    pub fn oauth_error(&self) -> Option<&str> {
+        self.oauth.as_ref().map(|(error, _)| error.as_str())
+    }
+
+    /// The token endpoint's OAuth `error_description`, when it gave one.
+    pub fn oauth_error_description(&self) -> Option<&str> {
+        self.oauth.as_ref()?.1.as_deref()
     }
 
     /// Whether asking again later might work.

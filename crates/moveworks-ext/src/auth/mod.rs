@@ -11,9 +11,10 @@
 mod access_token;
 mod auth_error;
 mod client_credentials;
+pub(crate) mod error_body;
 mod static_token;
 mod token_cache;
-mod token_error_body;
+mod token_endpoint;
 mod token_provider;
 
 pub use access_token::AccessToken;

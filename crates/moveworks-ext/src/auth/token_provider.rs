@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::access_token::AccessToken;
 use super::auth_error::AuthError;
 
-/// A boxed future, as [`TokenProvider`] and [`TokenSource`](crate::TokenSource) return.
+/// A boxed future, as [`TokenProvider`] and [`TokenSource`](crate::auth::TokenSource) return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Supplies the token every request carries.
@@ -20,7 +20,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///
 /// ```
 /// use std::sync::Arc;
-/// use moveworks_ext::{AccessToken, AuthError, BoxFuture, TokenProvider};
+/// use moveworks_ext::auth::{AccessToken, AuthError, BoxFuture, TokenProvider};
 ///
 /// /// Reads the token from a secret store on every call.
 /// struct FromVault;

@@ -8,13 +8,13 @@ use http::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::flow_settings::FlowSettings;
-use super::sdk_client::{Client, generated_client};
+use super::sdk_client::Client;
 use crate::auth::{CachingTokenProvider, ClientCredentials, StaticToken, TokenProvider};
 use crate::config::{
     BasePath, ConfigError, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT, Host, Location,
     Timeouts, WaitPolicy, env, header_value, secure_url, tls,
 };
-use crate::transport::{RequestSettings, RetryBudget, RetryPolicy, SdkMiddleware, Shared};
+use crate::transport::{RequestSettings, RetryBudget, RetryPolicy, Shared};
 
 impl Client {
     /// Starts configuring a client.
@@ -86,33 +86,33 @@ impl ClientBuilder {
     /// tests). Settings can still be changed afterwards.
     pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = env::EnvReader::new(lookup);
-        let mut builder =
-            ClientBuilder::default().assistant_name(env.required(env::ASSISTANT_NAME)?);
+        let mut builder = ClientBuilder::default()
+            .assistant_name(env.required(env::ASSISTANT_NAME, "assistant name")?);
         if let Some(url) = env.optional(env::BASE_URL) {
-            secure_url("base URL", &url).map_err(|e| env::from_env_var(env::BASE_URL, e))?;
+            secure_url("base URL", &url).map_err(|e| e.via_env(env::BASE_URL))?;
             if let Some(var) = [env::HOST, env::BASE_PATH]
                 .into_iter()
                 .find(|var| env.optional(var).is_some())
             {
-                return Err(ConfigError::InvalidEnv {
-                    var,
-                    reason: format!("set either it or {}, not both", env::BASE_URL),
-                });
+                let reason = format!("set either it or {}, not both", env::BASE_URL);
+                return Err(ConfigError::invalid("base URL", reason).via_env(var));
             }
             builder = builder.base_url(url);
         }
         if let Some(host) = env.optional(env::HOST) {
-            let host = host.parse().map_err(|e| env::from_env_var(env::HOST, e))?;
+            let host = host
+                .parse()
+                .map_err(|e: ConfigError| e.via_env(env::HOST))?;
             builder = builder.host(host);
         }
         if let Some(path) = env.optional(env::BASE_PATH) {
             let path = path
                 .parse()
-                .map_err(|e| env::from_env_var(env::BASE_PATH, e))?;
+                .map_err(|e: ConfigError| e.via_env(env::BASE_PATH))?;
             builder = builder.base_path(path);
         }
         if let Some(url) = env.optional(env::TOKEN_URL) {
-            secure_url("token URL", &url).map_err(|e| env::from_env_var(env::TOKEN_URL, e))?;
+            secure_url("token URL", &url).map_err(|e| e.via_env(env::TOKEN_URL))?;
             builder = builder.token_url(url);
         }
         let token = env.optional(env::API_TOKEN);
@@ -120,35 +120,26 @@ impl ClientBuilder {
         let client_secret = env.optional(env::CLIENT_SECRET);
         builder = match (token, client_id, client_secret) {
             (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-                return Err(ConfigError::InvalidEnv {
-                    var: env::API_TOKEN,
-                    reason: format!(
-                        "set either it or {} and {}, not both",
-                        env::CLIENT_ID,
-                        env::CLIENT_SECRET
-                    ),
-                });
+                let reason = format!(
+                    "set either it or {} and {}, not both",
+                    env::CLIENT_ID,
+                    env::CLIENT_SECRET
+                );
+                return Err(ConfigError::invalid("token", reason).via_env(env::API_TOKEN));
             }
             (Some(token), None, None) => {
-                header_value("token", &token, true)
-                    .map_err(|e| env::from_env_var(env::API_TOKEN, e))?;
+                header_value("token", &token, true).map_err(|e| e.via_env(env::API_TOKEN))?;
                 builder.bearer_token(token)
             }
             (None, Some(id), Some(secret)) => builder.client_credentials(id, secret),
             (None, Some(_), None) => {
-                return Err(ConfigError::MissingEnv {
-                    var: env::CLIENT_SECRET,
-                });
+                return Err(ConfigError::missing("client secret").via_env(env::CLIENT_SECRET));
             }
             (None, None, Some(_)) => {
-                return Err(ConfigError::MissingEnv {
-                    var: env::CLIENT_ID,
-                });
+                return Err(ConfigError::missing("client id").via_env(env::CLIENT_ID));
             }
             (None, None, None) => {
-                return Err(ConfigError::MissingEnv {
-                    var: env::API_TOKEN,
-                });
+                return Err(ConfigError::missing("token").via_env(env::API_TOKEN));
             }
         };
         Ok(builder)
@@ -195,7 +186,7 @@ impl ClientBuilder {
     }
 
     /// The API base URL (default
-    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL),
+    /// [`DEFAULT_BASE_URL`](crate::defaults::DEFAULT_BASE_URL),
     /// `https://api.moveworks.ai/rest/v1`). Must be https, or http to a
     /// loopback address. For Moveworks' own hosts, prefer
     /// [`host`](Self::host) and [`base_path`](Self::base_path): setting
@@ -310,7 +301,7 @@ impl ClientBuilder {
 
     /// The longest wait between two events of a response stream (default
     /// 120 s, the time the API docs allow a response to finish); then the
-    /// stream ends with [`Error::Stream`](crate::Error::Stream). Keep-alive
+    /// stream ends with [`ErrorKind::Stream`](crate::ErrorKind::Stream). Keep-alive
     /// comments do not count as events: they show the connection is alive,
     /// not that the response progresses. The attempt timeout does not
     /// apply to streams, however long they last.
@@ -320,58 +311,22 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<Client, ConfigError> {
+    pub fn build(mut self) -> Result<Client, ConfigError> {
         let assistant_name = self
             .assistant_name
+            .take()
             .ok_or(ConfigError::missing("assistant name"))?;
         let assistant_name = header_value("assistant name", &assistant_name, false)?;
         let base_url = secure_url("base URL", &self.location.base_url()?)?;
         let user_agent = self
             .user_agent
+            .take()
             .unwrap_or_else(|| format!("moveworks-ext/{}", env!("CARGO_PKG_VERSION")));
         let user_agent = header_value("user agent", &user_agent, false)?;
-        // Bounds silence on a connection. Other responses have the (shorter)
-        // attempt timeout too; a stream has only this and its idle timeout,
-        // so it must not be shorter than that.
-        let read_timeout = crate::config::capped(self.timeouts.attempt.max(self.stream_idle));
-        let (http, read_timeout) = match self.http_client {
-            Some(client) => (client, None),
-            None => (
-                tls::client_builder()?
-                    .connect_timeout(crate::config::capped(self.timeouts.connect))
-                    .read_timeout(read_timeout)
-                    // A bearer token is never replayed to wherever a redirect
-                    // points: redirects are returned, not followed.
-                    .redirect(reqwest::redirect::Policy::none())
-                    .build()
-                    .map_err(|e| ConfigError::HttpClient {
-                        source: Box::new(e),
-                    })?,
-                Some(read_timeout),
-            ),
-        };
-        let credential = self.credential.ok_or(ConfigError::missing(
-            "credential (a bearer token, OAuth client credentials or a token provider)",
-        ))?;
-        let (provider, credential_kind): (Arc<dyn TokenProvider>, _) = match credential {
-            CredentialSetting::Token(token) => {
-                let token = StaticToken::new(token.expose_secret())
-                    .map_err(|e| ConfigError::invalid("token", e.to_string()))?;
-                (Arc::new(token), "static token")
-            }
-            CredentialSetting::ClientCredentials { id, secret } => {
-                let token_url = self.location.token_url()?;
-                let source =
-                    ClientCredentials::new(http.clone(), &token_url, id, secret.expose_secret())?
-                        .with_timeout(self.timeouts.attempt);
-                (
-                    Arc::new(CachingTokenProvider::new(source)),
-                    "OAuth client credentials",
-                )
-            }
-            CredentialSetting::Provider(provider) => (provider, "token provider"),
-        };
+        let (http, read_timeout) = self.connection_pool()?;
+        let (provider, credential_kind) = self.credential(&http)?;
         let shared = Arc::new(Shared {
+            api: moveworks_api::Client::new_with_client(&base_url, http),
             provider,
             assistant_name,
             user_agent,
@@ -385,15 +340,61 @@ impl ClientBuilder {
             headers: HeaderMap::new(),
             idempotent: None,
         };
-        let middleware = Arc::new(SdkMiddleware::new(shared, settings));
         Ok(Client {
-            api: generated_client(&base_url, &http, &middleware),
-            middleware,
+            shared,
+            settings: Arc::new(settings),
             flows: FlowSettings {
                 wait: self.wait,
                 stream_idle: self.stream_idle,
             },
             credential_kind,
+        })
+    }
+
+    /// The HTTP client, and the read timeout it has when the SDK built it
+    /// (none for one the user supplied).
+    fn connection_pool(&mut self) -> Result<(reqwest::Client, Option<Duration>), ConfigError> {
+        if let Some(client) = self.http_client.take() {
+            return Ok((client, None));
+        }
+        // Bounds silence on a connection. Other responses have the (shorter)
+        // attempt timeout too; a stream has only this and its idle timeout,
+        // so it must not be shorter than that.
+        let read_timeout = crate::config::capped(self.timeouts.attempt.max(self.stream_idle));
+        let client = tls::client_builder()?
+            .connect_timeout(crate::config::capped(self.timeouts.connect))
+            .read_timeout(read_timeout)
+            // A bearer token is never replayed to wherever a redirect
+            // points: redirects are returned, not followed.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(ConfigError::http_client)?;
+        Ok((client, Some(read_timeout)))
+    }
+
+    /// The token provider, and what kind of credential it is (for `Debug`).
+    fn credential(
+        &mut self,
+        http: &reqwest::Client,
+    ) -> Result<(Arc<dyn TokenProvider>, &'static str), ConfigError> {
+        let credential = self.credential.take().ok_or(ConfigError::missing(
+            "credential (a bearer token, OAuth client credentials or a token provider)",
+        ))?;
+        Ok(match credential {
+            CredentialSetting::Token(token) => {
+                let token = StaticToken::new(token.expose_secret())
+                    .map_err(|e| ConfigError::invalid("token", e.to_string()))?;
+                (Arc::new(token), "static token")
+            }
+            CredentialSetting::ClientCredentials { id, secret } => {
+                let token_url = self.location.token_url()?;
+                let source =
+                    ClientCredentials::new(http.clone(), &token_url, id, secret.expose_secret())?
+                        .timeout(self.timeouts.attempt);
+                let provider = Arc::new(CachingTokenProvider::new(source));
+                (provider, "OAuth client credentials")
+            }
+            CredentialSetting::Provider(provider) => (provider, "token provider"),
         })
     }
 }

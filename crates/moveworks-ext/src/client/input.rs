@@ -42,7 +42,7 @@ mod tests {
 
     fn refused_field(result: Result<(), Error>) -> Option<&'static str> {
         match result {
-            Err(Error::InvalidInput(input)) => Some(input.field()),
+            Err(error) => error.field(),
             _ => None,
         }
     }

@@ -2,7 +2,7 @@
 
 use super::config_error::ConfigError;
 
-/// Base URL (optional; default [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)).
+/// Base URL (optional; default [`DEFAULT_BASE_URL`](crate::defaults::DEFAULT_BASE_URL)).
 /// Not with [`HOST`] or [`BASE_PATH`].
 pub const BASE_URL: &str = "MOVEWORKS_BASE_URL";
 /// A named host (optional; a [`Host`](crate::Host) name such as `uk`, or
@@ -40,22 +40,14 @@ impl<F: Fn(&str) -> Option<String>> EnvReader<F> {
         (self.lookup)(var).filter(|v| !v.is_empty())
     }
 
-    pub(crate) fn required(&self, var: &'static str) -> Result<String, ConfigError> {
-        self.optional(var).ok_or(ConfigError::MissingEnv { var })
-    }
-}
-
-/// Rewords a configuration error about a setting as one about the
-/// environment variable it came from.
-pub(crate) fn from_env_var(var: &'static str, error: ConfigError) -> ConfigError {
-    match error {
-        ConfigError::Invalid { reason, .. } => ConfigError::InvalidEnv { var, reason },
-        ConfigError::InsecureUrl { url, .. } => ConfigError::InvalidEnv {
-            var,
-            reason: format!(
-                "`{url}` would send the token in clear text (use https, or http to a loopback address)"
-            ),
-        },
-        other => other,
+    /// The variable's value, or an error naming the variable and the
+    /// `setting` it holds.
+    pub(crate) fn required(
+        &self,
+        var: &'static str,
+        setting: &'static str,
+    ) -> Result<String, ConfigError> {
+        self.optional(var)
+            .ok_or_else(|| ConfigError::missing(setting).via_env(var))
     }
 }

@@ -3,6 +3,7 @@
 //! values, time limits, the wait policy and the TLS backend. The lowest
 //! layer: it imports no other.
 
+mod backoff;
 mod config_error;
 mod defaults;
 pub mod env;
@@ -14,6 +15,7 @@ pub(crate) mod tls;
 mod url;
 mod wait_policy;
 
+pub(crate) use backoff::Backoff;
 pub use config_error::ConfigError;
 pub(crate) use defaults::DEFAULT_RETRY_STATUSES;
 pub use defaults::{

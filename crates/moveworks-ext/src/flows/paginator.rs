@@ -16,7 +16,7 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 
 use super::page::Page;
-use crate::error::{Error, PaginationError};
+use crate::error::Error;
 
 /// The largest page the API serves.
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -121,7 +121,7 @@ impl<T: Send + 'static> Paginator<T> {
     }
 
     /// The most pages this walk fetches (default [`DEFAULT_MAX_PAGES`]). A
-    /// list that goes on past it ends in [`PaginationError::PageLimit`],
+    /// list that goes on past it ends in an [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) error,
     /// with the cursor to resume from.
     pub fn max_pages(mut self, pages: usize) -> Self {
         self.max_pages = pages;
@@ -228,11 +228,9 @@ impl<T> Stream for Pages<T> {
             None => {
                 if this.fetched >= this.max_pages {
                     this.done = true;
-                    return Poll::Ready(Some(Err(Error::Pagination(PaginationError::PageLimit {
-                        operation: this.operation,
-                        pages: this.fetched,
-                        next_cursor: this.cursor.clone().unwrap_or_default(),
-                    }))));
+                    let cursor = this.cursor.clone().unwrap_or_default();
+                    let error = Error::pagination(this.operation, this.fetched, cursor, false);
+                    return Poll::Ready(Some(Err(error)));
                 }
                 this.in_flight.insert((this.fetch)(PageQuery {
                     cursor: this.cursor.clone(),
@@ -257,11 +255,8 @@ impl<T> Stream for Pages<T> {
             Some(cursor) if !this.seen.insert(cursor.clone()) => {
                 // The page itself is yielded (nothing is dropped), then the
                 // walk ends with the error.
-                this.pending = Some(Error::Pagination(PaginationError::RepeatedCursor {
-                    operation: this.operation,
-                    page: this.fetched,
-                    cursor: cursor.clone(),
-                }));
+                let error = Error::pagination(this.operation, this.fetched, cursor.clone(), true);
+                this.pending = Some(error);
             }
             Some(_) => {}
         }
@@ -319,6 +314,7 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
+    use crate::error::ErrorKind;
 
     /// A fetch that serves `script` in order and records each query.
     fn scripted(script: Vec<RawPage<u32>>) -> (Paginator<u32>, Arc<Mutex<Vec<PageQuery>>>) {
@@ -399,19 +395,13 @@ mod tests {
         let out = drain(paginator.items()).await;
         assert_eq!(out.len(), 4);
         assert_eq!(*out[2].as_ref().unwrap(), 3);
-        match &out[3] {
-            Err(Error::Pagination(PaginationError::RepeatedCursor {
-                page,
-                cursor,
-                operation,
-            })) => {
-                assert_eq!(
-                    (*page, cursor.as_str(), *operation),
-                    (3, "a", "list-things")
-                );
-            }
-            other => panic!("{other:?}"),
-        }
+        let error = out[3].as_ref().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Pagination);
+        assert_eq!(error.resume_cursor(), None, "resuming would repeat it");
+        assert_eq!(
+            error.to_string(),
+            "list-things: page 3 points to cursor `a`, which this walk has already followed"
+        );
         assert_eq!(queries.lock().unwrap().len(), 3, "no page after the repeat");
     }
 
@@ -419,13 +409,13 @@ mod tests {
     async fn a_resumed_walk_treats_its_start_as_seen() {
         let (paginator, queries) = scripted(vec![page(&[5], Some("start"))]);
         let out = drain(paginator.resume_from("start").items()).await;
-        assert!(matches!(
-            out.last(),
-            Some(Err(Error::Pagination(PaginationError::RepeatedCursor {
-                page: 1,
-                ..
-            })))
-        ));
+        let error = out.last().unwrap().as_ref().unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("list-things: page 1 points to cursor"),
+            "{error}"
+        );
         assert_eq!(queries.lock().unwrap()[0].cursor.as_deref(), Some("start"));
     }
 
@@ -438,6 +428,7 @@ mod tests {
             out[2].as_ref().unwrap_err().to_string(),
             "list-things: stopped at the limit of 2 pages with more to come (resume from cursor `b`, or raise max_pages)"
         );
+        assert_eq!(out[2].as_ref().unwrap_err().resume_cursor(), Some("b"));
         assert_eq!(queries.lock().unwrap().len(), 2);
         // A list that ends exactly at the cap is complete, not an error.
         let (paginator, _) = scripted(vec![page(&[1], Some("a")), page(&[2], None)]);
@@ -454,7 +445,11 @@ mod tests {
             }
             let out = drain(paginator.items()).await;
             assert_eq!(out.len(), 1, "{size}");
-            assert!(matches!(out[0], Err(Error::InvalidInput(_))), "{size}");
+            assert_eq!(
+                out[0].as_ref().unwrap_err().kind(),
+                ErrorKind::InvalidInput,
+                "{size}"
+            );
             assert!(queries.lock().unwrap().is_empty());
         }
         for size in [1, 100] {

@@ -17,9 +17,12 @@ use futures_core::Stream;
 use sse_stream::{Sse, SseByteStream};
 use tokio::time::{Instant, Sleep};
 
-use crate::error::StreamErrorKind;
+use crate::error::StreamEnd;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Why the body ended, with the cause when there is one.
+pub(crate) type Ended = (StreamEnd, Option<BoxError>);
 
 /// A response body: chunks of bytes, or why the connection failed.
 pub(crate) type ByteSource = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send>>;
@@ -83,11 +86,8 @@ impl EventSource {
     }
 
     /// The next block, or how the body failed (its end included, as
-    /// [`StreamErrorKind::Closed`]); `None` once closed.
-    pub(crate) fn poll_block(
-        &mut self,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Sse, StreamErrorKind>>> {
+    /// [`StreamEnd::Closed`]); `None` once closed.
+    pub(crate) fn poll_block(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Sse, Ended>>> {
         loop {
             let Some(events) = self.events.as_mut() else {
                 return Poll::Ready(None);
@@ -102,7 +102,7 @@ impl EventSource {
                         self.idle_timer.as_mut().reset(due);
                         continue;
                     }
-                    return Poll::Ready(Some(Err(StreamErrorKind::Idle(self.idle))));
+                    return Poll::Ready(Some(Err((StreamEnd::Idle(self.idle), None))));
                 }
             };
             return Poll::Ready(Some(match block {
@@ -117,22 +117,21 @@ impl EventSource {
                     Ok(block)
                 }
                 Some(Err(sse_stream::Error::Body(source))) => Err(self.body_failure(source)),
-                Some(Err(other)) => Err(StreamErrorKind::Malformed {
-                    event: None,
-                    source: Box::new(other),
-                }),
-                None => Err(StreamErrorKind::Closed),
+                Some(Err(other)) => {
+                    Err((StreamEnd::Malformed { event: None }, Some(Box::new(other))))
+                }
+                None => Err((StreamEnd::Closed, None)),
             }));
         }
     }
 
-    fn body_failure(&self, source: BoxError) -> StreamErrorKind {
+    fn body_failure(&self, source: BoxError) -> Ended {
         match source.downcast::<BodyError>() {
             Ok(body) => match *body {
-                BodyError::TooLarge => StreamErrorKind::EventTooLarge { limit: self.limit },
-                BodyError::Cut(source) => StreamErrorKind::Cut(source),
+                BodyError::TooLarge => (StreamEnd::EventTooLarge { limit: self.limit }, None),
+                BodyError::Cut(source) => (StreamEnd::Cut, Some(source)),
             },
-            Err(source) => StreamErrorKind::Cut(source),
+            Err(source) => (StreamEnd::Cut, Some(source)),
         }
     }
 }

@@ -41,7 +41,7 @@ pub trait ContentExt: sealed::Sealed {
     /// The text.
     fn text(&self) -> &str;
     /// How the text is formatted.
-    fn format(&self) -> TextFormat;
+    fn text_format(&self) -> TextFormat;
 }
 
 impl ContentExt for Content {
@@ -57,7 +57,7 @@ impl ContentExt for Content {
         }
     }
 
-    fn format(&self) -> TextFormat {
+    fn text_format(&self) -> TextFormat {
         match self {
             Content::PlainText { .. } => TextFormat::Plain,
             Content::CommonmarkText { .. } => TextFormat::Commonmark,
@@ -95,7 +95,7 @@ impl MessageExt for Message {
     }
 
     fn text_format(&self) -> TextFormat {
-        self.content.format()
+        self.content.text_format()
     }
 
     fn citations(&self) -> &[Citation] {

@@ -127,7 +127,7 @@ pub struct Feedback {
 
 impl Feedback {
     /// Rates `message`, with the callback id its feedback object offers
-    /// for `rating`; an [`Error::InvalidInput`] when the message cannot be
+    /// for `rating`; an [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when the message cannot be
     /// rated that way (the user's own messages and messages that are not
     /// final carry no feedback object).
     pub fn for_message(message: &Message, rating: Rating) -> Result<Self, Error> {
@@ -251,7 +251,7 @@ mod tests {
 
     fn refused_field<T: std::fmt::Debug>(result: Result<T, Error>) -> &'static str {
         match result {
-            Err(Error::InvalidInput(input)) => input.field(),
+            Err(error) => error.field().unwrap_or_default(),
             other => panic!("expected an input error, got {other:?}"),
         }
     }

@@ -7,7 +7,7 @@
 //! stream ends after `RESPONSE_COMPLETED` or `RESPONSE_FAILED`. Any other
 //! end (an `ERROR` event, the server closing early, a cut connection, no
 //! event for the idle timeout, an oversized or malformed event) is an
-//! [`Error::Stream`] item, then the end.
+//! [`ErrorKind::Stream`](crate::ErrorKind::Stream) item, then the end.
 
 use std::fmt;
 use std::future::poll_fn;
@@ -20,8 +20,8 @@ use sse_stream::Sse;
 
 use super::answer::{ContentExt, ResponseExt};
 use super::stream_event::StreamEvent;
-use crate::error::{Error, StreamError, StreamErrorKind};
-use crate::flows::sse::EventSource;
+use crate::error::{CallSummary, Error, StreamContext, StreamEnd};
+use crate::flows::sse::{Ended, EventSource};
 
 /// A response as it streams; see [`Client::create_response_stream`](crate::Client::create_response_stream).
 ///
@@ -38,7 +38,7 @@ pub struct ResponseStream {
     request_id: Option<String>,
     attempts: u32,
     last_sequence: Option<i64>,
-    events_received: u64,
+    events: u64,
     /// The data of the last `CREATED` or `IN_PROGRESS` event, decoded into
     /// a response only when asked: every snapshot is handed to the caller,
     /// and keeping a copy of each would cost a clone per event.
@@ -69,7 +69,7 @@ impl ResponseStream {
             request_id,
             attempts,
             last_sequence: None,
-            events_received: 0,
+            events: 0,
             last_snapshot: None,
             text: String::new(),
             taken: 0,
@@ -83,22 +83,22 @@ impl ResponseStream {
     }
 
     /// Reads the stream to its end and returns the completed response.
-    /// `RESPONSE_FAILED` is [`Error::ResponseFailed`]; an early end is
-    /// [`Error::Stream`] (recover with
+    /// `RESPONSE_FAILED` is [`ErrorKind::ResponseFailed`](crate::ErrorKind::ResponseFailed); an early end is
+    /// [`ErrorKind::Stream`](crate::ErrorKind::Stream) (recover with
     /// [`Client::wait_for_streamed_response`](crate::Client::wait_for_streamed_response)).
     pub async fn completed(mut self) -> Result<Response, Error> {
         while let Some(event) = self.next_event().await {
             match event? {
                 StreamEvent::Completed(data) => return Ok(data.response),
                 StreamEvent::Failed(data) => {
-                    return Err(Error::ResponseFailed(Box::new(data.response)));
+                    return Err(Error::response_failed(data.response));
                 }
                 _ => {}
             }
         }
         // Unreachable in practice: the stream ends with a final event or an
         // error. Kept as an error rather than a panic.
-        Err(self.incomplete(StreamErrorKind::Closed))
+        Err(self.incomplete((StreamEnd::Closed, None)))
     }
 
     /// The conversation the response belongs to.
@@ -117,8 +117,8 @@ impl ResponseStream {
     }
 
     /// Events received so far (duplicates not counted).
-    pub fn events_received(&self) -> u64 {
-        self.events_received
+    pub fn events(&self) -> u64 {
+        self.events
     }
 
     /// The last response snapshot received (`CREATED` or `IN_PROGRESS`),
@@ -147,32 +147,35 @@ impl ResponseStream {
         new
     }
 
-    fn incomplete(&mut self, kind: StreamErrorKind) -> Error {
+    fn incomplete(&mut self, (end, source): Ended) -> Error {
         // The connection is closed at once, not when the stream is dropped.
         self.source.close();
         tracing::debug!(
             response_id = self.response_id.as_deref(),
-            events = self.events_received,
+            events = self.events,
             "response stream incomplete"
         );
-        Error::Stream(Box::new(StreamError {
-            kind,
+        let context = StreamContext {
             conversation_id: self.conversation_id.clone(),
             response_id: self.response_id.clone(),
-            request_id: self.request_id.clone(),
-            attempts: self.attempts,
-            events: self.events_received,
-            last_response: self.last_response().map(Box::new),
+            events: self.events,
+            last_response: self.last_response(),
             // Cloned, not taken: the stream still answers `text_so_far`
             // and `take_new_text` after its error. Once per stream, and
             // within the size limit.
-            text_so_far: self.text.clone(),
-        }))
+            text: self.text.clone(),
+        };
+        let call = CallSummary {
+            request_id: self.request_id.clone(),
+            attempts: self.attempts,
+            ..CallSummary::default()
+        };
+        Error::stream(end, context, call, source)
     }
 
     /// Turns one SSE block into an event: `Ok(None)` for blocks that are
     /// not events (metadata only, or out of order).
-    fn decode(&mut self, block: Sse) -> Result<Option<StreamEvent>, StreamErrorKind> {
+    fn decode(&mut self, block: Sse) -> Result<Option<StreamEvent>, Ended> {
         let Some((event, data)) = StreamEvent::decode(block)? else {
             return Ok(None);
         };
@@ -182,7 +185,7 @@ impl ResponseStream {
             }
             self.last_sequence = Some(sequence);
         }
-        self.events_received += 1;
+        self.events += 1;
         self.absorb(&event)?;
         if event.is_snapshot() {
             self.last_snapshot = Some(data);
@@ -191,7 +194,7 @@ impl ResponseStream {
     }
 
     /// Updates what the stream knows from `event`.
-    fn absorb(&mut self, event: &StreamEvent) -> Result<(), StreamErrorKind> {
+    fn absorb(&mut self, event: &StreamEvent) -> Result<(), Ended> {
         match event {
             StreamEvent::Output(data) => match &data.output {
                 OutputItem::Message { message, .. } => {
@@ -225,9 +228,9 @@ impl ResponseStream {
     }
 
     /// Adds to the answer's text, within the limit.
-    fn push_text(&mut self, text: &str) -> Result<(), StreamErrorKind> {
+    fn push_text(&mut self, text: &str) -> Result<(), Ended> {
         if self.text.len() + text.len() > self.limit {
-            return Err(StreamErrorKind::AnswerTooLarge { limit: self.limit });
+            return Err((StreamEnd::AnswerTooLarge { limit: self.limit }, None));
         }
         self.text.push_str(text);
         Ok(())
@@ -235,7 +238,7 @@ impl ResponseStream {
 
     /// Adds a message's text to the answer: a new message after a blank
     /// line; a message seen before only when its text extends what it was.
-    fn add_message(&mut self, id: &str, text: &str) -> Result<(), StreamErrorKind> {
+    fn add_message(&mut self, id: &str, text: &str) -> Result<(), Ended> {
         if let Some((last_id, start)) = &self.last_message
             && last_id == id
         {
@@ -248,7 +251,7 @@ impl ResponseStream {
         }
         let separator = if self.text.is_empty() { "" } else { "\n\n" };
         if self.text.len() + separator.len() + text.len() > self.limit {
-            return Err(StreamErrorKind::AnswerTooLarge { limit: self.limit });
+            return Err((StreamEnd::AnswerTooLarge { limit: self.limit }, None));
         }
         self.text.push_str(separator);
         self.last_message = Some((id.to_owned(), self.text.len()));
@@ -269,9 +272,9 @@ impl Stream for ResponseStream {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         loop {
-            let kind = match ready!(this.source.poll_block(cx)) {
+            let ended = match ready!(this.source.poll_block(cx)) {
                 None => return Poll::Ready(None),
-                Some(Err(kind)) => kind,
+                Some(Err(ended)) => ended,
                 Some(Ok(block)) => match this.decode(block) {
                     Ok(Some(event)) => {
                         if event.is_final() {
@@ -280,10 +283,10 @@ impl Stream for ResponseStream {
                         return Poll::Ready(Some(Ok(event)));
                     }
                     Ok(None) => continue,
-                    Err(kind) => kind,
+                    Err(ended) => ended,
                 },
             };
-            return Poll::Ready(Some(Err(this.incomplete(kind))));
+            return Poll::Ready(Some(Err(this.incomplete(ended))));
         }
     }
 }
@@ -294,7 +297,7 @@ impl fmt::Debug for ResponseStream {
             .field("conversation_id", &self.conversation_id)
             .field("response_id", &self.response_id)
             .field("request_id", &self.request_id)
-            .field("events_received", &self.events_received)
+            .field("events", &self.events)
             .field("finished", &self.source.is_closed())
             .finish_non_exhaustive()
     }
@@ -310,6 +313,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::error::ErrorKind;
 
     /// A body delivered in these chunks, then ended.
     struct Chunks(VecDeque<Bytes>);
@@ -591,8 +595,8 @@ mod tests {
         .concat();
         runtime.block_on(async move {
             let too_large = |item: Option<Result<StreamEvent, Error>>| {
-                matches!(item, Some(Err(Error::Stream(e)))
-                    if matches!(e.kind(), StreamErrorKind::AnswerTooLarge { limit: 100 }))
+                matches!(item, Some(Err(e)) if e.kind() == ErrorKind::Stream && e.is_too_large()
+                    && e.to_string().contains("the answer's text exceeds the 100-byte limit"))
             };
             let mut stream = stream_limited(vec![growing.into_bytes()], LIMIT, 100);
             stream.next_event().await.unwrap().unwrap();
@@ -604,7 +608,7 @@ mod tests {
             stream.next_event().await.unwrap().unwrap();
             stream.next_event().await.unwrap().unwrap();
             assert_eq!(stream.text_so_far().len(), 100);
-            assert_eq!(stream.events_received(), 2);
+            assert_eq!(stream.events(), 2);
 
             let mut stream = stream_limited(vec![passing.into_bytes()], LIMIT, 100);
             stream.next_event().await.unwrap().unwrap();
@@ -632,7 +636,7 @@ mod tests {
             assert_eq!(stream.response_id(), Some("resp_1"));
             stream.next_event().await.unwrap().unwrap();
             assert_eq!(stream.response_id(), Some("resp_1"));
-            assert_eq!(stream.events_received(), 2);
+            assert_eq!(stream.events(), 2);
         });
     }
 
@@ -661,14 +665,14 @@ mod tests {
             let snapshot = stream.last_response().unwrap();
             assert_eq!(snapshot.response_id, "resp_1");
             let error = stream.next_event().await.unwrap().unwrap_err();
-            let Error::Stream(error) = error else {
-                panic!("expected a stream error")
-            };
+            assert_eq!(error.kind(), ErrorKind::Stream, "{error}");
             assert!(
-                matches!(error.kind(), StreamErrorKind::AnswerTooLarge { limit: 100 }),
+                error
+                    .to_string()
+                    .contains("the answer's text exceeds the 100-byte limit"),
                 "{error}"
             );
-            assert_eq!(error.text_so_far().len(), 90);
+            assert_eq!(error.text_so_far().unwrap().len(), 90);
             assert_eq!(
                 error.last_response().unwrap().status.as_str(),
                 "IN_PROGRESS"
@@ -695,10 +699,8 @@ mod tests {
             let error = stream.next_event().await.unwrap().unwrap_err();
             assert_eq!(stream.take_new_text(), "");
             assert_eq!(stream.text_so_far(), "Partial");
-            let Error::Stream(error) = error else {
-                panic!("expected a stream error")
-            };
-            assert_eq!(error.text_so_far(), "Partial");
+            assert_eq!(error.kind(), ErrorKind::Stream);
+            assert_eq!(error.text_so_far(), Some("Partial"));
             assert!(stream.next_event().await.is_none());
         });
     }

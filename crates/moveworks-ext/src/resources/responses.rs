@@ -7,7 +7,7 @@ use moveworks_api::types::{CreateResponseRequest, Response, ResponseStatus};
 use super::user_input::Input;
 use crate::client::Client;
 use crate::client::input::check_id;
-use crate::error::{Error, WaitTimeoutError};
+use crate::error::Error;
 use crate::flows::polling::{Check, poll_until};
 
 impl Client {
@@ -51,8 +51,8 @@ impl Client {
     /// or [`CallOptions::wait_policy`](crate::CallOptions::wait_policy) for
     /// one wait).
     ///
-    /// - `FAILED` is [`Error::ResponseFailed`], with the response.
-    /// - The deadline is [`Error::WaitTimeout`], with the last status seen
+    /// - `FAILED` is [`ErrorKind::ResponseFailed`](crate::ErrorKind::ResponseFailed), with the response.
+    /// - The deadline is [`ErrorKind::WaitTimeout`](crate::ErrorKind::WaitTimeout), with the last status seen
     ///   and the time waited.
     /// - A status this client does not know keeps it polling; a 404 or any
     ///   other error not worth retrying ends it at once.
@@ -71,20 +71,20 @@ impl Client {
             || self.get_response(conversation_id, response_id),
             |response| match response.status {
                 ResponseStatus::Completed => Check::Done(response),
-                ResponseStatus::Failed => Check::Failed(Error::ResponseFailed(Box::new(response))),
+                ResponseStatus::Failed => Check::Failed(Error::response_failed(response)),
                 _ => Check::Pending(response),
             },
         )
         .await;
         match outcome {
             Ok(result) => result,
-            Err(elapsed) => Err(Error::WaitTimeout(WaitTimeoutError {
-                response_id: response_id.to_owned(),
-                last_status: elapsed.last.map(|response| response.status),
-                waited: elapsed.waited,
-                polls: elapsed.polls,
-                last_error: elapsed.last_error.map(Box::new),
-            })),
+            Err(elapsed) => Err(Error::wait_timeout(
+                response_id.to_owned(),
+                elapsed.last.map(|response| response.status),
+                elapsed.waited,
+                elapsed.polls,
+                elapsed.last_error,
+            )),
         }
     }
 
@@ -117,7 +117,7 @@ impl Client {
         let created = self.create_response(conversation_id, input).await?;
         match created.status {
             ResponseStatus::Completed => Ok(created),
-            ResponseStatus::Failed => Err(Error::ResponseFailed(Box::new(created))),
+            ResponseStatus::Failed => Err(Error::response_failed(created)),
             _ => {
                 self.wait_for_response(conversation_id, &created.response_id)
                     .await

@@ -7,7 +7,8 @@ use moveworks_api::types::{
 use serde::de::DeserializeOwned;
 use sse_stream::Sse;
 
-use crate::error::{ErrorCode, StreamErrorKind};
+use crate::error::{ErrorCode, StreamEnd};
+use crate::flows::sse::Ended;
 
 /// One event of a response stream, decoded by its SSE event name.
 ///
@@ -88,7 +89,7 @@ impl StreamEvent {
     /// Decodes one SSE block by its event name, and gives back the block's
     /// data: `Ok(None)` for a block that holds no event (metadata only); an
     /// `ERROR` event is the error it reports.
-    pub(crate) fn decode(block: Sse) -> Result<Option<(StreamEvent, String)>, StreamErrorKind> {
+    pub(crate) fn decode(block: Sse) -> Result<Option<(StreamEvent, String)>, Ended> {
         let Sse { event, data, .. } = block;
         if event.is_none() && data.is_none() {
             return Ok(None);
@@ -103,10 +104,11 @@ impl StreamEvent {
             "RESPONSE_FAILED" => StreamEvent::Failed(parse(&name, &data)?),
             "ERROR" => {
                 let error: StreamingErrorData = parse(&name, &data)?;
-                return Err(StreamErrorKind::ErrorEvent {
+                let end = StreamEnd::ErrorEvent {
                     code: ErrorCode::parse(&error.error.code),
                     message: error.error.message,
-                });
+                };
+                return Err((end, None));
             }
             // The data moves into the event: nothing is kept of it.
             _ => {
@@ -120,10 +122,12 @@ impl StreamEvent {
     }
 }
 
-fn parse<T: DeserializeOwned>(name: &str, data: &str) -> Result<T, StreamErrorKind> {
-    serde_json::from_str(data).map_err(|source| StreamErrorKind::Malformed {
-        event: Some(name.to_owned()),
-        source: Box::new(source),
+fn parse<T: DeserializeOwned>(name: &str, data: &str) -> Result<T, Ended> {
+    serde_json::from_str(data).map_err(|source| {
+        let end = StreamEnd::Malformed {
+            event: Some(name.to_owned()),
+        };
+        (end, Some(Box::new(source) as _))
     })
 }
 

@@ -7,7 +7,7 @@ use super::response_stream::ResponseStream;
 use super::user_input::Input;
 use crate::client::Client;
 use crate::client::input::check_id;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::flows::sse::EventSource;
 
 impl Client {
@@ -21,7 +21,7 @@ impl Client {
     /// refreshed token).
     ///
     /// The stream yields [`StreamEvent`](crate::StreamEvent)s and ends
-    /// after the final one; any other end is one [`Error::Stream`] item.
+    /// after the final one; any other end is one [`ErrorKind::Stream`] error.
     /// The idle timeout
     /// ([`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout),
     /// default 120 s) bounds the wait between events; the attempt timeout
@@ -81,20 +81,18 @@ impl Client {
     }
 
     /// Recovers from a stream that ended early: when `error` is an
-    /// [`Error::Stream`] that names its response, waits for that response
+    /// [`ErrorKind::Stream`] error that names its response, waits for that response
     /// with [`Client::wait_for_response`] (polling, with the client's
     /// [`WaitPolicy`](crate::WaitPolicy)). Any other error is returned as
     /// it is. The message is not sent again.
     ///
     /// See [`Client::create_response_stream`] for an example.
     pub async fn wait_for_streamed_response(&self, error: Error) -> Result<Response, Error> {
-        let Error::Stream(stream) = &error else {
+        let (ErrorKind::Stream, Some(conversation_id), Some(response_id)) =
+            (error.kind(), error.conversation_id(), error.response_id())
+        else {
             return Err(error);
         };
-        let Some(response_id) = stream.response_id() else {
-            return Err(error);
-        };
-        self.wait_for_response(stream.conversation_id(), response_id)
-            .await
+        self.wait_for_response(conversation_id, response_id).await
     }
 }

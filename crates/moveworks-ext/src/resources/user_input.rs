@@ -115,7 +115,7 @@ mod tests {
 
     fn refused(input: Input) -> Option<&'static str> {
         match input.into_request() {
-            Err(Error::InvalidInput(error)) => Some(error.field()),
+            Err(error) => error.field(),
             _ => None,
         }
     }

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use crate::config::DEFAULT_RETRY_STATUSES;
+use crate::config::{Backoff, DEFAULT_RETRY_STATUSES};
 
 /// How a client retries.
 ///
@@ -20,25 +20,26 @@ use crate::config::DEFAULT_RETRY_STATUSES;
 /// let never = RetryPolicy::none();
 /// # let _ = (patient, never);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     pub(crate) max_retries: u32,
-    pub(crate) initial_backoff: Duration,
-    pub(crate) max_backoff: Duration,
+    pub(crate) backoff: Backoff,
     pub(crate) max_retry_after: Duration,
     pub(crate) statuses: Vec<u16>,
-    pub(crate) jitter: bool,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
             max_retries: 2,
-            initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(8),
+            backoff: Backoff {
+                initial: Duration::from_millis(500),
+                factor: 2.0,
+                max: Duration::from_secs(8),
+                jitter: true,
+            },
             max_retry_after: Duration::from_secs(60),
             statuses: DEFAULT_RETRY_STATUSES.to_vec(),
-            jitter: true,
         }
     }
 }
@@ -60,13 +61,13 @@ impl RetryPolicy {
 
     /// The first backoff; each retry doubles it.
     pub fn initial_backoff(mut self, backoff: Duration) -> Self {
-        self.initial_backoff = backoff;
+        self.backoff.initial = backoff;
         self
     }
 
     /// The longest backoff.
     pub fn max_backoff(mut self, backoff: Duration) -> Self {
-        self.max_backoff = backoff;
+        self.backoff.max = backoff;
         self
     }
 
@@ -85,7 +86,7 @@ impl RetryPolicy {
 
     /// Whether to randomize backoffs (default on; off makes waits exact).
     pub fn jitter(mut self, jitter: bool) -> Self {
-        self.jitter = jitter;
+        self.backoff.jitter = jitter;
         self
     }
 
@@ -95,15 +96,7 @@ impl RetryPolicy {
 
     /// The wait before retry number `retry` (0 for the first retry).
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
-        let doubled = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(retry.min(31)));
-        let capped = doubled.min(self.max_backoff);
-        if self.jitter {
-            capped.mul_f64(1.0 - fastrand::f64() * 0.25)
-        } else {
-            capped
-        }
+        self.backoff.delay(retry)
     }
 }
 
@@ -135,17 +128,5 @@ mod tests {
         let asked = |secs| decide(&policy, 1, Some(Duration::from_secs(secs)), plenty);
         assert_eq!(asked(5), Decision::RetryAfter(Duration::from_secs(5)));
         assert_eq!(asked(6), Decision::Stop, "longer than the cap");
-    }
-
-    #[test]
-    fn jitter_only_shortens_by_up_to_a_quarter() {
-        let policy = RetryPolicy::default();
-        for _ in 0..1000 {
-            let wait = policy.backoff(1);
-            assert!(
-                wait <= Duration::from_secs(1) && wait >= Duration::from_millis(750),
-                "{wait:?}"
-            );
-        }
     }
 }

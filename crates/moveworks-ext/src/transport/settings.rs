@@ -13,6 +13,9 @@ use crate::config::Timeouts;
 
 /// What every call of a client shares.
 pub(crate) struct Shared {
+    /// The generated client: the base URL and the HTTP client (its
+    /// connection pool).
+    pub(crate) api: moveworks_api::Client,
     pub(crate) provider: Arc<dyn TokenProvider>,
     pub(crate) assistant_name: HeaderValue,
     pub(crate) user_agent: HeaderValue,
@@ -23,6 +26,12 @@ pub(crate) struct Shared {
     /// The retry budget, shared by the client and its clones (`None`:
     /// unlimited).
     pub(crate) budget: Option<TokenBucket>,
+}
+
+impl Shared {
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        moveworks_api::ClientInfo::client(&self.api)
+    }
 }
 
 /// What a call may override (see [`CallOptions`](crate::CallOptions)).

@@ -79,12 +79,12 @@ mod tests {
     fn new_returns_the_build_error_instead_of_panicking() {
         let mut file: syn::File = syn::parse2(quote! {
             impl Client {
-                pub fn new(baseurl: &str, inner: Hooks) -> Self {
+                pub fn new(baseurl: &str) -> Self {
                     let client = reqwest::ClientBuilder::new();
-                    Self::new_with_client(baseurl, client.build().unwrap(), inner)
+                    Self::new_with_client(baseurl, client.build().unwrap())
                 }
-                pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: Hooks) -> Self {
-                    Self { baseurl: baseurl.to_string(), client, inner }
+                pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+                    Self { baseurl: baseurl.to_string(), client }
                 }
             }
             impl Other {
@@ -95,16 +95,18 @@ mod tests {
         assert!(return_result(&mut file));
         let text = quote!(#file).to_string();
         assert!(
-            text.contains("pub fn new (baseurl : & str , inner : Hooks) -> :: std :: result :: Result < Self , reqwest :: Error >"),
+            text.contains("pub fn new (baseurl : & str) -> :: std :: result :: Result < Self , reqwest :: Error >"),
             "{text}"
         );
         assert!(
-            text.contains("Ok (Self :: new_with_client (baseurl , client . build () ? , inner))"),
+            text.contains("Ok (Self :: new_with_client (baseurl , client . build () ?))"),
             "{text}"
         );
         assert!(text.contains("# Errors"));
         assert!(
-            text.contains("pub fn new_with_client (baseurl : & str , client : reqwest :: Client , inner : Hooks) -> Self"),
+            text.contains(
+                "pub fn new_with_client (baseurl : & str , client : reqwest :: Client) -> Self"
+            ),
             "{text}"
         );
         assert!(

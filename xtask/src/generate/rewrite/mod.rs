@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 pub mod api_version_header;
+pub mod call_values;
 pub mod doc_comments;
 pub mod empty_header_maps;
 pub mod fallible_constructor;
@@ -52,6 +53,9 @@ pub struct Context<'a> {
     pub closed_enums: Vec<String>,
     /// The unions `open-unions` opened, and those it had to leave closed.
     pub unions: open_unions::Outcome,
+    /// How many operation methods `call-values` rewrote, or why it could
+    /// not (which fails the generation); `None` when it did not run.
+    pub calls: Option<Result<usize, String>>,
 }
 
 impl<'a> Context<'a> {
@@ -62,6 +66,7 @@ impl<'a> Context<'a> {
             builders: Err("the type-builders rewrite did not run".to_owned()),
             closed_enums: Vec::new(),
             unions: open_unions::Outcome::default(),
+            calls: None,
         }
     }
 }
@@ -161,6 +166,17 @@ pub const REWRITES: &[Rewrite] = &[
         targets: CLIENT,
         run: |file, _| {
             non_exhaustive::mark(file);
+        },
+    },
+    Rewrite {
+        name: "call-values",
+        targets: CLIENT,
+        run: |file, cx| {
+            let table: Vec<String> = super::operation_table::rows(cx.normalized)
+                .into_iter()
+                .map(|row| row.name)
+                .collect();
+            cx.calls = Some(call_values::rewrite(file, &table));
         },
     },
 ];

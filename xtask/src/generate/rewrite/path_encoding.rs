@@ -3,7 +3,7 @@
 //! such as `:\.` would become two segments, one of them a `.` that the
 //! parser then drops, and the request would go to another path. The
 //! generated code is pointed at the crate's own `encode_path`
-//! (`middleware::encode_path`, which also encodes `\`) instead.
+//! (`call::encode_path`, which also encodes `\`) instead.
 //!
 //! progenitor also passes every path parameter as `&x.to_string()`, which
 //! copies a `&str` parameter into a new `String` before encoding it: one
@@ -16,7 +16,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, FnArg, ImplItemFn, Item, Pat, Type, UseTree};
 
 /// Replaces the import of `progenitor_client::encode_path` with
-/// `crate::middleware::encode_path`. Returns whether it was found.
+/// `crate::call::encode_path`. Returns whether it was found.
 pub fn use_own_encoder(file: &mut syn::File) -> bool {
     let mut found = false;
     for item in &mut file.items {
@@ -29,7 +29,7 @@ pub fn use_own_encoder(file: &mut syn::File) -> bool {
             0,
             syn::parse_quote! {
                 #[allow(unused_imports)]
-                use crate::middleware::encode_path;
+                use crate::call::encode_path;
             },
         );
     }
@@ -167,7 +167,7 @@ mod tests {
         assert!(use_own_encoder(&mut file));
         let expected: syn::File = syn::parse2(quote! {
             #[allow(unused_imports)]
-            use crate::middleware::encode_path;
+            use crate::call::encode_path;
             pub use progenitor_client::{ByteStream, Error};
             use progenitor_client::{ClientHooks, OperationInfo};
         })

@@ -1,37 +1,46 @@
-//! Reading `code` and `message` out of an error body, whatever its shape:
-//! the API's `{"error": {"code", "message"}}`, a bare `{"code", "message"}`
-//! (the token endpoint, the Events API), or anything else (none).
+//! Reading the code and message out of an error body, whatever its shape:
+//! the Moveworks API's `{"error": {"code", "message"}}`, the OAuth 2.0 form
+//! of token endpoints (RFC 6749, section 5.2: `{"error": "invalid_grant",
+//! "error_description": "..."}`), a bare `{"code", "message"}`, or anything
+//! else (none). Only those fields are read: the rest of a body may echo
+//! what was sent. One parser for the API's answers and the token
+//! endpoints'; it lives in the lowest layer that reads them.
 
 use serde_json::Value;
 
 /// What an error body says about the error.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct ErrorBody {
+    /// `error.code`, `code`, or the OAuth `error`.
     pub(crate) code: Option<String>,
+    /// `error.message`, `message`, or the OAuth `error_description`.
     pub(crate) message: Option<String>,
 }
 
-/// Parses raw bytes; `None` when they are not a JSON object.
+/// Parses raw bytes; `None` when they are not a JSON object with a code or
+/// a message.
 pub(crate) fn parse(body: &[u8]) -> Option<ErrorBody> {
     let value: Value = serde_json::from_slice(body).ok()?;
-    from_value(&value)
-}
-
-/// Reads an already-decoded body.
-pub(crate) fn from_value(value: &Value) -> Option<ErrorBody> {
     let object = value.as_object()?;
-    let inner = match object.get("error") {
-        Some(Value::Object(inner)) => inner,
-        _ => object,
-    };
-    let text = |key: &str| match inner.get(key) {
+    let text = |value: Option<&Value>| match value {
         Some(Value::String(s)) => Some(s.clone()),
+        // Some gateways send a numeric code: kept as its digits.
         Some(other @ Value::Number(_)) => Some(other.to_string()),
         _ => None,
     };
-    let body = ErrorBody {
-        code: text("code"),
-        message: text("message"),
+    let body = match object.get("error") {
+        Some(Value::Object(inner)) => ErrorBody {
+            code: text(inner.get("code")),
+            message: text(inner.get("message")),
+        },
+        Some(oauth @ Value::String(_)) => ErrorBody {
+            code: text(Some(oauth)),
+            message: text(object.get("error_description")),
+        },
+        _ => ErrorBody {
+            code: text(object.get("code")),
+            message: text(object.get("message")),
+        },
     };
     (body.code.is_some() || body.message.is_some()).then_some(body)
 }
@@ -58,6 +67,18 @@ mod tests {
         let other = parse(br#"{"code": true, "message": "odd"}"#).unwrap();
         assert_eq!(other.code, None);
         assert_eq!(other.message.as_deref(), Some("odd"));
+    }
+
+    #[test]
+    fn reads_the_oauth_form() {
+        let oauth = parse(br#"{"error": "invalid_client", "error_description": "Unknown client"}"#)
+            .unwrap();
+        assert_eq!(oauth.code.as_deref(), Some("invalid_client"));
+        assert_eq!(oauth.message.as_deref(), Some("Unknown client"));
+        let bare = parse(br#"{"error": "invalid_grant"}"#).unwrap();
+        assert_eq!(bare.code.as_deref(), Some("invalid_grant"));
+        assert_eq!(bare.message, None);
+        assert_eq!(parse(br#"{"error": 5}"#), None);
     }
 
     #[test]

@@ -1,0 +1,420 @@
+//! A call: attempts of one operation until one answer ends it, judged with
+//! the whole answer in hand (status, headers, body) before it is decoded.
+//!
+//! Each attempt asks the operation for a fresh request (the generated
+//! [`Call`]: request and decoder apart), so nothing is cloned for a retry
+//! that is never made. Every wait of the call is inside its total deadline:
+//! the token, connecting, the answer's headers and body (the attempt's
+//! limit, never past the total), and the backoff sleeps (a retry whose wait
+//! would end past the deadline is not made).
+//!
+//! An operation that is not idempotent (it creates something) is sent
+//! again only when the first request surely was not processed: the
+//! connection could not be made, the API answered 429, or it answered 401
+//! and a fresh token is tried. Any other failure after the request left is
+//! returned at once, marked as possibly processed.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use http::StatusCode;
+use http::header::{AUTHORIZATION, USER_AGENT};
+use moveworks_api::call::Decoder;
+use moveworks_api::{Call, Operation, ResponseValue};
+use reqwest::Request;
+
+use super::attempt::{self, Answer, Failure};
+use super::headers::{ASSISTANT_NAME, request_id};
+use super::idempotency::is_idempotent;
+use super::retry_after;
+use super::retry_decision::{Decision, decide, may_have_processed, retries_status};
+use super::settings::{RequestSettings, Shared};
+use crate::auth::AccessToken;
+use crate::error::{CallStep, CallSummary, Error, is_transient};
+
+/// A call's decoded answer, and how many requests it took.
+pub(crate) struct Done<T> {
+    pub(crate) value: ResponseValue<T>,
+    pub(crate) attempts: u32,
+}
+
+/// One call's progress through its attempts.
+struct Progress<'a> {
+    settings: &'a RequestSettings,
+    started: Instant,
+    deadline: Instant,
+    /// Known once the first request is built.
+    idempotent: bool,
+    retries: u32,
+    /// Budget tokens this call's retries took.
+    leased: u32,
+    refreshed_token: bool,
+    summary: CallSummary,
+}
+
+/// What an attempt's outcome calls for.
+enum Next {
+    /// Send again after this wait.
+    Retry(Duration),
+    /// The answer ends the call.
+    Answer(Answer),
+    Fail(Error),
+}
+
+impl Shared {
+    /// Runs `operation` under `settings`: attempts, retries, deadlines,
+    /// then the decoded answer or the typed error.
+    pub(crate) async fn run<'a, T, E>(
+        &'a self,
+        settings: &RequestSettings,
+        operation: impl Fn(&'a moveworks_api::Client) -> Call<'a, T, E>,
+    ) -> Result<Done<T>, Error> {
+        let mut progress = Progress::new(settings);
+        let trace = tracing::debug_span!(
+            "moveworks.request",
+            operation = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let outcome = loop {
+            let (request, decode, described) = match build(operation(&self.api)) {
+                Ok(parts) => parts,
+                Err(error) => break Err(error),
+            };
+            if progress.summary.attempts == 0 {
+                progress.idempotent = settings
+                    .idempotent
+                    .unwrap_or_else(|| is_idempotent(described));
+                trace.record("operation", described.id);
+            }
+            let streaming = described.accept == Some("text/event-stream");
+            match self
+                .attempt(&mut progress, request, streaming, &trace)
+                .await
+            {
+                Next::Retry(wait) => tokio::time::sleep(wait).await,
+                Next::Answer(answer) => break progress.decode(answer, decode).await,
+                Next::Fail(error) => break Err(error),
+            }
+        };
+        progress.record(&trace);
+        outcome
+    }
+
+    /// Sends one request with the call's token and judges the outcome.
+    async fn attempt(
+        &self,
+        progress: &mut Progress<'_>,
+        mut request: Request,
+        streaming: bool,
+        trace: &tracing::Span,
+    ) -> Next {
+        let token = match self.token_until(progress.settings, progress.deadline).await {
+            Ok(token) => token,
+            Err(error) => return Next::Fail(error.with_call(progress.summary.clone())),
+        };
+        self.add_headers(&mut request, progress.settings, &token);
+        progress.summary.attempts += 1;
+        let until = progress.attempt_deadline();
+        let outcome = attempt::send(
+            self.http(),
+            request,
+            until,
+            streaming,
+            self.max_response_bytes,
+        )
+        .await;
+        match outcome {
+            Ok(answer) => self.answered(progress, answer, &token, trace),
+            Err(failure) => self.failed(progress, failure, trace),
+        }
+    }
+
+    fn add_headers(&self, request: &mut Request, settings: &RequestSettings, token: &AccessToken) {
+        let headers = request.headers_mut();
+        for (name, value) in &settings.headers {
+            headers.insert(name, value.clone());
+        }
+        headers.insert(AUTHORIZATION, token.header().clone());
+        headers.insert(ASSISTANT_NAME, self.assistant_name.clone());
+        headers.insert(USER_AGENT, self.user_agent.clone());
+    }
+
+    /// Judges an answer.
+    fn answered(
+        &self,
+        progress: &mut Progress<'_>,
+        answer: Answer,
+        token: &Arc<AccessToken>,
+        trace: &tracing::Span,
+    ) -> Next {
+        let response = answer.response();
+        let status = response.status();
+        let asked = progress.observe(response);
+        if status.is_success() {
+            if let Some(bucket) = &self.budget {
+                bucket.succeeded(progress.leased);
+            }
+            return Next::Answer(answer);
+        }
+        if status == StatusCode::UNAUTHORIZED
+            && !progress.refreshed_token
+            && self.provider.can_refresh()
+        {
+            progress.refreshed_token = true;
+            self.provider.invalidate(token);
+            tracing::info!(parent: trace, "401 answered; retrying once with a refreshed token");
+            return Next::Retry(Duration::ZERO);
+        }
+        let retried = retries_status(
+            &progress.settings.retry,
+            progress.idempotent,
+            status.as_u16(),
+        );
+        if retried && let Some(wait) = self.next_wait(progress, asked, false) {
+            tracing::info!(
+                parent: trace,
+                attempt = progress.summary.attempts,
+                status = status.as_u16(),
+                wait_ms = wait.as_millis() as u64,
+                "retrying"
+            );
+            return Next::Retry(wait);
+        }
+        if !progress.idempotent && may_have_processed(status.as_u16()) {
+            progress.summary.maybe_processed = true;
+        }
+        Next::Answer(answer)
+    }
+
+    /// Judges a failure to send or to receive.
+    fn failed(&self, progress: &mut Progress<'_>, failure: Failure, trace: &tracing::Span) -> Next {
+        let attempt = progress.summary.attempts;
+        let facts = match &failure {
+            Failure::Http(error, step) => {
+                tracing::debug!(parent: trace, attempt, error = %without_url(error), "attempt failed");
+                FailureFacts::of(error, *step)
+            }
+            Failure::Deadline(step) => {
+                tracing::debug!(parent: trace, attempt, ?step, "attempt timed out");
+                FailureFacts::deadline(*step)
+            }
+        };
+        // A request that is not idempotent is sent again only when it
+        // surely did not arrive: the connection could not be made.
+        let retry = if progress.idempotent {
+            facts.transient
+        } else {
+            facts.connect
+        };
+        if retry && let Some(wait) = self.next_wait(progress, None, facts.timed_out) {
+            let wait_ms = wait.as_millis() as u64;
+            tracing::info!(parent: trace, attempt, wait_ms, "retrying");
+            return Next::Retry(wait);
+        }
+        // A request that could not even be built was not sent.
+        if !progress.idempotent && !facts.connect && facts.built {
+            progress.summary.maybe_processed = true;
+        }
+        let summary = progress.summary.clone();
+        let step = Some(facts.step);
+        Next::Fail(match failure {
+            Failure::Http(error, _) if !facts.timed_out => Error::transport(error, facts.step, summary),
+            Failure::Http(error, _) => Error::timeout(step, summary, Some(error)),
+            Failure::Deadline(_) => Error::timeout(step, summary, None),
+        })
+    }
+
+    /// The wait before the next attempt, or `None` to stop: the policy and
+    /// the deadline allow no more, or the budget cannot pay for it.
+    fn next_wait(
+        &self,
+        progress: &mut Progress<'_>,
+        asked: Option<Duration>,
+        after_timeout: bool,
+    ) -> Option<Duration> {
+        progress.retries += 1;
+        let remaining = progress.remaining();
+        let Decision::RetryAfter(wait) =
+            decide(&progress.settings.retry, progress.retries, asked, remaining)
+        else {
+            return None;
+        };
+        match self.pay_for_retry(after_timeout) {
+            Some(cost) => {
+                progress.leased += cost;
+                Some(wait)
+            }
+            None => {
+                progress.summary.budget_spent = true;
+                None
+            }
+        }
+    }
+
+    /// Takes what a retry costs from the budget: the tokens taken (0
+    /// without a budget), or `None` when the budget cannot pay.
+    pub(super) fn pay_for_retry(&self, after_timeout: bool) -> Option<u32> {
+        match &self.budget {
+            Some(bucket) => bucket.withdraw(after_timeout),
+            None => Some(0),
+        }
+    }
+}
+
+/// What a failed attempt says about retrying it.
+struct FailureFacts {
+    step: CallStep,
+    timed_out: bool,
+    /// The connection could not be made: the request surely never arrived.
+    connect: bool,
+    /// Worth another attempt (not a request that cannot be built, a
+    /// redirect or a decoding failure).
+    transient: bool,
+    /// The request was built (so it may have been sent).
+    built: bool,
+}
+
+impl FailureFacts {
+    fn of(error: &reqwest::Error, step: CallStep) -> Self {
+        Self {
+            step,
+            timed_out: error.is_timeout(),
+            connect: error.is_connect(),
+            transient: is_transient(error),
+            built: !error.is_builder(),
+        }
+    }
+
+    fn deadline(step: CallStep) -> Self {
+        Self {
+            step,
+            timed_out: true,
+            connect: false,
+            transient: true,
+            built: true,
+        }
+    }
+}
+
+/// Display of a reqwest error without its URL, for logs.
+fn without_url(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    if let Some(url) = error.url() {
+        text = text.replace(url.as_str(), "<url>");
+    }
+    text
+}
+
+/// The request, the decoder and the operation of a generated call; a
+/// request that could not be built (a path that escaped its template, a
+/// header that is not one) is an invalid input, and nothing is sent.
+fn build<T, E>(
+    call: Call<'_, T, E>,
+) -> Result<(Request, Decoder<T, E>, &'static Operation), Error> {
+    let operation = call.operation();
+    match call.into_parts() {
+        Ok((request, decode)) => Ok((request, decode, operation)),
+        Err(progenitor_client::Error::InvalidRequest(reason)) => {
+            Err(Error::invalid_input("path", reason))
+        }
+        Err(progenitor_client::Error::CommunicationError(error)) => Err(Error::invalid_input(
+            "request",
+            format!("it cannot be built: {}", without_url(&error)),
+        )),
+        Err(_) => Err(Error::invalid_input("request", "it cannot be built")),
+    }
+}
+
+impl<'a> Progress<'a> {
+    fn new(settings: &'a RequestSettings) -> Self {
+        let started = Instant::now();
+        Self {
+            settings,
+            started,
+            deadline: crate::config::after(started, settings.timeouts.total),
+            idempotent: false,
+            retries: 0,
+            leased: 0,
+            refreshed_token: false,
+            summary: CallSummary::default(),
+        }
+    }
+
+    /// The time left before the total deadline.
+    fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// When the next attempt must end: its own limit, never past the total.
+    fn attempt_deadline(&self) -> Instant {
+        let limit = self.settings.timeouts.attempt.min(self.remaining());
+        crate::config::after(Instant::now(), limit.max(Duration::from_millis(1)))
+    }
+
+    /// Notes the answer's status, request id and `Retry-After`; returns the
+    /// wait it asks for.
+    fn observe(&mut self, response: &reqwest::Response) -> Option<Duration> {
+        let status = response.status();
+        let asked = if status.is_success() {
+            None
+        } else {
+            retry_after::from_headers(response.headers(), SystemTime::now())
+        };
+        self.summary.status = Some(status);
+        self.summary.request_id = request_id(response.headers())
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        self.summary.retry_after = asked;
+        asked
+    }
+
+    /// The answer that ends the call, decoded (a success) or as the error
+    /// it is.
+    async fn decode<T, E>(&self, answer: Answer, decode: Decoder<T, E>) -> Result<Done<T>, Error> {
+        let summary = self.summary.clone();
+        let attempts = summary.attempts;
+        let status = answer.response().status();
+        let response = match answer {
+            Answer::TooLarge(_, limit) if status.is_success() => {
+                return Err(Error::too_large(limit, summary));
+            }
+            Answer::TooLarge(..) => return Err(Error::api(b"", summary)),
+            Answer::Whole(_, bytes) if !status.is_success() => {
+                return Err(Error::api(&bytes, summary));
+            }
+            Answer::Whole(response, _) | Answer::Streamed(response) => response,
+        };
+        match decode(response).await {
+            Ok(value) => Ok(Done { value, attempts }),
+            Err(progenitor_client::Error::InvalidResponsePayload(_, source)) => {
+                Err(Error::decode(source, summary))
+            }
+            Err(progenitor_client::Error::ResponseBodyError(source)) => {
+                Err(Error::transport(source, CallStep::Body, summary))
+            }
+            // Every 2xx decodes as the documented success (the generator
+            // documents the whole range): anything else is not the answer
+            // the spec describes.
+            Err(_) => Err(Error::undocumented(summary)),
+        }
+    }
+
+    /// Records the call on its span, once, at the end: each record costs a
+    /// subscriber some formatting.
+    fn record(&self, trace: &tracing::Span) {
+        if trace.is_disabled() {
+            return;
+        }
+        trace.record("attempts", self.summary.attempts);
+        trace.record("elapsed_ms", self.started.elapsed().as_millis() as u64);
+        if let Some(status) = self.summary.status {
+            trace.record("status", status.as_u16());
+        }
+        if let Some(id) = &self.summary.request_id {
+            trace.record("request_id", id.as_str());
+        }
+    }
+}
