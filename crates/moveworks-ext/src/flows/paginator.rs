@@ -6,7 +6,7 @@
 //! fetch one page (the same filters on every page, the cursor and page size
 //! varying), and walks as its docs say.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use super::page::Page;
 use crate::error::Error;
@@ -137,180 +138,126 @@ impl<T: Send + 'static> Paginator<T> {
 
     /// The walk as whole pages, each with its cursors.
     pub fn pages(self) -> Pages<T> {
-        let invalid = match self.page_size {
-            Some(size) if !(1..=MAX_PAGE_SIZE).contains(&size) => Some(Error::invalid_input(
-                "page_size",
-                format!("{size} is not between 1 and {MAX_PAGE_SIZE}"),
-            )),
-            _ => match &self.start {
-                Some(cursor) if cursor.is_empty() => {
-                    Some(Error::invalid_input("cursor", "it is empty"))
-                }
-                _ => None,
-            },
-        };
-        let seen = self.start.iter().cloned().collect();
-        Pages {
-            operation: self.operation,
-            fetch: self.fetch,
-            limit: self.page_size,
-            max_pages: self.max_pages,
-            cursor: self.start,
-            seen,
-            fetched: 0,
-            in_flight: None,
-            pending: invalid,
-            done: false,
+        if let Err(error) = self.check() {
+            return Pages(stream::once(async { Err(error) }).boxed());
         }
+        let walk = Walk {
+            next: Some(self.start.clone()),
+            paginator: self,
+            seen: HashSet::new(),
+            fetched: 0,
+        };
+        Pages(stream::try_unfold(walk, Walk::step).boxed())
     }
 
     /// The walk as items, one page fetched at a time.
     pub fn items(self) -> Items<T> {
-        Items {
-            pages: self.pages(),
-            buffer: VecDeque::new(),
-        }
+        let items = self
+            .pages()
+            .map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok)));
+        Items(items.try_flatten().boxed())
     }
 
     /// Every item of the list, in order (bounded by the page cap).
     pub async fn all(self) -> Result<Vec<T>, Error> {
-        let mut pages = self.pages();
-        let mut all = Vec::new();
-        while let Some(page) = std::future::poll_fn(|cx| Pin::new(&mut pages).poll_next(cx)).await {
-            all.extend(page?.into_items());
+        self.items().try_collect().await
+    }
+
+    /// Refuses a page size the API does not serve and an empty cursor.
+    fn check(&self) -> Result<(), Error> {
+        match (self.page_size, &self.start) {
+            (Some(size), _) if !(1..=MAX_PAGE_SIZE).contains(&size) => Err(Error::invalid_input(
+                "page_size",
+                format!("{size} is not between 1 and {MAX_PAGE_SIZE}"),
+            )),
+            (_, Some(cursor)) if cursor.is_empty() => {
+                Err(Error::invalid_input("cursor", "it is empty"))
+            }
+            _ => Ok(()),
         }
-        Ok(all)
+    }
+}
+
+/// A walk between two pages.
+struct Walk<T> {
+    paginator: Paginator<T>,
+    /// The cursor of the next page (`Some(None)` for the first page);
+    /// `None` once the list ended.
+    next: Option<Option<String>>,
+    /// The cursors fetched.
+    seen: HashSet<String>,
+    fetched: usize,
+}
+
+impl<T> Walk<T> {
+    /// Fetches the next page, unless the list ended or the walk must stop.
+    async fn step(mut self) -> Result<Option<(Page<T>, Self)>, Error> {
+        let Some(cursor) = self.next.take() else {
+            return Ok(None);
+        };
+        let operation = self.paginator.operation;
+        if let Some(repeat) = &cursor
+            && !self.seen.insert(repeat.clone())
+        {
+            let error = Error::pagination(operation, self.fetched, repeat.clone(), true);
+            return Err(error);
+        }
+        if self.fetched >= self.paginator.max_pages {
+            let resume = cursor.unwrap_or_default();
+            return Err(Error::pagination(operation, self.fetched, resume, false));
+        }
+        let query = PageQuery {
+            cursor: cursor.clone(),
+            limit: self.paginator.page_size,
+        };
+        let (items, next_cursor) = (self.paginator.fetch)(query).await?;
+        self.fetched += 1;
+        let next_cursor = next_cursor.filter(|cursor| !cursor.is_empty());
+        self.next = next_cursor.clone().map(Some);
+        let page = Page::new(items, cursor, next_cursor, self.fetched);
+        Ok(Some((page, self)))
     }
 }
 
 /// The pages of a walk; see [`Paginator::pages`].
 #[must_use = "streams do nothing unless polled"]
-pub struct Pages<T> {
-    operation: &'static str,
-    fetch: Fetch<T>,
-    limit: Option<u32>,
-    max_pages: usize,
-    /// The cursor of the next request.
-    cursor: Option<String>,
-    seen: HashSet<String>,
-    fetched: usize,
-    in_flight: Option<FetchFuture<T>>,
-    /// An error to yield before anything else, after which the walk ends.
-    pending: Option<Error>,
-    done: bool,
-}
+pub struct Pages<T>(BoxStream<'static, Result<Page<T>, Error>>);
 
-impl<T> fmt::Debug for Pages<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pages")
-            .field("operation", &self.operation)
-            .field("fetched", &self.fetched)
-            .field("cursor", &self.cursor)
-            .field("done", &self.done)
-            .finish_non_exhaustive()
-    }
-}
+/// The items of a walk; see [`Paginator::items`].
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<T>(BoxStream<'static, Result<T, Error>>);
 
 impl<T> Stream for Pages<T> {
     type Item = Result<Page<T>, Error>;
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        if let Some(error) = this.pending.take() {
-            this.done = true;
-            return Poll::Ready(Some(Err(error)));
-        }
-        if this.done {
-            return Poll::Ready(None);
-        }
-        let future = match &mut this.in_flight {
-            Some(future) => future,
-            None => {
-                if this.fetched >= this.max_pages {
-                    this.done = true;
-                    let cursor = this.cursor.clone().unwrap_or_default();
-                    let error = Error::pagination(this.operation, this.fetched, cursor, false);
-                    return Poll::Ready(Some(Err(error)));
-                }
-                this.in_flight.insert((this.fetch)(PageQuery {
-                    cursor: this.cursor.clone(),
-                    limit: this.limit,
-                }))
-            }
-        };
-        let (items, next_cursor) = match future.as_mut().poll(cx) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(Err(error)) => {
-                this.in_flight = None;
-                this.done = true;
-                return Poll::Ready(Some(Err(error)));
-            }
-            Poll::Ready(Ok(page)) => page,
-        };
-        this.in_flight = None;
-        this.fetched += 1;
-        let next_cursor = next_cursor.filter(|cursor| !cursor.is_empty());
-        match &next_cursor {
-            None => this.done = true,
-            Some(cursor) if !this.seen.insert(cursor.clone()) => {
-                // The page itself is yielded (nothing is dropped), then the
-                // walk ends with the error.
-                let error = Error::pagination(this.operation, this.fetched, cursor.clone(), true);
-                this.pending = Some(error);
-            }
-            Some(_) => {}
-        }
-        let page = Page::new(
-            items,
-            std::mem::replace(&mut this.cursor, next_cursor.clone()),
-            next_cursor,
-            this.fetched,
-        );
-        Poll::Ready(Some(Ok(page)))
-    }
-}
-
-/// The items of a walk; see [`Paginator::items`].
-#[must_use = "streams do nothing unless polled"]
-pub struct Items<T> {
-    pages: Pages<T>,
-    buffer: VecDeque<T>,
-}
-
-// Items are moved in and out of the buffer, never pinned.
-impl<T> Unpin for Items<T> {}
-impl<T> Unpin for Pages<T> {}
-
-impl<T> fmt::Debug for Items<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Items")
-            .field("pages", &self.pages)
-            .field("buffered", &self.buffer.len())
-            .finish()
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_next_unpin(cx)
     }
 }
 
 impl<T> Stream for Items<T> {
     type Item = Result<T, Error>;
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        loop {
-            if let Some(item) = this.buffer.pop_front() {
-                return Poll::Ready(Some(Ok(item)));
-            }
-            match Pin::new(&mut this.pages).poll_next(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(None) => return Poll::Ready(None),
-                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
-                Poll::Ready(Some(Ok(page))) => this.buffer = page.into_items().into(),
-            }
-        }
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_next_unpin(cx)
+    }
+}
+
+impl<T> fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages").finish_non_exhaustive()
+    }
+}
+
+impl<T> fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items").finish_non_exhaustive()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::VecDeque;
     use std::sync::Mutex;
 
     use super::*;
