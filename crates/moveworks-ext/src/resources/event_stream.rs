@@ -1,7 +1,6 @@
 //! Following events as they come: `list-events` polled from a checkpoint
 //! at a steady, rate-friendly pace.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::future::poll_fn;
 use std::pin::Pin;
@@ -9,13 +8,14 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use futures_core::Stream;
+use futures_util::StreamExt;
 use moveworks_api::types::Event;
 use tokio::time::{Instant, Sleep};
 
 use super::events::EventQuery;
 use crate::client::Client;
 use crate::error::Error;
-use crate::flows::{MAX_PAGE_SIZE, Pages};
+use crate::flows::{Items, MAX_PAGE_SIZE};
 
 /// How often [`Client::follow_events`] polls by default: every 6 s, the
 /// pace of Moveworks' own demo application, since event polls share the
@@ -36,7 +36,6 @@ pub struct EventStream {
     query: EventQuery,
     every: Duration,
     state: State,
-    buffer: VecDeque<Event>,
     /// The id of the last event yielded (or, without a checkpoint, the
     /// newest at the first poll): the next poll starts after it.
     checkpoint: Option<String>,
@@ -50,8 +49,8 @@ enum State {
     Start,
     /// Waiting for the next poll.
     Waiting(Pin<Box<Sleep>>),
-    /// A poll: the pages after the checkpoint, and when it started.
-    Polling(Box<Pages<Event>>, Instant),
+    /// A poll: the events after the checkpoint, and when it started.
+    Polling(Items<Event>, Instant),
     /// Ended by an error.
     Done,
 }
@@ -104,7 +103,6 @@ impl Client {
             query,
             every: DEFAULT_EVENT_POLL_INTERVAL,
             state: State::Start,
-            buffer: VecDeque::new(),
             polls: 0,
         }
     }
@@ -157,17 +155,13 @@ impl EventStream {
         None
     }
 
-    /// Starts a poll: the pages after the checkpoint.
+    /// Starts a poll: the events after the checkpoint.
     fn poll_now(&mut self) -> State {
         self.polls += 1;
         let mut query = self.query.clone();
         query.starting_after = self.checkpoint.clone();
-        let pages = self
-            .client
-            .list_events(query)
-            .page_size(MAX_PAGE_SIZE)
-            .pages();
-        State::Polling(Box::new(pages), Instant::now())
+        let events = self.client.list_events(query).page_size(MAX_PAGE_SIZE);
+        State::Polling(events.items(), Instant::now())
     }
 }
 
@@ -177,10 +171,6 @@ impl Stream for EventStream {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
-            if let Some(event) = this.buffer.pop_front() {
-                this.checkpoint = Some(event.event_id.clone());
-                return Poll::Ready(Some(Ok(event)));
-            }
             match &mut this.state {
                 State::Start => match this.refused() {
                     Some(error) => {
@@ -193,16 +183,13 @@ impl Stream for EventStream {
                     ready!(sleep.as_mut().poll(cx));
                     this.state = this.poll_now();
                 }
-                State::Polling(pages, started) => {
-                    match ready!(Pin::new(&mut **pages).poll_next(cx)) {
-                        Some(Ok(page)) => {
-                            let events = page.into_items();
-                            if this.skipping {
-                                if let Some(last) = events.last() {
-                                    this.checkpoint = Some(last.event_id.clone());
-                                }
-                            } else {
-                                this.buffer.extend(events);
+                State::Polling(events, started) => {
+                    match ready!(events.poll_next_unpin(cx)) {
+                        // The first poll only moves the checkpoint.
+                        Some(Ok(event)) => {
+                            this.checkpoint = Some(event.event_id.clone());
+                            if !this.skipping {
+                                return Poll::Ready(Some(Ok(event)));
                             }
                         }
                         Some(Err(error)) => {
@@ -229,7 +216,6 @@ impl fmt::Debug for EventStream {
             .field("every", &self.every)
             .field("checkpoint", &self.checkpoint)
             .field("polls", &self.polls)
-            .field("buffered", &self.buffer.len())
             .finish_non_exhaustive()
     }
 }
