@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use sse_stream::{Sse, SseByteStream};
 use tokio::time::{Instant, Sleep};
 
@@ -25,14 +26,14 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub(crate) type Ended = (StreamEnd, Option<BoxError>);
 
 /// A response body: chunks of bytes, or why the connection failed.
-pub(crate) type ByteSource = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send>>;
+pub(crate) type ByteSource = BoxStream<'static, Result<Bytes, BoxError>>;
 
 /// The SSE blocks of a body, one at a time.
 pub(crate) struct EventSource {
     /// `None` once closed: the connection is released then.
-    events: Option<SseByteStream<Limited>>,
+    events: Option<SseByteStream<BoxStream<'static, Result<Bytes, BodyError>>>>,
     /// Bytes received since the parser last completed a block; shared with
-    /// [`Limited`], which fails the body once it passes the limit.
+    /// [`limited`], which fails the body once it passes the limit.
     since_event: Arc<AtomicUsize>,
     limit: usize,
     idle: Duration,
@@ -47,21 +48,15 @@ impl EventSource {
     /// `idle` between events.
     pub(crate) fn new(bytes: ByteSource, limit: usize, idle: Duration) -> Self {
         let since_event = Arc::new(AtomicUsize::new(0));
-        let limited = Limited {
-            inner: bytes,
-            since_event: since_event.clone(),
-            limit,
-            failed: false,
-        };
+        let bytes = limited(bytes, since_event.clone(), limit);
         let now = Instant::now();
+        let idle_timer = tokio::time::sleep_until(crate::config::after_tokio(now, idle));
         Self {
-            events: Some(SseByteStream::new(limited)),
+            events: Some(SseByteStream::new(bytes)),
             since_event,
             limit,
             idle,
-            idle_timer: Box::pin(tokio::time::sleep_until(crate::config::after_tokio(
-                now, idle,
-            ))),
+            idle_timer: Box::pin(idle_timer),
             last_event: now,
         }
     }
@@ -70,9 +65,9 @@ impl EventSource {
     pub(crate) fn from_body<S, E>(body: S, limit: usize, idle: Duration) -> Self
     where
         S: Stream<Item = Result<Bytes, E>> + Send + Unpin + 'static,
-        E: Into<BoxError>,
+        E: Into<BoxError> + 'static,
     {
-        Self::new(Box::pin(BoxErrors(body)), limit, idle)
+        Self::new(body.map_err(Into::into).boxed(), limit, idle)
     }
 
     /// Closes the connection at once, not when the source is dropped.
@@ -162,51 +157,23 @@ impl std::error::Error for BodyError {}
 /// everything it was given, so all counted bytes belong to the unfinished
 /// event (an event that shares a read with the one before it is counted
 /// from the next read on). An event within the limit never fails.
-struct Limited {
-    inner: ByteSource,
+fn limited(
+    bytes: ByteSource,
     since_event: Arc<AtomicUsize>,
     limit: usize,
-    failed: bool,
-}
-
-impl Stream for Limited {
-    type Item = Result<Bytes, BodyError>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if self.failed {
-            return Poll::Ready(None);
+) -> BoxStream<'static, Result<Bytes, BodyError>> {
+    let read = move |(mut bytes, since_event): (ByteSource, Arc<AtomicUsize>)| async move {
+        if since_event.load(Ordering::Relaxed) > limit {
+            return Err(BodyError::TooLarge);
         }
-        if self.since_event.load(Ordering::Relaxed) > self.limit {
-            self.failed = true;
-            return Poll::Ready(Some(Err(BodyError::TooLarge)));
-        }
-        match ready!(self.inner.as_mut().poll_next(cx)) {
-            Some(Ok(bytes)) => {
-                self.since_event.fetch_add(bytes.len(), Ordering::Relaxed);
-                Poll::Ready(Some(Ok(bytes)))
+        match bytes.next().await {
+            Some(Ok(chunk)) => {
+                since_event.fetch_add(chunk.len(), Ordering::Relaxed);
+                Ok(Some((chunk, (bytes, since_event))))
             }
-            Some(Err(source)) => {
-                self.failed = true;
-                Poll::Ready(Some(Err(BodyError::Cut(source))))
-            }
-            None => Poll::Ready(None),
+            Some(Err(source)) => Err(BodyError::Cut(source)),
+            None => Ok(None),
         }
-    }
-}
-
-/// A byte stream with its errors boxed.
-struct BoxErrors<S>(S);
-
-impl<S, E> Stream for BoxErrors<S>
-where
-    S: Stream<Item = Result<Bytes, E>> + Unpin,
-    E: Into<BoxError>,
-{
-    type Item = Result<Bytes, BoxError>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        Pin::new(&mut self.0)
-            .poll_next(cx)
-            .map(|item| item.map(|chunk| chunk.map_err(Into::into)))
-    }
+    };
+    stream::try_unfold((bytes, since_event), read).boxed()
 }
