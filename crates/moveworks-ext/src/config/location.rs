@@ -167,36 +167,14 @@ impl Host {
 
     /// The host name: `api.moveworks.ai`.
     pub fn domain(self) -> &'static str {
-        match self {
-            Host::Us => "api.moveworks.ai",
-            Host::UsProd3 => "api.prod3.us.moveworks.com",
-            Host::UsProd4 => "api.prod4.us.moveworks.com",
-            Host::Eu => "api.eu.moveworks.ai",
-            Host::Uk => "api.uk.moveworks.com",
-            Host::Japan => "api.jp.moveworks.com",
-            Host::AmEuCentral => "api.am-eu-central.moveworks.ai",
-            Host::AmCaCentral => "api.am-ca-central.moveworks.ai",
-            Host::AmApSoutheast => "api.am-ap-southeast.moveworks.ai",
-            Host::Gov => "api.moveworksgov.ai",
-        }
+        HOST_NAMES[self as usize].1
     }
 
     /// Its short name in settings: `us`, `us-prod3`, `us-prod4`, `eu`,
     /// `uk`, `jp`, `am-eu-central`, `am-ca-central`, `am-ap-southeast`,
     /// `gov`.
     pub fn name(self) -> &'static str {
-        match self {
-            Host::Us => "us",
-            Host::UsProd3 => "us-prod3",
-            Host::UsProd4 => "us-prod4",
-            Host::Eu => "eu",
-            Host::Uk => "uk",
-            Host::Japan => "jp",
-            Host::AmEuCentral => "am-eu-central",
-            Host::AmCaCentral => "am-ca-central",
-            Host::AmApSoutheast => "am-ap-southeast",
-            Host::Gov => "gov",
-        }
+        HOST_NAMES[self as usize].0
     }
 
     /// The API's base URL on this host under `path`:
@@ -220,6 +198,21 @@ impl Host {
             .find(|host| host.domain().eq_ignore_ascii_case(domain))
     }
 }
+
+/// Each host's short name and host name, in the order of [`Host`]'s
+/// variants.
+const HOST_NAMES: [(&str, &str); 10] = [
+    ("us", "api.moveworks.ai"),
+    ("us-prod3", "api.prod3.us.moveworks.com"),
+    ("us-prod4", "api.prod4.us.moveworks.com"),
+    ("eu", "api.eu.moveworks.ai"),
+    ("uk", "api.uk.moveworks.com"),
+    ("jp", "api.jp.moveworks.com"),
+    ("am-eu-central", "api.am-eu-central.moveworks.ai"),
+    ("am-ca-central", "api.am-ca-central.moveworks.ai"),
+    ("am-ap-southeast", "api.am-ap-southeast.moveworks.ai"),
+    ("gov", "api.moveworksgov.ai"),
+];
 
 impl fmt::Display for Host {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -378,6 +371,14 @@ mod tests {
 
     #[test]
     fn names_and_host_names_parse_back() {
+        // `HOST_NAMES` is indexed by variant: `ALL` lists them in order.
+        for (index, host) in Host::ALL.into_iter().enumerate() {
+            assert_eq!(host as usize, index);
+        }
+        assert_eq!(
+            (Host::Japan.name(), Host::Gov.domain()),
+            ("jp", "api.moveworksgov.ai")
+        );
         for host in Host::ALL {
             assert_eq!(host.name().parse::<Host>().unwrap(), host);
             assert_eq!(host.domain().parse::<Host>().unwrap(), host);
