@@ -69,14 +69,6 @@ impl Changes {
             other_docs: rest(old) != rest(new),
         }
     }
-
-    /// Nothing changed but documentation.
-    pub fn documentation_only(&self) -> bool {
-        !self.first_run
-            && [&self.operations, &self.types]
-                .iter()
-                .all(|c| c.added.is_empty() && c.removed.is_empty() && c.changed.is_empty())
-    }
 }
 
 impl NameChanges {
@@ -296,7 +288,6 @@ mod tests {
         // change: inside `properties` those are names, not keywords.
         assert_eq!(changes.types.changed, ["S"]);
         assert_eq!(changes.types.docs_only, ["A"]);
-        assert!(!changes.documentation_only());
         assert!(!changes.other_docs);
         assert_eq!(
             changes.to_string(),
@@ -317,11 +308,11 @@ mod tests {
             json!({}),
         );
         let changes = Changes::between(Some(&old), &new, "HEAD");
-        assert!(changes.documentation_only());
         assert_eq!(changes.operations.docs_only, ["a"]);
+        assert!(changes.operations.changed.is_empty() && changes.types.is_empty());
         new["info"]["description"] = json!("About.");
         let changes = Changes::between(Some(&old), &new, "HEAD");
-        assert!(changes.documentation_only() && changes.other_docs);
+        assert!(changes.other_docs);
         assert!(
             changes
                 .one_line()
@@ -335,7 +326,7 @@ mod tests {
             "changes against HEAD: no operation or type changed\n"
         );
         let first = Changes::between(None, &new, "HEAD");
-        assert!(first.first_run && !first.documentation_only());
+        assert!(first.first_run && first.operations.is_empty());
     }
 
     #[test]

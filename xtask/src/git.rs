@@ -1,28 +1,10 @@
 //! The git queries the xtask makes of the workspace: what a revision
-//! holds, and whether the working tree differs from it. Every failure is a
-//! message saying which command failed and why, for the caller to report
-//! ("not judged: ...") rather than to stop on.
+//! holds. Every failure is a message saying which command failed and why,
+//! for the caller to report ("not judged: ...") rather than to stop on.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
-
-/// Whether any of `paths` (relative to `root`) differs between the working
-/// tree and `rev`.
-pub fn changed_since(root: &Path, rev: &str, paths: &[&str]) -> Result<bool, String> {
-    let status = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["diff", "--quiet", rev, "--"])
-        .args(paths)
-        .status()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    match status.code() {
-        Some(0) => Ok(false),
-        Some(1) => Ok(true),
-        _ => Err(format!("`git diff {rev} -- {}` failed", paths.join(" "))),
-    }
-}
 
 /// `git show REV:./PATH`: a committed file's text, `path` relative to
 /// `root` (which need not be the repository's top: the workspace may sit in
