@@ -48,6 +48,7 @@ enum CredentialSetting {
 }
 
 /// Configures a [`Client`]; see [`Client::builder`].
+#[derive(Default)]
 pub struct ClientBuilder {
     assistant_name: Option<String>,
     credential: Option<CredentialSetting>,
@@ -58,24 +59,17 @@ pub struct ClientBuilder {
     wait: WaitPolicy,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
-    max_response_bytes: usize,
-    stream_idle: Duration,
+    max_response_bytes: Option<usize>,
+    stream_idle: Option<Duration>,
 }
 
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self {
-            assistant_name: None,
-            credential: None,
-            location: Location::default(),
-            timeouts: Timeouts::default(),
-            retry: RetryPolicy::default(),
-            retry_budget: RetryBudget::default(),
-            wait: WaitPolicy::default(),
-            user_agent: None,
-            http_client: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            stream_idle: DEFAULT_STREAM_IDLE_TIMEOUT,
+impl CredentialSetting {
+    /// What kind of credential it is, for `Debug`.
+    fn kind(&self) -> &'static str {
+        match self {
+            CredentialSetting::Token(_) => "static token",
+            CredentialSetting::ClientCredentials { .. } => "OAuth client credentials",
+            CredentialSetting::Provider(_) => "token provider",
         }
     }
 }
@@ -88,33 +82,21 @@ impl ClientBuilder {
         let env = env::EnvReader::new(lookup);
         let mut builder = ClientBuilder::default()
             .assistant_name(env.required(env::ASSISTANT_NAME, "assistant name")?);
-        if let Some(url) = env.optional(env::BASE_URL) {
-            secure_url("base URL", &url).map_err(|e| e.via_env(env::BASE_URL))?;
-            if let Some(var) = [env::HOST, env::BASE_PATH]
+        let base_url = env.checked(env::BASE_URL, |url| secure_url("base URL", url))?;
+        if base_url.is_some()
+            && let Some(var) = [env::HOST, env::BASE_PATH]
                 .into_iter()
                 .find(|var| env.optional(var).is_some())
-            {
-                let reason = format!("set either it or {}, not both", env::BASE_URL);
-                return Err(ConfigError::invalid("base URL", reason).via_env(var));
-            }
-            builder = builder.base_url(url);
+        {
+            let reason = format!("set either it or {}, not both", env::BASE_URL);
+            return Err(ConfigError::invalid("base URL", reason).via_env(var));
         }
-        if let Some(host) = env.optional(env::HOST) {
-            let host = host
-                .parse()
-                .map_err(|e: ConfigError| e.via_env(env::HOST))?;
-            builder = builder.host(host);
-        }
-        if let Some(path) = env.optional(env::BASE_PATH) {
-            let path = path
-                .parse()
-                .map_err(|e: ConfigError| e.via_env(env::BASE_PATH))?;
-            builder = builder.base_path(path);
-        }
-        if let Some(url) = env.optional(env::TOKEN_URL) {
-            secure_url("token URL", &url).map_err(|e| e.via_env(env::TOKEN_URL))?;
-            builder = builder.token_url(url);
-        }
+        builder.location = Location {
+            base_url,
+            host: env.checked(env::HOST, str::parse)?,
+            base_path: env.checked(env::BASE_PATH, str::parse)?,
+            token_url: env.checked(env::TOKEN_URL, |url| secure_url("token URL", url))?,
+        };
         let token = env.optional(env::API_TOKEN);
         let client_id = env.optional(env::CLIENT_ID);
         let client_secret = env.optional(env::CLIENT_SECRET);
@@ -131,9 +113,8 @@ impl ClientBuilder {
                 header_value("token", &token, true).map_err(|e| e.via_env(env::API_TOKEN))?;
                 builder.bearer_token(token)
             }
-            (None, Some(id), Some(secret)) => builder.client_credentials(id, secret),
-            (None, Some(_), None) => {
-                return Err(ConfigError::missing("client secret").via_env(env::CLIENT_SECRET));
+            (None, Some(id), _) => {
+                builder.client_credentials(id, env.required(env::CLIENT_SECRET, "client secret")?)
             }
             (None, None, Some(_)) => {
                 return Err(ConfigError::missing("client id").via_env(env::CLIENT_ID));
@@ -295,7 +276,7 @@ impl ClientBuilder {
     /// the call instead of filling memory. In a response stream, it bounds
     /// each event instead.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -306,7 +287,7 @@ impl ClientBuilder {
     /// not that the response progresses. The attempt timeout does not
     /// apply to streams, however long they last.
     pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.stream_idle = timeout;
+        self.stream_idle = Some(timeout);
         self
     }
 
@@ -323,14 +304,17 @@ impl ClientBuilder {
             .take()
             .unwrap_or_else(|| format!("moveworks-ext/{}", env!("CARGO_PKG_VERSION")));
         let user_agent = header_value("user agent", &user_agent, false)?;
-        let (http, read_timeout) = self.connection_pool()?;
+        let stream_idle = self.stream_idle.unwrap_or(DEFAULT_STREAM_IDLE_TIMEOUT);
+        let (http, read_timeout) = self.connection_pool(stream_idle)?;
         let (provider, credential_kind) = self.credential(&http)?;
         let shared = Arc::new(Shared {
             api: moveworks_api::Client::new_with_client(&base_url, http),
             provider,
             assistant_name,
             user_agent,
-            max_response_bytes: self.max_response_bytes,
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             read_timeout,
             budget: self.retry_budget.bucket(),
         });
@@ -345,7 +329,7 @@ impl ClientBuilder {
             settings: Arc::new(settings),
             flows: FlowSettings {
                 wait: self.wait,
-                stream_idle: self.stream_idle,
+                stream_idle,
             },
             credential_kind,
         })
@@ -353,14 +337,17 @@ impl ClientBuilder {
 
     /// The HTTP client, and the read timeout it has when the SDK built it
     /// (none for one the user supplied).
-    fn connection_pool(&mut self) -> Result<(reqwest::Client, Option<Duration>), ConfigError> {
+    fn connection_pool(
+        &mut self,
+        stream_idle: Duration,
+    ) -> Result<(reqwest::Client, Option<Duration>), ConfigError> {
         if let Some(client) = self.http_client.take() {
             return Ok((client, None));
         }
         // Bounds silence on a connection. Other responses have the (shorter)
         // attempt timeout too; a stream has only this and its idle timeout,
         // so it must not be shorter than that.
-        let read_timeout = crate::config::capped(self.timeouts.attempt.max(self.stream_idle));
+        let read_timeout = crate::config::capped(self.timeouts.attempt.max(stream_idle));
         let client = tls::client_builder()?
             .connect_timeout(crate::config::capped(self.timeouts.connect))
             .read_timeout(read_timeout)
@@ -380,33 +367,31 @@ impl ClientBuilder {
         let credential = self.credential.take().ok_or(ConfigError::missing(
             "credential (a bearer token, OAuth client credentials or a token provider)",
         ))?;
-        Ok(match credential {
-            CredentialSetting::Token(token) => {
-                let token = StaticToken::new(token.expose_secret())
-                    .map_err(|e| ConfigError::invalid("token", e.to_string()))?;
-                (Arc::new(token), "static token")
-            }
+        let kind = credential.kind();
+        let provider: Arc<dyn TokenProvider> = match credential {
+            CredentialSetting::Token(token) => Arc::new(
+                StaticToken::new(token.expose_secret())
+                    .map_err(|e| ConfigError::invalid("token", e.to_string()))?,
+            ),
             CredentialSetting::ClientCredentials { id, secret } => {
                 let token_url = self.location.token_url()?;
                 let source =
                     ClientCredentials::new(http.clone(), &token_url, id, secret.expose_secret())?
                         .timeout(self.timeouts.attempt);
-                let provider = Arc::new(CachingTokenProvider::new(source));
-                (provider, "OAuth client credentials")
+                Arc::new(CachingTokenProvider::new(source))
             }
-            CredentialSetting::Provider(provider) => (provider, "token provider"),
-        })
+            CredentialSetting::Provider(provider) => provider,
+        };
+        Ok((provider, kind))
     }
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let credential = match &self.credential {
-            None => "none",
-            Some(CredentialSetting::Token(_)) => "static token",
-            Some(CredentialSetting::ClientCredentials { .. }) => "OAuth client credentials",
-            Some(CredentialSetting::Provider(_)) => "token provider",
-        };
+        let credential = self
+            .credential
+            .as_ref()
+            .map_or("none", CredentialSetting::kind);
         f.debug_struct("ClientBuilder")
             .field("assistant_name", &self.assistant_name)
             .field("credential", &credential)

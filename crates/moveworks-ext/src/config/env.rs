@@ -40,6 +40,18 @@ impl<F: Fn(&str) -> Option<String>> EnvReader<F> {
         (self.lookup)(var).filter(|v| !v.is_empty())
     }
 
+    /// The variable's value checked (and normalized) by `check`, if it is
+    /// set; an error names the variable.
+    pub(crate) fn checked<T>(
+        &self,
+        var: &'static str,
+        check: impl FnOnce(&str) -> Result<T, ConfigError>,
+    ) -> Result<Option<T>, ConfigError> {
+        self.optional(var)
+            .map(|value| check(&value).map_err(|e| e.via_env(var)))
+            .transpose()
+    }
+
     /// The variable's value, or an error naming the variable and the
     /// `setting` it holds.
     pub(crate) fn required(
