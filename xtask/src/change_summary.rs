@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::normalize::walk::operations;
+use crate::document::operations;
 
 /// How many names a list shows before it says how many more there are.
 const SHOWN: usize = 6;

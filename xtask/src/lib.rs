@@ -7,6 +7,7 @@ pub mod changelog;
 pub mod codegen;
 pub mod compiler_errors;
 pub mod corpus;
+pub mod document;
 pub mod freshness;
 pub mod generate;
 pub mod generation_report;

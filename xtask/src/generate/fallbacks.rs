@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+use crate::document::{self, METHODS, operations_mut, remove_operation};
 use crate::json_pointer::{self, schema_name};
 use crate::normalize::SkippedOperation;
-use crate::normalize::walk::{METHODS, operations_mut, remove_operation};
 
 /// A component schema (or an operation's inline schemas) typify could not
 /// convert as published.
@@ -297,30 +297,16 @@ fn schema_references(document: &Value, name: &str) -> Vec<String> {
         .pointer("/components/schemas")
         .and_then(|s| s.get(name));
     for reference in references(schema.into_iter()) {
-        out.extend(schema_name(&reference));
+        out.extend(schema_name(reference));
     }
     out
 }
 
 /// Every `$ref` inside `roots`.
-fn references<'a>(roots: impl Iterator<Item = &'a Value>) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut pending: Vec<&Value> = roots.collect();
-    while let Some(node) = pending.pop() {
-        match node {
-            Value::Object(map) => {
-                for (key, value) in map {
-                    match (key.as_str(), value) {
-                        ("$ref", Value::String(reference)) => out.push(reference.clone()),
-                        _ => pending.push(value),
-                    }
-                }
-            }
-            Value::Array(items) => pending.extend(items),
-            _ => {}
-        }
-    }
-    out
+fn references<'a>(roots: impl Iterator<Item = &'a Value>) -> Vec<&'a str> {
+    roots
+        .flat_map(|root| document::references(root).into_iter().map(|(_, r)| r))
+        .collect()
 }
 
 /// `document` with no operations and only the component schemas `names` and
@@ -400,7 +386,7 @@ fn reduced_document(document: &Value, keep: &[(String, String)]) -> Value {
     let mut components: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     let mut pending = references(paths.values());
     while let Some(reference) = pending.pop() {
-        let Some(pointer) = json_pointer::fragment_pointer(&reference) else {
+        let Some(pointer) = json_pointer::fragment_pointer(reference) else {
             continue;
         };
         let tokens: Vec<String> = pointer.split('/').map(json_pointer::unescape).collect();

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::normalize::walk::operations;
+use crate::document::{Operation, deref, operations};
 use crate::rust_names::method_name;
 
 /// One row of the `OPERATIONS` table.
@@ -23,32 +23,11 @@ pub struct OperationRow {
     pub body: Option<String>,
 }
 
-/// Follows a `$ref` to what it names (or gives `value` back).
-fn resolve_ref<'a>(document: &'a Value, value: &'a Value) -> Option<&'a Value> {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => crate::json_pointer::resolve(document, reference),
-        None => Some(value),
-    }
-}
-
 /// The path-item and operation parameters (the operation's win), as the
 /// generated method takes them.
-fn parameters(
-    document: &Value,
-    item: &Value,
-    operation: &Value,
-) -> Vec<(String, &'static str, bool)> {
+fn parameters(document: &Value, op: &Operation<'_>) -> Vec<(String, &'static str, bool)> {
     let mut out: Vec<(String, &'static str, bool)> = Vec::new();
-    let lists = [item.get("parameters"), operation.get("parameters")];
-    for param in lists
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_array)
-        .flatten()
-    {
-        let Some(param) = resolve_ref(document, param) else {
-            continue;
-        };
+    for param in op.parameters(document) {
         let Some(name) = param.get("name").and_then(Value::as_str) else {
             continue;
         };
@@ -93,10 +72,10 @@ pub fn rows(normalized: &Value) -> Vec<OperationRow> {
                 .get(crate::normalize::ACCEPT_EXTENSION)
                 .and_then(Value::as_str)
                 .map(str::to_owned),
-            parameters: parameters(normalized, op.item, operation),
+            parameters: parameters(normalized, &op),
             body: operation
                 .get("requestBody")
-                .and_then(|body| resolve_ref(normalized, body))
+                .and_then(|body| deref(normalized, body))
                 .and_then(|body| body.get("content"))
                 .and_then(Value::as_object)
                 .and_then(|content| content.keys().next().cloned()),

@@ -10,29 +10,22 @@
 
 use serde_json::Value;
 
-use super::walk::operations_mut;
 use super::{NormalizeError, Report};
-use crate::json_pointer::{join, resolve};
+use crate::document::{deref, operations_mut};
+use crate::json_pointer::join;
 
 /// The operation extension that carries the media type to send as `Accept`.
 pub const ACCEPT_EXTENSION: &str = "x-moveworks-accept";
 
 pub fn fixed_accept(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     let snapshot = document.clone();
-    let deref = |value: &Value| -> Value {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(reference) => resolve(&snapshot, reference)
-                .cloned()
-                .unwrap_or(Value::Null),
-            None => value.clone(),
-        }
-    };
+    let follow = |value: &Value| deref(&snapshot, value).cloned().unwrap_or(Value::Null);
     for op in operations_mut(document) {
         let Some(Value::Array(params)) = op.operation.get("parameters") else {
             continue;
         };
         let Some(index) = params.iter().position(|p| {
-            let p = deref(p);
+            let p = follow(p);
             p.get("in").and_then(Value::as_str) == Some("header")
                 && p.get("name")
                     .and_then(Value::as_str)
@@ -41,8 +34,8 @@ pub fn fixed_accept(document: &mut Value, report: &mut Report) -> Result<(), Nor
             continue;
         };
         let pointer = join(&join(&op.pointer, "parameters"), &index.to_string());
-        let param = deref(&params[index]);
-        let schema = param.get("schema").map(&deref).unwrap_or(Value::Null);
+        let param = follow(&params[index]);
+        let schema = param.get("schema").map(&follow).unwrap_or(Value::Null);
         let values: Vec<&str> = schema
             .get("enum")
             .and_then(Value::as_array)

@@ -5,17 +5,14 @@
 
 use serde_json::Value;
 
-use super::walk::METHODS;
 use super::{AMBIENT_HEADERS, NormalizeError, Report};
-use crate::json_pointer::{join, resolve};
+use crate::document::{METHODS, deref};
+use crate::json_pointer::join;
 
 pub fn strip(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     let snapshot = document.clone();
     let is_ambient = |param: &Value| {
-        let param = match param.get("$ref").and_then(Value::as_str) {
-            Some(reference) => resolve(&snapshot, reference).unwrap_or(param),
-            None => param,
-        };
+        let param = deref(&snapshot, param).unwrap_or(param);
         param.get("in").and_then(Value::as_str) == Some("header")
             && param
                 .get("name")

@@ -11,9 +11,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::walk::METHODS;
 use super::{NormalizeError, Report};
-use crate::json_pointer::{join, resolve};
+use crate::document::{METHODS, deref};
+use crate::json_pointer::join;
 
 const SCALARS: [&str; 4] = ["string", "integer", "number", "boolean"];
 
@@ -45,7 +45,7 @@ fn expand_list(document: &Value, pointer: &str, list: &mut Vec<Value>, report: &
     let mut out = Vec::with_capacity(list.len());
     for (index, parameter) in std::mem::take(list).into_iter().enumerate() {
         let here = join(pointer, &index.to_string());
-        let Some(resolved) = follow(document, &parameter) else {
+        let Some(resolved) = deref(document, &parameter).and_then(Value::as_object) else {
             out.push(parameter);
             continue;
         };
@@ -88,7 +88,11 @@ enum Expansion {
 fn expand(document: &Value, parameter: &Map<String, Value>) -> Expansion {
     let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
     let required = parameter.get("required") == Some(&Value::Bool(true));
-    let Some(schema) = parameter.get("schema").and_then(|s| follow(document, s)) else {
+    let Some(schema) = parameter
+        .get("schema")
+        .and_then(|s| deref(document, s))
+        .and_then(Value::as_object)
+    else {
         return Expansion::Keep;
     };
     let Some(Value::Object(properties)) = schema.get("properties") else {
@@ -111,7 +115,7 @@ fn expand(document: &Value, parameter: &Map<String, Value>) -> Expansion {
         .collect();
     let mut out = Vec::new();
     for (property, property_schema) in properties {
-        let scalar = follow(document, property_schema)
+        let scalar = deref(document, property_schema)
             .and_then(|s| s.get("type"))
             .and_then(Value::as_str)
             .is_some_and(|t| SCALARS.contains(&t));
@@ -130,14 +134,6 @@ fn expand(document: &Value, parameter: &Map<String, Value>) -> Expansion {
         out.push(form);
     }
     Expansion::Form(out)
-}
-
-/// `value` as an object, or what its local `$ref` points at.
-fn follow<'a>(document: &'a Value, value: &'a Value) -> Option<&'a Map<String, Value>> {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => resolve(document, reference)?.as_object(),
-        None => value.as_object(),
-    }
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::error_responses::{free_name, insert_schema, pascal_case};
-use super::walk::{METHODS, for_each_schema};
 use super::{NormalizeError, Report};
+use crate::document::{METHODS, for_each_schema};
 use crate::json_pointer::{fragment_pointer, schema_name, schema_ref};
 
 /// Rounds of hoisting: a hoisted copy can hold deep references of its own

@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use heck::ToPascalCase;
 use serde_json::{Map, Value};
 
-use super::walk::for_each_schema;
 use super::{NormalizeError, Report};
+use crate::document::for_each_schema;
 
 pub fn make_nameable(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     for_each_schema(document, &mut |schema, pointer| {

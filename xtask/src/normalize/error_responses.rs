@@ -22,9 +22,9 @@ use serde_json::{Map, Value, json};
 
 use super::reachability::{prune_newly_unused, used_schemas};
 use super::schema_merge::merge;
-use super::walk::operations_mut;
 use super::{NormalizeError, Report};
-use crate::json_pointer::{join, resolve, schema_ref};
+use crate::document::{deref, operations_mut};
+use crate::json_pointer::{join, schema_ref};
 
 /// The name the shared error body gets (with a numeric suffix if the
 /// document already uses it for something else).
@@ -240,12 +240,10 @@ fn inline_response_refs(document: &mut Value) {
             continue;
         };
         for response in responses.values_mut() {
-            let target = response
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|reference| resolve(&snapshot, reference));
-            if let Some(target) = target {
-                *response = target.clone();
+            if response.get("$ref").is_some()
+                && let Some(target) = deref(&snapshot, response).cloned()
+            {
+                *response = target;
             }
         }
     }

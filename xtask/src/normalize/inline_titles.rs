@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToPascalCase;
 use serde_json::{Map, Value};
 
-use super::walk::for_each_schema;
 use super::{NormalizeError, Report};
+use crate::document::for_each_schema;
 
 /// An inline schema with a title, by pointer; grouped by the type name the
 /// title makes.

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use super::walk::for_each_schema;
 use super::{NormalizeError, Report};
+use crate::document::for_each_schema;
 
 /// Keywords that only document; the generated client never used them.
 const ANNOTATIONS: [&str; 9] = [

@@ -6,8 +6,8 @@
 
 use serde_json::{Value, json};
 
-use super::walk::operations_mut;
 use super::{NormalizeError, Report};
+use crate::document::operations_mut;
 use crate::json_pointer::join;
 
 pub fn fill_missing(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {

@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
-use super::walk::operations_mut;
 use super::{NormalizeError, Report};
+use crate::document::operations_mut;
 use crate::json_pointer::join;
 
 pub fn single_request_media_type(

@@ -41,7 +41,6 @@ mod success_responses;
 mod text_bodies;
 mod union_variant_names;
 mod unsupported_bodies;
-pub mod walk;
 
 use std::fmt;
 

@@ -14,8 +14,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::walk::for_each_schema;
 use super::{NormalizeError, Report};
+use crate::document::for_each_schema;
 use crate::json_pointer::{join, schema_name};
 
 pub fn move_null_to_uses(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {

@@ -5,8 +5,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::walk::for_each_schema;
 use super::{NormalizeError, Report};
+use crate::document::for_each_schema;
 
 pub fn to_nullable(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     for_each_schema(document, &mut |schema, pointer| {

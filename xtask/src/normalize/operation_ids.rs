@@ -7,8 +7,8 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::walk::operations_mut;
 use super::{NormalizeError, Report};
+use crate::document::operations_mut;
 use crate::rust_names::method_name;
 
 pub fn ensure_unique_ids(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {

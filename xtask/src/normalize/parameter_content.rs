@@ -7,8 +7,8 @@
 
 use serde_json::{Value, json};
 
-use super::walk::parameters_mut;
 use super::{NormalizeError, Report};
+use crate::document::parameters_mut;
 use crate::json_pointer::join;
 
 pub fn to_text(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {

@@ -10,8 +10,8 @@
 
 use serde_json::{Map, Value};
 
-use super::walk::parameters_mut;
 use super::{NormalizeError, Report};
+use crate::document::parameters_mut;
 use crate::json_pointer::join;
 
 pub fn not_nullable(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {

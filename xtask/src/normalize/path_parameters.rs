@@ -5,9 +5,9 @@
 
 use serde_json::{Value, json};
 
-use super::walk::METHODS;
 use super::{NormalizeError, Report};
-use crate::json_pointer::{join, resolve};
+use crate::document::{METHODS, deref};
+use crate::json_pointer::join;
 
 pub fn match_template(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     let snapshot = document.clone();
@@ -97,10 +97,7 @@ fn template_variables(path: &str) -> Result<Vec<String>, String> {
 }
 
 fn as_path_param(document: &Value, param: &Value) -> Option<String> {
-    let param = match param.get("$ref").and_then(Value::as_str) {
-        Some(reference) => resolve(document, reference)?,
-        None => param,
-    };
+    let param = deref(document, param)?;
     (param.get("in")?.as_str()? == "path")
         .then(|| param.get("name")?.as_str().map(str::to_owned))?
 }

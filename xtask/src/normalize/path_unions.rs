@@ -8,9 +8,9 @@
 
 use serde_json::{Map, Value};
 
-use super::walk::parameters_mut;
 use super::{NormalizeError, Report};
-use crate::json_pointer::{join, resolve};
+use crate::document::{deref, parameters_mut};
+use crate::json_pointer::join;
 
 const SCALARS: [&str; 4] = ["string", "integer", "number", "boolean"];
 
@@ -21,10 +21,13 @@ pub fn to_text(document: &mut Value, report: &mut Report) -> Result<(), Normaliz
         if !matches!(location, Some("path" | "header")) {
             continue;
         }
-        let Some(Value::Object(schema)) = parameter.get_mut("schema") else {
+        let Some(scalar) = parameter
+            .get("schema")
+            .and_then(|schema| scalar_union(&snapshot, schema))
+        else {
             continue;
         };
-        let Some(scalar) = scalar_union(&snapshot, schema) else {
+        let Some(Value::Object(schema)) = parameter.get_mut("schema") else {
             continue;
         };
         let mut text = Map::new();
@@ -43,14 +46,14 @@ pub fn to_text(document: &mut Value, report: &mut Report) -> Result<(), Normaliz
 
 /// The one type of a union whose branches are all scalars: theirs when they
 /// agree, else `string`.
-fn scalar_union(document: &Value, schema: &Map<String, Value>) -> Option<&'static str> {
-    let schema = follow(document, schema)?;
+fn scalar_union(document: &Value, schema: &Value) -> Option<&'static str> {
+    let schema = deref(document, schema)?;
     let branches = ["anyOf", "oneOf"]
         .iter()
         .find_map(|key| schema.get(*key).and_then(Value::as_array))?;
     let mut types = Vec::new();
     for branch in branches {
-        let branch = follow(document, branch.as_object()?)?;
+        let branch = deref(document, branch)?;
         let kind = branch.get("type").and_then(Value::as_str)?;
         types.push(*SCALARS.iter().find(|s| **s == kind)?);
     }
@@ -60,17 +63,6 @@ fn scalar_union(document: &Value, schema: &Map<String, Value>) -> Option<&'stati
     } else {
         "string"
     })
-}
-
-/// `schema`, or the component schema it is a reference to.
-fn follow<'a>(
-    document: &'a Value,
-    schema: &'a Map<String, Value>,
-) -> Option<&'a Map<String, Value>> {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => resolve(document, reference)?.as_object(),
-        None => Some(schema),
-    }
 }
 
 #[cfg(test)]

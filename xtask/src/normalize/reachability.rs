@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use crate::document::references;
 use crate::json_pointer::schema_name;
 
 /// Names of component schemas reachable from anything outside
@@ -40,18 +41,11 @@ pub fn used_schemas(document: &Value) -> BTreeSet<String> {
 }
 
 fn collect_refs(node: &Value, out: &mut Vec<String>) {
-    match node {
-        Value::Object(map) => {
-            for (key, value) in map {
-                match (key.as_str(), value) {
-                    ("$ref", Value::String(reference)) => out.extend(schema_name(reference)),
-                    _ => collect_refs(value, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, out)),
-        _ => {}
-    }
+    out.extend(
+        references(node)
+            .into_iter()
+            .filter_map(|(_, reference)| schema_name(reference)),
+    );
 }
 
 /// Removes the schemas that were used in `before` and are unused now;

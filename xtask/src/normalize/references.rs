@@ -5,47 +5,26 @@
 use serde_json::Value;
 
 use super::{NormalizeError, Report};
-use crate::json_pointer::{join, resolve};
+use crate::document::references;
+use crate::json_pointer::resolve;
 
 pub fn check_local_references(document: &mut Value, _: &mut Report) -> Result<(), NormalizeError> {
-    let mut problem = None;
-    find_refs(document, "", &mut |pointer, reference| {
-        if problem.is_some() {
-            return;
-        }
+    let document: &Value = document;
+    for (pointer, reference) in references(document) {
         if !reference.starts_with('#') {
-            problem = Some(NormalizeError::new(
+            return Err(NormalizeError::new(
                 pointer,
                 format!("external reference `{reference}` is not supported; inline it"),
             ));
-        } else if resolve(document, reference).is_none() {
-            problem = Some(NormalizeError::new(
+        }
+        if resolve(document, reference).is_none() {
+            return Err(NormalizeError::new(
                 pointer,
                 format!("reference `{reference}` does not resolve"),
             ));
         }
-    });
-    problem.map_or(Ok(()), Err)
-}
-
-fn find_refs(node: &Value, pointer: &str, found: &mut dyn FnMut(&str, &str)) {
-    match node {
-        Value::Object(map) => {
-            for (key, value) in map {
-                let child = join(pointer, key);
-                match (key.as_str(), value) {
-                    ("$ref", Value::String(reference)) => found(&child, reference),
-                    _ => find_refs(value, &child, found),
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                find_refs(item, &join(pointer, &index.to_string()), found);
-            }
-        }
-        _ => {}
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -19,9 +19,9 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::error_responses::{free_name, insert_schema, pascal_case};
-use super::walk::operations_as_written;
 use super::{NormalizeError, Report};
-use crate::json_pointer::{join, schema_name, schema_ref};
+use crate::document::{deref_schema, operations_as_written};
+use crate::json_pointer::{fragment_pointer, join, schema_name, schema_ref};
 
 /// The schema extension marking an enum that decodes unknown values.
 pub const OPEN_ENUM_EXTENSION: &str = "x-moveworks-open-enum";
@@ -269,14 +269,14 @@ fn union_tags(document: &Value, union: &Map<String, Value>, branches: &[Value]) 
         .collect();
     let mut values_by_name: Vec<(String, Vec<&Value>)> = Vec::new();
     for branch in branches {
-        let Some(properties) = resolve(document, branch)
-            .get("properties")
+        let Some(properties) = deref_schema(document, branch)
+            .and_then(|branch| branch.get("properties"))
             .and_then(Value::as_object)
         else {
             continue;
         };
         for (name, property) in properties {
-            let property = resolve(document, property);
+            let property = deref_schema(document, property).unwrap_or(property);
             if !property.as_object().is_some_and(is_string_enum) {
                 continue;
             }
@@ -296,27 +296,6 @@ fn union_tags(document: &Value, union: &Map<String, Value>, branches: &[Value]) 
     tags
 }
 
-/// Follows `$ref` and one-element `allOf` wrappers to the schema they name.
-fn resolve<'a>(document: &'a Value, schema: &'a Value) -> &'a Value {
-    let mut current = schema;
-    for _ in 0..16 {
-        if let Some(reference) = current.get("$ref").and_then(Value::as_str) {
-            match crate::json_pointer::resolve(document, reference) {
-                Some(target) => current = target,
-                None => break,
-            }
-        } else if let Some(Value::Array(all)) = current.get("allOf") {
-            match all.as_slice() {
-                [only] => current = only,
-                _ => break,
-            }
-        } else {
-            break;
-        }
-    }
-    current
-}
-
 /// The pointer of the schema a `$ref` at `pointer` names (or `pointer`).
 fn resolve_pointer(document: &Value, pointer: &str) -> String {
     match document
@@ -324,7 +303,7 @@ fn resolve_pointer(document: &Value, pointer: &str) -> String {
         .and_then(|s| s.get("$ref"))
         .and_then(Value::as_str)
     {
-        Some(reference) => reference.trim_start_matches('#').to_owned(),
+        Some(reference) => fragment_pointer(reference).unwrap_or_else(|| pointer.to_owned()),
         None => pointer.to_owned(),
     }
 }

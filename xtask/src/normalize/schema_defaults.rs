@@ -9,8 +9,8 @@
 
 use serde_json::{Map, Value};
 
-use super::walk::for_each_schema;
 use super::{NormalizeError, Report};
+use crate::document::for_each_schema;
 
 pub fn drop_nonconforming(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     for_each_schema(document, &mut |schema, pointer| {

@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
-use super::walk::for_each_schema;
 use super::{NormalizeError, Report};
+use crate::document::for_each_schema;
 
 pub fn examples_to_example(
     document: &mut Value,

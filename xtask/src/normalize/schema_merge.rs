@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::json_pointer::resolve;
+use crate::document::deref;
 
 /// Merges `schemas` (which may be `$ref`s into `document`). `None` when the
 /// inputs have incompatible shapes.
@@ -28,10 +28,8 @@ fn flatten(document: &Value, schema: &Value, out: &mut Vec<Value>, depth: usize)
     if depth > 32 {
         return None;
     }
+    let schema = deref(document, schema)?;
     let map = schema.as_object()?;
-    if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-        return flatten(document, resolve(document, reference)?, out, depth + 1);
-    }
     if let Some(Value::Array(all)) = map.get("allOf") {
         if let [only] = all.as_slice() {
             let mut inner = Vec::new();

@@ -7,8 +7,8 @@
 
 use serde_json::Value;
 
-use super::walk::for_each_schema;
 use super::{NormalizeError, Report};
+use crate::document::for_each_schema;
 
 pub fn to_ecmascript(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     for_each_schema(document, &mut |schema, pointer| {

@@ -15,8 +15,8 @@
 
 use serde_json::Value;
 
-use super::walk::operations_mut;
 use super::{NormalizeError, Report};
+use crate::document::operations_mut;
 use crate::json_pointer::join;
 
 pub fn any_success_status(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {

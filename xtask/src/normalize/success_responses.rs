@@ -8,8 +8,8 @@
 use serde_json::{Value, json};
 
 use super::error_responses::{free_name, insert_schema};
-use super::walk::operations_as_written;
 use super::{NormalizeError, Report};
+use crate::document::operations_as_written;
 use crate::json_pointer::{join, schema_ref};
 
 pub fn single_type(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {

@@ -6,8 +6,8 @@
 
 use serde_json::{Map, Value};
 
-use super::walk::operations_mut;
 use super::{NormalizeError, Report};
+use crate::document::operations_mut;
 use crate::json_pointer::join;
 
 /// The text media types progenitor sends as a `String` body.

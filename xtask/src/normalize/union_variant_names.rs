@@ -31,9 +31,9 @@ use std::collections::BTreeMap;
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
-use super::walk::for_each_schema;
 use super::{NormalizeError, Report};
-use crate::json_pointer::{join, resolve, schema_name};
+use crate::document::{deref_schema, for_each_schema};
+use crate::json_pointer::{join, schema_name};
 use crate::rust_names::type_name;
 
 pub fn name_by_tag(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
@@ -258,27 +258,14 @@ fn required(object: &Map<String, Value>) -> impl Iterator<Item = &str> {
 /// through `$ref` and a single-element `allOf` (how `$ref` siblings are
 /// written after the ref-siblings pass).
 fn single_string<'a>(document: &'a Value, schema: &'a Value) -> Option<&'a str> {
-    let mut schema = schema;
-    for _ in 0..8 {
-        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-            schema = resolve(document, reference)?;
-            continue;
-        }
-        if let Some(Value::Array(all_of)) = schema.get("allOf")
-            && let [only] = all_of.as_slice()
-        {
-            schema = only;
-            continue;
-        }
-        if let Some(value) = schema.get("const") {
-            return value.as_str();
-        }
-        return match schema.get("enum").and_then(Value::as_array)?.as_slice() {
-            [only] => only.as_str(),
-            _ => None,
-        };
+    let schema = deref_schema(document, schema)?;
+    if let Some(value) = schema.get("const") {
+        return value.as_str();
     }
-    None
+    match schema.get("enum").and_then(Value::as_array)?.as_slice() {
+        [only] => only.as_str(),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

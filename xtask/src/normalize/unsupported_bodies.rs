@@ -9,9 +9,8 @@
 
 use serde_json::Value;
 
-use super::walk::{operations, remove_operation};
 use super::{NormalizeError, Report};
-use crate::json_pointer::resolve;
+use crate::document::{deref, operations, remove_operation};
 
 /// The request media types progenitor generates a method for.
 const SUPPORTED: [&str; 5] = [
@@ -25,12 +24,10 @@ const SUPPORTED: [&str; 5] = [
 pub fn skip(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     let mut unsupported = Vec::new();
     for op in operations(document) {
-        let body = op.operation.get("requestBody").and_then(|body| {
-            match body.get("$ref").and_then(Value::as_str) {
-                Some(reference) => resolve(document, reference),
-                None => Some(body),
-            }
-        });
+        let body = op
+            .operation
+            .get("requestBody")
+            .and_then(|body| deref(document, body));
         let Some(content) = body
             .and_then(|b| b.get("content"))
             .and_then(Value::as_object)

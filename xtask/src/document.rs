@@ -1,12 +1,95 @@
-//! Visiting the parts of an OpenAPI document by what they are, not by key
-//! name: a key called `const` or `examples` means different things inside a
-//! schema, inside `properties` (where it is a property name) and inside a
-//! media type (where `examples` is a map of Example objects). Passes that
-//! rewrite schema keywords must only ever see schemas.
+//! The spec document as the normalization and the generator read it: its
+//! parts visited by what they are, not by key name (a key called `const` or
+//! `examples` means different things inside a schema, inside `properties`,
+//! where it is a property name, and inside a media type, where `examples` is
+//! a map of Example objects: passes that rewrite schema keywords must only
+//! ever see schemas), and its `$ref`s, collected by [`references`] and
+//! followed by [`deref`], the only places that do either.
 
 use serde_json::{Map, Value};
 
-use crate::json_pointer::{join, split_last};
+use crate::json_pointer::{join, resolve, split_last};
+
+/// How many `$ref`s in a row [`deref`] follows before calling it a loop.
+const REFERENCE_CHAIN: usize = 32;
+
+/// `value`, or what its `$ref` names, following a reference to a reference
+/// too; `None` when one does not resolve or the chain loops.
+pub fn deref<'a>(document: &'a Value, value: &'a Value) -> Option<&'a Value> {
+    let mut value = value;
+    for _ in 0..REFERENCE_CHAIN {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(reference) => value = resolve(document, reference)?,
+            None => return Some(value),
+        }
+    }
+    None
+}
+
+/// The schema `schema` stands for: followed through `$ref`s and
+/// one-element `allOf`s (how the ref-siblings pass writes a `$ref` with
+/// siblings); `None` when a reference does not resolve or the chain loops.
+pub fn deref_schema<'a>(document: &'a Value, schema: &'a Value) -> Option<&'a Value> {
+    let mut schema = schema;
+    for _ in 0..REFERENCE_CHAIN {
+        schema = deref(document, schema)?;
+        match schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            Some([only]) => schema = only,
+            _ => return Some(schema),
+        }
+    }
+    None
+}
+
+/// Every `$ref` inside `node`, in document order: the JSON pointer of the
+/// `$ref` key (from `node`) and the reference.
+pub fn references(node: &Value) -> Vec<(String, &str)> {
+    let mut out = Vec::new();
+    collect_references(node, &mut Vec::new(), &mut out);
+    out
+}
+
+/// One step down from where [`references`] started.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn collect_references<'a>(
+    node: &'a Value,
+    path: &mut Vec<Step<'a>>,
+    out: &mut Vec<(String, &'a str)>,
+) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                if let ("$ref", Value::String(reference)) = (key.as_str(), value) {
+                    let pointer = path.iter().fold(String::new(), |pointer, step| match step {
+                        Step::Key(key) => join(&pointer, key),
+                        Step::Index(index) => format!("{pointer}/{index}"),
+                    });
+                    out.push((pointer + "/$ref", reference));
+                } else {
+                    path.push(Step::Key(key));
+                    collect_references(value, path, out);
+                    path.pop();
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                path.push(Step::Index(index));
+                collect_references(item, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
 
 /// The HTTP methods a path item can hold, in the order OpenAPI lists them.
 pub const METHODS: [&str; 8] = [
@@ -44,7 +127,7 @@ pub struct Operation<'a> {
     pub operation: &'a Value,
 }
 
-impl Operation<'_> {
+impl<'a> Operation<'a> {
     /// `/paths/<path>/<method>`.
     pub fn pointer(&self) -> String {
         join(&join("/paths", self.path), self.method)
@@ -53,6 +136,23 @@ impl Operation<'_> {
     /// The `operationId`, or `METHOD path` when there is none.
     pub fn label(&self) -> String {
         label(self.operation.get("operationId"), self.method, self.path)
+    }
+
+    /// The parameters of the path item, then the operation's own, each
+    /// followed through its `$ref` (one that does not resolve is left out).
+    pub fn parameters<'d>(&self, document: &'d Value) -> impl Iterator<Item = &'d Value>
+    where
+        'a: 'd,
+    {
+        [
+            self.item.get("parameters"),
+            self.operation.get("parameters"),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(|param| deref(document, param))
     }
 }
 
@@ -411,6 +511,62 @@ mod tests {
                 "/paths/~1a~1{id}/post/responses/200/content/application~1json/schema/items",
                 "/paths/~1a~1{id}/post/responses/200/content/application~1json/schema/items/oneOf/0",
             ]
+        );
+    }
+
+    #[test]
+    fn references_are_collected_where_they_are_and_followed_to_the_end() {
+        let doc = json!({
+            "paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/P"}]}}},
+            "components": {
+                "parameters": {"P": {"$ref": "#/components/parameters/Q"}, "Q": {"name": "q"}},
+                "schemas": {
+                    "W": {"allOf": [{"$ref": "#/components/schemas/S"}], "description": "d"},
+                    "S": {"type": "string"},
+                    "Loop": {"$ref": "#/components/schemas/Loop"}
+                }
+            }
+        });
+        let found: Vec<(String, &str)> = references(&doc);
+        assert_eq!(
+            found,
+            [
+                (
+                    "/paths/~1a/get/parameters/0/$ref".to_owned(),
+                    "#/components/parameters/P"
+                ),
+                (
+                    "/components/parameters/P/$ref".to_owned(),
+                    "#/components/parameters/Q"
+                ),
+                (
+                    "/components/schemas/W/allOf/0/$ref".to_owned(),
+                    "#/components/schemas/S"
+                ),
+                (
+                    "/components/schemas/Loop/$ref".to_owned(),
+                    "#/components/schemas/Loop"
+                ),
+            ]
+        );
+        let parameter = &doc["paths"]["/a"]["get"]["parameters"][0];
+        assert_eq!(deref(&doc, parameter), Some(&json!({"name": "q"})));
+        assert_eq!(
+            deref(&doc, &json!({"type": "string"})),
+            Some(&json!({"type": "string"}))
+        );
+        assert_eq!(deref(&doc, &doc["components"]["schemas"]["Loop"]), None);
+        assert_eq!(deref(&doc, &json!({"$ref": "#/nowhere"})), None);
+        let wrapped = &doc["components"]["schemas"]["W"];
+        assert_eq!(deref(&doc, wrapped), Some(wrapped));
+        assert_eq!(
+            deref_schema(&doc, wrapped),
+            Some(&json!({"type": "string"}))
+        );
+        let op = &operations(&doc)[0];
+        assert_eq!(
+            op.parameters(&doc).collect::<Vec<_>>(),
+            [&json!({"name": "q"})]
         );
     }
 
