@@ -2,16 +2,23 @@
 //! its panics (`todo!`, `assert!`, `unwrap` on shapes it does not support)
 //! take the xtask down.
 //!
-//! A document that generates is three progenitor runs: the positional
-//! client, the httpmock helpers and the builder-style client (for its
-//! types). When the client fails, the component schemas are tried on their
-//! own first (progenitor converts every one whatever the operations use, so
-//! one schema typify cannot convert fails every operation), and those that
-//! fail alone are made untyped; then the operations at fault are found and
-//! left out (see [`fallbacks`]), each named with its JSON
-//! pointer and progenitor's message. The document the runs end with, what
-//! the generated crate was made from, is part of the output. Only a failure
-//! nothing of this explains is an error.
+//! A document that generates is read into openapiv3's model once and given
+//! to three progenitor runs: the positional client, the httpmock helpers and
+//! the builder-style client (for its types). typify converts the component
+//! schemas twice, not three times: progenitor's `httpmock` converts them
+//! again before anything else, so it runs on the client's generator, whose
+//! typify already holds them, with the schemas left out of its input (see
+//! [`Costs::httpmock`]). The builder style needs a generator of its own
+//! (typify makes struct builders only in a generator made for that style).
+//!
+//! When the client fails, the component schemas are tried on their own
+//! first (progenitor converts every one whatever the operations use, so one
+//! schema typify cannot convert fails every operation), and those that fail
+//! alone are made untyped; then the operations at fault are found and left
+//! out (see [`fallbacks`]), each named with its JSON pointer and
+//! progenitor's message. The document the runs end with, what the generated
+//! crate was made from, is part of the output. Only a failure nothing of
+//! this explains is an error.
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -23,6 +30,8 @@ use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
 use super::fallbacks::{self, UntypedSchema};
+use crate::document::{deref, operations};
+use crate::json_pointer::schema_name;
 use crate::normalize::SkippedOperation;
 
 /// What progenitor produced for one document.
@@ -44,16 +53,19 @@ pub struct ProgenitorOutput {
     pub document: Value,
     /// How many times progenitor ran, trials included.
     pub runs: usize,
+    /// How many times a document was deserialized into openapiv3's model,
+    /// trials included.
+    pub parses: usize,
+    /// How many times typify converted a document's component schemas,
+    /// trials included.
+    pub conversions: usize,
 }
 
-/// The generator settings every crate is generated with.
-fn settings() -> GenerationSettings {
-    settings_with(InterfaceStyle::Positional)
-}
-
-/// typify generates struct builders only when progenitor's interface is the
-/// builder style, so the types are generated a second time in that style.
-fn settings_with(interface: InterfaceStyle) -> GenerationSettings {
+/// The generator settings every crate is generated with, in `interface`
+/// style: typify generates struct builders only when progenitor's interface
+/// is the builder style, so the types are generated a second time in that
+/// style.
+fn settings(interface: InterfaceStyle) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(interface)
@@ -66,69 +78,39 @@ fn settings_with(interface: InterfaceStyle) -> GenerationSettings {
 /// `document` (the normalized JSON), leaving out what progenitor cannot
 /// handle.
 pub fn generate(document: &Value, client_crate_path: &str) -> Result<ProgenitorOutput, String> {
+    let costs = Costs::default();
     // A document openapiv3 cannot read is an error in the spec (or in a
     // pass), not something to work around by skipping.
-    parse(document)?;
-    let runs = Cell::new(0);
-    let client_of = |doc: &Value| {
-        runs.set(runs.get() + 1);
-        attempt_client(doc)
-    };
-    let httpmock_of = |doc: &Value| {
-        runs.set(runs.get() + 1);
-        attempt_httpmock(doc, client_crate_path)
-    };
-    let client_probe = |doc: &Value| client_of(doc).map(drop);
+    let spec = costs.parse(document)?;
     let mut document = document.clone();
-    let mut untyped = Vec::new();
-    let mut skipped = Vec::new();
-    let mut client = client_of(&document);
-    if client.is_err() && client_probe(&without_operations(&document)).is_err() {
-        untyped = fallbacks::untype_failing_schemas(&mut document, &client_probe);
-        client = client_of(&document);
-    }
-    if let Err(whole_failure) = &client {
-        let whole_failure = whole_failure.clone();
-        // Trials on the operations' own components first; should the whole
-        // document still fail (something only all of it together shows),
-        // trials on the whole document.
-        for reduced in [true, false] {
-            skipped.extend(fallbacks::skip_failing_operations(
-                &mut document,
-                &client_probe,
-                reduced,
-                &mut untyped,
-            ));
-            client = client_of(&document);
-            if client.is_ok() {
-                break;
-            }
-        }
-        client = client.map_err(|e| {
-            format!(
-                "progenitor failed on the document as a whole ({whole_failure}), and still after \
-                 leaving out the operations it fails on: {e}"
-            )
-        });
-    }
-    let mut client = client?;
-    let mut httpmock = httpmock_of(&document);
+    let (mut untyped, mut skipped) = (Vec::new(), Vec::new());
+    let (mut spec, mut generator, mut client) = match costs.client(&spec) {
+        Ok((generator, client)) => (spec, generator, client),
+        Err(failure) => client_despite(&costs, &mut document, failure, &mut untyped, &mut skipped)?,
+    };
+    let mut httpmock = costs.httpmock(&mut generator, &mut spec, &document, client_crate_path);
     if httpmock.is_err() {
         // The client generates; the httpmock helpers of some operation do
         // not. Those operations go from both crates.
-        let httpmock_probe = |doc: &Value| httpmock_of(doc).map(drop);
+        let probe = |doc: &Value| {
+            let mut spec = costs.parse(doc)?;
+            let (mut generator, _) = costs.client(&spec)?;
+            costs
+                .httpmock(&mut generator, &mut spec, doc, client_crate_path)
+                .map(drop)
+        };
         skipped.extend(fallbacks::skip_failing_operations(
             &mut document,
-            &httpmock_probe,
+            &probe,
             false,
             &mut untyped,
         ));
-        client = client_of(&document)?;
-        httpmock = httpmock_of(&document);
+        spec = costs.parse(&document)?;
+        (generator, client) = costs.client(&spec)?;
+        httpmock = costs.httpmock(&mut generator, &mut spec, &document, client_crate_path);
     }
     let httpmock = httpmock.map_err(|e| format!("progenitor's httpmock generation failed: {e}"))?;
-    runs.set(runs.get() + 1);
-    let builder_style = attempt_builder_style(&document);
+    let builder_style = costs.builder_style(&spec);
     Ok(ProgenitorOutput {
         client,
         httpmock,
@@ -136,7 +118,58 @@ pub fn generate(document: &Value, client_crate_path: &str) -> Result<ProgenitorO
         skipped,
         untyped,
         document,
-        runs: runs.get(),
+        runs: costs.runs.get(),
+        parses: costs.parses.get(),
+        conversions: costs.conversions.get(),
+    })
+}
+
+/// The client of `document` once what progenitor cannot handle is left out
+/// of it (into `untyped` and `skipped`), after it failed on the whole with
+/// `failure`; with the document read as it ends up, and its generator.
+fn client_despite(
+    costs: &Costs,
+    document: &mut Value,
+    failure: String,
+    untyped: &mut Vec<UntypedSchema>,
+    skipped: &mut Vec<SkippedOperation>,
+) -> Result<(OpenAPI, Generator, TokenStream), String> {
+    let probe = |doc: &Value| {
+        costs
+            .parse(doc)
+            .and_then(|spec| costs.client(&spec))
+            .map(drop)
+    };
+    let read_client = |document: &Value| {
+        let spec = costs.parse(document)?;
+        Ok::<_, String>(
+            costs
+                .client(&spec)
+                .map(|(generator, tokens)| (spec, generator, tokens)),
+        )
+    };
+    let mut client = Err(failure.clone());
+    if probe(&without_operations(document)).is_err() {
+        untyped.extend(fallbacks::untype_failing_schemas(document, &probe));
+        client = read_client(document)?;
+    }
+    // Trials on the operations' own components first; should the whole
+    // document still fail (something only all of it together shows),
+    // trials on the whole document.
+    for reduced in [true, false] {
+        if client.is_ok() {
+            break;
+        }
+        skipped.extend(fallbacks::skip_failing_operations(
+            document, &probe, reduced, untyped,
+        ));
+        client = read_client(document)?;
+    }
+    client.map_err(|e| {
+        format!(
+            "progenitor failed on the document as a whole ({failure}), and still after leaving \
+             out the operations it fails on: {e}"
+        )
     })
 }
 
@@ -149,61 +182,111 @@ fn without_operations(document: &Value) -> Value {
     copy
 }
 
-/// progenitor's httpmock helpers for `document`.
-fn attempt_httpmock(document: &Value, client_crate_path: &str) -> Result<TokenStream, String> {
-    let started = std::time::Instant::now();
-    let spec: OpenAPI = parse(document)?;
-    let result = quietly(|| {
-        Generator::new(&settings())
-            .httpmock(&spec, client_crate_path)
-            .map_err(|e| e.to_string())
-    });
-    trace("httpmock", document, started, &result);
-    result
+/// Every progenitor run, counting what it costs.
+#[derive(Default)]
+struct Costs {
+    runs: Cell<usize>,
+    parses: Cell<usize>,
+    conversions: Cell<usize>,
 }
 
-/// The positional client for `document`.
-fn attempt_client(document: &Value) -> Result<TokenStream, String> {
-    attempt_client_in(document, InterfaceStyle::Positional, "client")
+impl Costs {
+    fn parse(&self, document: &Value) -> Result<OpenAPI, String> {
+        self.parses.set(self.parses.get() + 1);
+        parse(document)
+    }
+
+    /// The positional client for `spec`, and the generator that made it.
+    fn client(&self, spec: &OpenAPI) -> Result<(Generator, TokenStream), String> {
+        self.client_in(spec, InterfaceStyle::Positional, "client")
+    }
+
+    /// The client in progenitor's builder style, for its `types` module.
+    fn builder_style(&self, spec: &OpenAPI) -> Result<TokenStream, String> {
+        self.client_in(spec, InterfaceStyle::Builder, "builder-style client")
+            .map(|(_, tokens)| tokens)
+    }
+
+    fn client_in(
+        &self,
+        spec: &OpenAPI,
+        interface: InterfaceStyle,
+        what: &str,
+    ) -> Result<(Generator, TokenStream), String> {
+        self.runs.set(self.runs.get() + 1);
+        self.conversions.set(self.conversions.get() + 1);
+        let started = std::time::Instant::now();
+        let result = quietly(|| {
+            let mut generator = Generator::new(&settings(interface));
+            let tokens = generator.generate_tokens(spec).map_err(|e| e.to_string())?;
+            Ok((generator, tokens))
+        });
+        trace(what, spec, started, &result);
+        result
+    }
+
+    /// progenitor's httpmock helpers for `spec` (read from `document`), made
+    /// by the `generator` of its client. `httpmock` converts the component
+    /// schemas first, as `generate_tokens` did: the run gets a spec without
+    /// them (typify finds each `$ref` among the types it already has), but
+    /// for the schemas a request body names, which progenitor looks up in
+    /// the spec itself (a text or binary body's).
+    fn httpmock(
+        &self,
+        generator: &mut Generator,
+        spec: &mut OpenAPI,
+        document: &Value,
+        client_crate_path: &str,
+    ) -> Result<TokenStream, String> {
+        self.runs.set(self.runs.get() + 1);
+        let started = std::time::Instant::now();
+        let all = spec
+            .components
+            .as_mut()
+            .map(|components| std::mem::take(&mut components.schemas));
+        if let (Some(components), Some(all)) = (spec.components.as_mut(), &all) {
+            let named = body_schemas(document);
+            components.schemas = all
+                .iter()
+                .filter(|(name, _)| named.contains(*name))
+                .map(|(name, schema)| (name.clone(), schema.clone()))
+                .collect();
+        }
+        let result = quietly(|| {
+            generator
+                .httpmock(spec, client_crate_path)
+                .map_err(|e| e.to_string())
+        });
+        if let (Some(components), Some(all)) = (spec.components.as_mut(), all) {
+            components.schemas = all;
+        }
+        trace("httpmock", spec, started, &result);
+        result
+    }
 }
 
-/// The client in progenitor's builder style, for its `types` module.
-fn attempt_builder_style(document: &Value) -> Result<TokenStream, String> {
-    attempt_client_in(document, InterfaceStyle::Builder, "builder-style client")
-}
-
-fn attempt_client_in(
-    document: &Value,
-    interface: InterfaceStyle,
-    what: &str,
-) -> Result<TokenStream, String> {
-    let started = std::time::Instant::now();
-    let spec: OpenAPI = parse(document)?;
-    let result = quietly(|| {
-        Generator::new(&settings_with(interface))
-            .generate_tokens(&spec)
-            .map_err(|e| e.to_string())
-    });
-    trace(what, document, started, &result);
-    result
+/// The component schemas a request body's media type names by `$ref`.
+fn body_schemas(document: &Value) -> std::collections::BTreeSet<String> {
+    operations(document)
+        .iter()
+        .filter_map(|op| deref(document, op.operation.get("requestBody")?))
+        .filter_map(|body| body.get("content").and_then(Value::as_object))
+        .flat_map(|content| content.values())
+        .filter_map(|media| media.get("schema")?.get("$ref")?.as_str())
+        .filter_map(schema_name)
+        .collect()
 }
 
 /// With `XTASK_TRACE` set, one line per progenitor run on stderr: what the
 /// search for failing schemas and operations is doing on a large spec.
-fn trace<T>(what: &str, document: &Value, started: std::time::Instant, result: &Result<T, String>) {
+fn trace<T>(what: &str, spec: &OpenAPI, started: std::time::Instant, result: &Result<T, String>) {
     if !crate::trace::enabled() {
         return;
     }
-    let count = |pointer: &str| {
-        document
-            .pointer(pointer)
-            .and_then(Value::as_object)
-            .map_or(0, serde_json::Map::len)
-    };
     eprintln!(
         "trace: progenitor {what} run, {} path(s), {} schema(s): {} in {:.3}s",
-        count("/paths"),
-        count("/components/schemas"),
+        spec.paths.paths.len(),
+        spec.components.as_ref().map_or(0, |c| c.schemas.len()),
         match result {
             Ok(_) => "ok".to_owned(),
             Err(e) => e
@@ -292,7 +375,52 @@ mod tests {
         assert!(output.httpmock.to_string().contains("MakeAWhen"));
         assert!(output.builder_style.is_ok());
         assert_eq!(output.runs, 3, "client, httpmock and builder style");
+        assert_eq!(output.parses, 1);
+        assert_eq!(
+            output.conversions, 2,
+            "the httpmock run reuses the client's types"
+        );
         assert_eq!(output.document, doc);
+    }
+
+    /// The httpmock run on the client's generator, without the component
+    /// schemas, gives what a generator of its own gives with them: bodies
+    /// and responses by `$ref` (a text body's schema too, which progenitor
+    /// looks up itself), inline bodies, path parameters.
+    #[test]
+    fn httpmock_on_the_clients_generator_is_what_a_fresh_one_makes() {
+        let mut doc = document(json!({
+            "/a/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": true,
+                                "schema": {"$ref": "#/components/schemas/Id"}}],
+                "post": {"operationId": "make-a",
+                    "requestBody": {"content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"n": {"$ref": "#/components/schemas/N"}}}}}},
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Thing"}}}}}},
+                "put": {"operationId": "put-text",
+                    "requestBody": {"content": {"text/plain": {
+                        "schema": {"$ref": "#/components/schemas/Text"}}}},
+                    "responses": {"204": {"description": "none"}}}
+            }
+        }));
+        doc["components"] = json!({"schemas": {
+            "Id": {"type": "string"},
+            "N": {"type": "integer", "enum": [1, 2]},
+            "Text": {"type": "string"},
+            "Thing": {"type": "object", "properties": {"n": {"$ref": "#/components/schemas/N"}}}
+        }});
+        let costs = Costs::default();
+        let mut spec = costs.parse(&doc).unwrap();
+        let (mut generator, _) = costs.client(&spec).unwrap();
+        let shared = costs
+            .httpmock(&mut generator, &mut spec, &doc, "api")
+            .unwrap();
+        let fresh = Generator::new(&settings(InterfaceStyle::Positional))
+            .httpmock(&spec, "api")
+            .unwrap();
+        assert_eq!(shared.to_string(), fresh.to_string());
+        assert_eq!(spec, costs.parse(&doc).unwrap(), "the schemas are put back");
     }
 
     #[test]
@@ -358,8 +486,9 @@ mod tests {
         }}});
         let mut doc_full = document(json!({}));
         doc_full["components"] = doc.take()["components"].take();
-        let untyped =
-            fallbacks::untype_failing_schemas(&mut doc_full, &|doc| attempt_client(doc).map(drop));
+        let costs = Costs::default();
+        let probe = |doc: &Value| costs.parse(doc).and_then(|s| costs.client(&s)).map(drop);
+        let untyped = fallbacks::untype_failing_schemas(&mut doc_full, &probe);
         let found: Vec<_> = untyped
             .iter()
             .map(|u| (u.pointer.as_str(), u.kept_type))
@@ -377,7 +506,7 @@ mod tests {
             "only the default went"
         );
         assert_eq!(doc_full["components"]["schemas"]["A"], json!({}));
-        assert!(attempt_client(&doc_full).is_ok());
+        assert!(probe(&doc_full).is_ok());
     }
 
     #[test]

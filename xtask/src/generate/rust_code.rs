@@ -92,6 +92,7 @@ pub fn generate(
         untyped,
         document,
         runs,
+        ..
     } = output;
     // From here on, the document is what progenitor read.
     let normalized = &document;
