@@ -17,38 +17,26 @@ pub(crate) fn may_have_processed(status: u16) -> bool {
     status >= 500 || status == 408
 }
 
-/// What to do after an attempt.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Decision {
-    /// Try again after this wait.
-    RetryAfter(Duration),
-    /// Stop and report the last outcome.
-    Stop,
-}
-
 /// Decides whether attempt number `attempt` (1-based), which failed in a
-/// retryable way, is retried, and after how long. `asked` is the server's
-/// `Retry-After`; `remaining` the time left before the total deadline.
+/// retryable way, is retried: the wait before the retry, or `None` to stop
+/// and report the last outcome. `asked` is the server's `Retry-After`;
+/// `remaining` the time left before the total deadline.
 pub(crate) fn decide(
     policy: &RetryPolicy,
     attempt: u32,
     asked: Option<Duration>,
     remaining: Duration,
-) -> Decision {
+) -> Option<Duration> {
     if attempt > policy.max_retries {
-        return Decision::Stop;
+        return None;
     }
     let wait = match asked {
-        Some(wait) if wait > policy.max_retry_after => return Decision::Stop,
+        Some(wait) if wait > policy.max_retry_after => return None,
         Some(wait) => wait,
         None => policy.backoff(attempt - 1),
     };
     // A wait that ends past the deadline would only end in a timeout.
-    if wait >= remaining {
-        Decision::Stop
-    } else {
-        Decision::RetryAfter(wait)
-    }
+    (wait < remaining).then_some(wait)
 }
 
 #[cfg(test)]
@@ -62,24 +50,24 @@ mod tests {
         let policy = RetryPolicy::default().jitter(false);
         assert_eq!(
             decide(&policy, 1, None, PLENTY),
-            Decision::RetryAfter(Duration::from_millis(500))
+            Some(Duration::from_millis(500))
         );
         assert_eq!(
             decide(&policy, 2, None, PLENTY),
-            Decision::RetryAfter(Duration::from_secs(1))
+            Some(Duration::from_secs(1))
         );
-        assert_eq!(decide(&policy, 3, None, PLENTY), Decision::Stop);
+        assert_eq!(decide(&policy, 3, None, PLENTY), None);
         assert_eq!(
             decide(&policy, 1, Some(Duration::from_secs(60)), PLENTY),
-            Decision::RetryAfter(Duration::from_secs(60))
+            Some(Duration::from_secs(60))
         );
         assert_eq!(
             decide(&policy, 1, Some(Duration::from_secs(61)), PLENTY),
-            Decision::Stop
+            None
         );
         assert_eq!(
             decide(&policy, 1, Some(Duration::ZERO), PLENTY),
-            Decision::RetryAfter(Duration::ZERO)
+            Some(Duration::ZERO)
         );
         assert_eq!(
             decide(
@@ -88,12 +76,9 @@ mod tests {
                 Some(Duration::from_secs(5)),
                 Duration::from_secs(4)
             ),
-            Decision::Stop
+            None
         );
-        assert_eq!(
-            decide(&RetryPolicy::none(), 1, None, PLENTY),
-            Decision::Stop
-        );
+        assert_eq!(decide(&RetryPolicy::none(), 1, None, PLENTY), None);
     }
 
     #[test]

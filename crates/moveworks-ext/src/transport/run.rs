@@ -27,7 +27,7 @@ use super::attempt::{self, Answer, Failure};
 use super::headers::{ASSISTANT_NAME, request_id};
 use super::idempotency::is_idempotent;
 use super::retry_after;
-use super::retry_decision::{Decision, decide, may_have_processed, retries_status};
+use super::retry_decision::{decide, may_have_processed, retries_status};
 use super::settings::{RequestSettings, Shared};
 use crate::auth::AccessToken;
 use crate::error::{CallStep, CallSummary, Error, is_transient};
@@ -192,38 +192,42 @@ impl Shared {
     /// Judges a failure to send or to receive.
     fn failed(&self, progress: &mut Progress<'_>, failure: Failure, trace: &tracing::Span) -> Next {
         let attempt = progress.summary.attempts;
-        let facts = match &failure {
-            Failure::Http(error, step) => {
-                tracing::debug!(parent: trace, attempt, error = %without_url(error), "attempt failed");
-                FailureFacts::of(error, *step)
-            }
-            Failure::Deadline(step) => {
-                tracing::debug!(parent: trace, attempt, ?step, "attempt timed out");
-                FailureFacts::deadline(*step)
-            }
+        // Without an error of the HTTP client, the attempt's limit passed.
+        let (error, step) = match failure {
+            Failure::Http(error, step) => (Some(error), step),
+            Failure::Deadline(step) => (None, step),
         };
+        tracing::debug!(
+            parent: trace,
+            attempt,
+            ?step,
+            error = error.as_ref().map(without_url),
+            "attempt failed"
+        );
+        let timed_out = error.as_ref().is_none_or(reqwest::Error::is_timeout);
+        // The connection could not be made: the request surely never arrived.
+        let connect = error.as_ref().is_some_and(reqwest::Error::is_connect);
         // A request that is not idempotent is sent again only when it
-        // surely did not arrive: the connection could not be made.
+        // surely did not arrive.
         let retry = if progress.idempotent {
-            facts.transient
+            error.as_ref().is_none_or(is_transient)
         } else {
-            facts.connect
+            connect
         };
-        if retry && let Some(wait) = self.next_wait(progress, None, facts.timed_out) {
+        if retry && let Some(wait) = self.next_wait(progress, None, timed_out) {
             let wait_ms = wait.as_millis() as u64;
             tracing::info!(parent: trace, attempt, wait_ms, "retrying");
             return Next::Retry(wait);
         }
         // A request that could not even be built was not sent.
-        if !progress.idempotent && !facts.connect && facts.built {
+        let built = error.as_ref().is_none_or(|error| !error.is_builder());
+        if !progress.idempotent && !connect && built {
             progress.summary.maybe_processed = true;
         }
         let summary = progress.summary.clone();
-        let step = Some(facts.step);
-        Next::Fail(match failure {
-            Failure::Http(error, _) if !facts.timed_out => Error::transport(error, facts.step, summary),
-            Failure::Http(error, _) => Error::timeout(step, summary, Some(error)),
-            Failure::Deadline(_) => Error::timeout(step, summary, None),
+        Next::Fail(match error {
+            Some(error) if !timed_out => Error::transport(error, step, summary),
+            error => Error::timeout(Some(step), summary, error),
         })
     }
 
@@ -237,11 +241,7 @@ impl Shared {
     ) -> Option<Duration> {
         progress.retries += 1;
         let remaining = progress.remaining();
-        let Decision::RetryAfter(wait) =
-            decide(&progress.settings.retry, progress.retries, asked, remaining)
-        else {
-            return None;
-        };
+        let wait = decide(&progress.settings.retry, progress.retries, asked, remaining)?;
         match self.pay_for_retry(after_timeout) {
             Some(cost) => {
                 progress.leased += cost;
@@ -260,41 +260,6 @@ impl Shared {
         match &self.budget {
             Some(bucket) => bucket.withdraw(after_timeout),
             None => Some(0),
-        }
-    }
-}
-
-/// What a failed attempt says about retrying it.
-struct FailureFacts {
-    step: CallStep,
-    timed_out: bool,
-    /// The connection could not be made: the request surely never arrived.
-    connect: bool,
-    /// Worth another attempt (not a request that cannot be built, a
-    /// redirect or a decoding failure).
-    transient: bool,
-    /// The request was built (so it may have been sent).
-    built: bool,
-}
-
-impl FailureFacts {
-    fn of(error: &reqwest::Error, step: CallStep) -> Self {
-        Self {
-            step,
-            timed_out: error.is_timeout(),
-            connect: error.is_connect(),
-            transient: is_transient(error),
-            built: !error.is_builder(),
-        }
-    }
-
-    fn deadline(step: CallStep) -> Self {
-        Self {
-            step,
-            timed_out: true,
-            connect: false,
-            transient: true,
-            built: true,
         }
     }
 }
