@@ -134,6 +134,11 @@ impl Error {
         }))
     }
 
+    /// An error of no call: nothing was sent.
+    fn local(kind: ErrorKind, detail: Detail, source: Option<BoxError>) -> Self {
+        Self::new(kind, CallSummary::default(), detail, source)
+    }
+
     /// An error answer: its status, and the code and message its body
     /// holds, whatever the body is (the API's JSON, a proxy's HTML, nothing).
     pub(crate) fn api(body: &[u8], call: CallSummary) -> Self {
@@ -149,10 +154,8 @@ impl Error {
 
     /// The HTTP client failed to send or to receive, in `step`.
     pub(crate) fn transport(source: reqwest::Error, step: CallStep, call: CallSummary) -> Self {
-        let detail = Detail::Transport {
-            transient: is_transient(&source),
-            step,
-        };
+        let transient = is_transient(&source);
+        let detail = Detail::Transport { transient, step };
         Self::new(ErrorKind::Transport, call, detail, Some(source.into()))
     }
 
@@ -167,16 +170,13 @@ impl Error {
         Self::new(ErrorKind::Timeout, call, Detail::Timeout { step }, source)
     }
 
-    /// A success whose body is not the documented JSON.
-    pub(crate) fn decode(source: serde_json::Error, call: CallSummary) -> Self {
+    /// A success whose body is not the documented JSON (`source` says
+    /// why), or, without a source, of a kind the operation does not
+    /// document.
+    pub(crate) fn decode(source: Option<serde_json::Error>, call: CallSummary) -> Self {
         let detail = Detail::Decode { too_large: None };
-        Self::new(ErrorKind::Decode, call, detail, Some(source.into()))
-    }
-
-    /// A success of a kind the operation does not document.
-    pub(crate) fn undocumented(call: CallSummary) -> Self {
-        let detail = Detail::Decode { too_large: None };
-        Self::new(ErrorKind::Decode, call, detail, None)
+        let source = source.map(|e| Box::new(e) as BoxError);
+        Self::new(ErrorKind::Decode, call, detail, source)
     }
 
     /// A success whose body is over `limit` bytes.
@@ -192,12 +192,7 @@ impl Error {
             field,
             reason: reason.into(),
         };
-        Self::new(
-            ErrorKind::InvalidInput,
-            CallSummary::default(),
-            detail,
-            None,
-        )
+        Self::local(ErrorKind::InvalidInput, detail, None)
     }
 
     /// The error of a response whose status is `FAILED`
@@ -206,12 +201,7 @@ impl Error {
     /// give it, for code that reads a stream's events itself.
     pub fn response_failed(response: Response) -> Self {
         let detail = Detail::ResponseFailed(Box::new(response));
-        Self::new(
-            ErrorKind::ResponseFailed,
-            CallSummary::default(),
-            detail,
-            None,
-        )
+        Self::local(ErrorKind::ResponseFailed, detail, None)
     }
 
     /// A wait for `response_id` ran out; `last_error` is the last poll's.
@@ -229,12 +219,7 @@ impl Error {
             polls,
         };
         let source = last_error.map(|e| Box::new(e) as BoxError);
-        Self::new(
-            ErrorKind::WaitTimeout,
-            CallSummary::default(),
-            detail,
-            source,
-        )
+        Self::local(ErrorKind::WaitTimeout, detail, source)
     }
 
     /// A list walk stopped at page `page`: `cursor` came back (`repeated`),
@@ -251,7 +236,7 @@ impl Error {
             cursor,
             repeated,
         };
-        Self::new(ErrorKind::Pagination, CallSummary::default(), detail, None)
+        Self::local(ErrorKind::Pagination, detail, None)
     }
 
     /// A response stream ended early.
@@ -547,12 +532,7 @@ impl std::error::Error for Error {
 
 impl From<ConfigError> for Error {
     fn from(error: ConfigError) -> Self {
-        Self::new(
-            ErrorKind::Config,
-            CallSummary::default(),
-            Detail::None,
-            Some(error.into()),
-        )
+        Self::local(ErrorKind::Config, Detail::None, Some(error.into()))
     }
 }
 

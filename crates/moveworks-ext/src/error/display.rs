@@ -2,14 +2,10 @@
 //! request id, whether the budget stopped the retries, whether the request
 //! may have been processed).
 
-use std::fmt::{self, Formatter};
-use std::time::Duration;
-
-use moveworks_api::types::ResponseStatus;
-
 use super::call_error::{CallSummary, Detail, Error, StreamContext, StreamEnd};
 use super::error_code::ErrorCode;
 use super::kind::{CallStep, ErrorKind};
+use std::fmt::{self, Formatter};
 
 type Cause<'a> = Option<&'a (dyn std::error::Error + Send + Sync)>;
 
@@ -29,50 +25,75 @@ const MAYBE_PROCESSED: &str =
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        self.what_happened(f)?;
+        if self.0.call.budget_spent {
+            f.write_str(BUDGET_SPENT)?;
+        }
+        if self.0.call.maybe_processed {
+            f.write_str(MAYBE_PROCESSED)?;
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    /// The message without the notes on the retries.
+    fn what_happened(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let call = &self.0.call;
         let cause = self.0.source.as_deref();
         match &self.0.detail {
-            Detail::Api { code, message, .. } => api(f, call, code.as_ref(), message.as_deref())?,
+            Detail::Api { code, message, .. } => api(f, call, code.as_ref(), message.as_deref()),
             Detail::Transport { .. } => {
                 write!(f, "transport error after {}", Attempts(call.attempts))?;
-                if let Some(cause) = cause {
-                    write!(f, ": {cause}")?;
-                }
+                cause.map_or(Ok(()), |cause| write!(f, ": {cause}"))
             }
-            Detail::Timeout { step } => timeout(f, call, *step)?,
-            Detail::Decode { too_large } => decode(f, call, *too_large, cause)?,
-            Detail::InvalidInput { field, reason } => write!(f, "invalid `{field}`: {reason}")?,
+            Detail::Timeout { step } => timeout(f, call, *step),
+            Detail::Decode { too_large } => decode(f, call, *too_large, cause),
+            Detail::InvalidInput { field, reason } => write!(f, "invalid `{field}`: {reason}"),
             Detail::ResponseFailed(response) => write!(
                 f,
                 "the assistant could not answer: response {} of conversation {} is FAILED",
                 response.response_id, response.conversation_id
-            )?,
+            ),
             Detail::WaitTimeout {
                 response_id,
                 last_status,
                 waited,
                 polls,
-            } => wait(f, response_id, last_status.as_ref(), *waited, *polls, cause)?,
+            } => {
+                write!(
+                    f,
+                    "response {response_id} did not finish within {:.1}s ({polls} polls, last status {})",
+                    waited.as_secs_f64(),
+                    last_status.as_ref().map_or("unknown", |s| s.as_str())
+                )?;
+                cause.map_or(Ok(()), |last| write!(f, "; last poll: {last}"))
+            }
             Detail::Pagination {
                 operation,
                 page,
                 cursor,
-                repeated,
-            } => pagination(f, operation, *page, cursor, *repeated)?,
-            Detail::Stream(stream) => stream_end(f, call, &stream.0, &stream.1, cause)?,
+                repeated: true,
+            } => write!(
+                f,
+                "{operation}: page {page} points to cursor `{cursor}`, which this walk has already followed"
+            ),
+            Detail::Pagination {
+                operation,
+                page,
+                cursor,
+                ..
+            } => write!(
+                f,
+                "{operation}: stopped at the limit of {page} pages with more to come (resume from cursor `{cursor}`, or raise max_pages)"
+            ),
+            Detail::Stream(stream) => stream_end(f, call, &stream.0, &stream.1, cause),
             Detail::None => match (self.0.kind, cause) {
-                (ErrorKind::Config, Some(cause)) => write!(f, "configuration error: {cause}")?,
-                (ErrorKind::Auth, Some(cause)) => write!(f, "authentication failed: {cause}")?,
-                (kind, _) => f.write_str(kind.as_str())?,
+                (ErrorKind::Config, Some(cause)) => write!(f, "configuration error: {cause}"),
+                (ErrorKind::Auth, Some(cause)) => write!(f, "authentication failed: {cause}"),
+                (kind, _) => f.write_str(kind.as_str()),
             },
         }
-        if call.budget_spent {
-            f.write_str(BUDGET_SPENT)?;
-        }
-        if call.maybe_processed {
-            f.write_str(MAYBE_PROCESSED)?;
-        }
-        Ok(())
     }
 }
 
@@ -134,46 +155,6 @@ fn decode(
             f,
             "the API answered {status}, a status this operation does not document"
         ),
-    }
-}
-
-fn wait(
-    f: &mut Formatter<'_>,
-    response_id: &str,
-    last_status: Option<&ResponseStatus>,
-    waited: Duration,
-    polls: u32,
-    last_error: Cause<'_>,
-) -> fmt::Result {
-    write!(
-        f,
-        "response {response_id} did not finish within {:.1}s ({polls} polls, last status {})",
-        waited.as_secs_f64(),
-        last_status.map_or("unknown", |s| s.as_str())
-    )?;
-    if let Some(last) = last_error {
-        write!(f, "; last poll: {last}")?;
-    }
-    Ok(())
-}
-
-fn pagination(
-    f: &mut Formatter<'_>,
-    operation: &str,
-    page: usize,
-    cursor: &str,
-    repeated: bool,
-) -> fmt::Result {
-    if repeated {
-        write!(
-            f,
-            "{operation}: page {page} points to cursor `{cursor}`, which this walk has already followed"
-        )
-    } else {
-        write!(
-            f,
-            "{operation}: stopped at the limit of {page} pages with more to come (resume from cursor `{cursor}`, or raise max_pages)"
-        )
     }
 }
 

@@ -355,7 +355,7 @@ impl<'a> Progress<'a> {
         match decode(response).await {
             Ok(value) => Ok(Done { value, attempts }),
             Err(progenitor_client::Error::InvalidResponsePayload(_, source)) => {
-                Err(Error::decode(source, summary))
+                Err(Error::decode(Some(source), summary))
             }
             Err(progenitor_client::Error::ResponseBodyError(source)) => {
                 Err(Error::transport(source, CallStep::Body, summary))
@@ -363,7 +363,7 @@ impl<'a> Progress<'a> {
             // Every 2xx decodes as the documented success (the generator
             // documents the whole range): anything else is not the answer
             // the spec describes.
-            Err(_) => Err(Error::undocumented(summary)),
+            Err(_) => Err(Error::decode(None, summary)),
         }
     }
 
