@@ -65,16 +65,16 @@ struct Link<'a> {
 /// `text` with each link of the markup replaced by what `write` writes.
 fn rewrite<'t>(text: &'t str, mut write: impl FnMut(&mut String, Link<'_>)) -> Cow<'t, str> {
     let mut out = String::new();
-    // What of `text` is already in `out`, and where to look next.
-    let (mut copied, mut from) = (0, 0);
-    while let Some(open) = text[from..].find('<').map(|at| from + at) {
+    // What of `text` is already in `out`. A link holds no `<`, so the next
+    // `<` after one is past its end.
+    let mut copied = 0;
+    for (open, _) in text.match_indices('<') {
         let inner_start = open + 1;
         let Some(close) = text[inner_start..]
             .find(['>', '<', '\n'])
             .map(|at| inner_start + at)
             .filter(|&at| text.as_bytes()[at] == b'>')
         else {
-            from = inner_start;
             continue;
         };
         let inner = &text[inner_start..close];
@@ -82,14 +82,11 @@ fn rewrite<'t>(text: &'t str, mut write: impl FnMut(&mut String, Link<'_>)) -> C
             Some((url, label)) => (url, Some(label).filter(|label| !label.trim().is_empty())),
             None => (inner, None),
         };
-        if !is_url(url) {
-            from = inner_start;
-            continue;
+        if is_url(url) {
+            out.push_str(&text[copied..open]);
+            write(&mut out, Link { url, label });
+            copied = close + 1;
         }
-        out.push_str(&text[copied..open]);
-        write(&mut out, Link { url, label });
-        copied = close + 1;
-        from = copied;
     }
     if copied == 0 {
         return Cow::Borrowed(text);
@@ -100,23 +97,19 @@ fn rewrite<'t>(text: &'t str, mut write: impl FnMut(&mut String, Link<'_>)) -> C
 
 /// `scheme://rest` or `mailto:rest`, with no space or control character.
 fn is_url(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
     if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
-    if let Some(rest) = text
-        .get(..7)
-        .filter(|scheme| scheme.eq_ignore_ascii_case("mailto:"))
-        .map(|_| &text[7..])
-    {
+    if scheme.eq_ignore_ascii_case("mailto") {
         return !rest.is_empty();
     }
-    let Some((scheme, rest)) = text.split_once("://") else {
-        return false;
-    };
     let mut chars = scheme.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && !rest.is_empty()
+        && rest.strip_prefix("//").is_some_and(|rest| !rest.is_empty())
 }
 
 fn write_link(out: &mut String, link: Link<'_>, style: Style) {
