@@ -27,9 +27,15 @@ pub fn check_id(field: &'static str, id: &str) -> Result<(), Error> {
 /// Refuses question text the assistant cannot answer (empty or only
 /// whitespace), as every call that sends text does.
 pub fn check_text(text: &str) -> Result<(), Error> {
-    if text.trim().is_empty() {
+    check_not_blank("text", text)
+}
+
+/// Refuses a value that is empty or only whitespace; `field` names the
+/// argument in the error.
+pub(crate) fn check_not_blank(field: &'static str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
         return Err(Error::invalid_input(
-            "text",
+            field,
             "it is empty or only whitespace",
         ));
     }

@@ -3,7 +3,7 @@
 use moveworks_api::types::{Conversation, CreateConversationRequest, UpdateConversationRequest};
 
 use crate::client::Client;
-use crate::client::input::check_id;
+use crate::client::input::{check_id, check_not_blank};
 use crate::error::Error;
 use crate::flows::Paginator;
 
@@ -38,7 +38,7 @@ impl NewConversation {
 
     fn into_request(self) -> Result<CreateConversationRequest, Error> {
         if let Some(title) = &self.title {
-            check_title(title)?;
+            check_not_blank("title", title)?;
         }
         let mut request = CreateConversationRequest::new();
         request.title = self.title;
@@ -89,7 +89,7 @@ impl ConversationUpdate {
             ));
         }
         if let Some(title) = &self.title {
-            check_title(title)?;
+            check_not_blank("title", title)?;
         }
         let mut request = UpdateConversationRequest::new();
         request.title = self.title;
@@ -125,16 +125,6 @@ impl ConversationQuery {
         self.archived = archived;
         self
     }
-}
-
-fn check_title(title: &str) -> Result<(), Error> {
-    if title.trim().is_empty() {
-        return Err(Error::invalid_input(
-            "title",
-            "it is empty or only whitespace",
-        ));
-    }
-    Ok(())
 }
 
 impl Client {

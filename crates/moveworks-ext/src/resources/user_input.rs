@@ -3,7 +3,7 @@
 
 use moveworks_api::types::UserInput;
 
-use crate::client::input::check_text;
+use crate::client::input::{check_not_blank, check_text};
 use crate::error::Error;
 
 /// What the user sends with [`Client::create_response`](crate::Client::create_response),
@@ -26,9 +26,7 @@ use crate::error::Error;
 /// assert_eq!(Input::from("Hi"), Input::text("Hi"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Input {
-    kind: Kind,
-}
+pub struct Input(Kind);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Kind {
@@ -39,23 +37,19 @@ enum Kind {
 impl Input {
     /// The user's text (not empty or only whitespace).
     pub fn text(text: impl Into<String>) -> Self {
-        Self {
-            kind: Kind::Text(text.into()),
-        }
+        Self(Kind::Text(text.into()))
     }
 
     /// A press of the button with this callback id
     /// (`callback_action.callback_id` of an action), sent as
     /// `input.callback_id`.
     pub fn callback(callback_id: impl Into<String>) -> Self {
-        Self {
-            kind: Kind::Callback(callback_id.into()),
-        }
+        Self(Kind::Callback(callback_id.into()))
     }
 
     /// The text, for text input.
     pub fn as_text(&self) -> Option<&str> {
-        match &self.kind {
+        match &self.0 {
             Kind::Text(text) => Some(text),
             Kind::Callback(_) => None,
         }
@@ -63,7 +57,7 @@ impl Input {
 
     /// The callback id, for a button press.
     pub fn callback_id(&self) -> Option<&str> {
-        match &self.kind {
+        match &self.0 {
             Kind::Callback(id) => Some(id),
             Kind::Text(_) => None,
         }
@@ -71,16 +65,15 @@ impl Input {
 
     /// The request's `input`, or why it cannot be sent.
     pub(crate) fn into_request(self) -> Result<UserInput, Error> {
-        match self.kind {
+        match self.0 {
             Kind::Text(text) => {
                 check_text(&text)?;
                 Ok(UserInput::Text(text))
             }
-            Kind::Callback(id) if id.trim().is_empty() => Err(Error::invalid_input(
-                "callback_id",
-                "it is empty or only whitespace",
-            )),
-            Kind::Callback(id) => Ok(UserInput::CallbackId(id)),
+            Kind::Callback(id) => {
+                check_not_blank("callback_id", &id)?;
+                Ok(UserInput::CallbackId(id))
+            }
         }
     }
 }
