@@ -35,8 +35,8 @@ pub struct ResponseStream {
     source: EventSource,
     conversation_id: String,
     response_id: Option<String>,
-    request_id: Option<String>,
-    attempts: u32,
+    /// The call that opened the stream: its request id and attempts.
+    call: CallSummary,
     last_sequence: Option<i64>,
     events: u64,
     /// The data of the last `CREATED` or `IN_PROGRESS` event, decoded into
@@ -58,16 +58,14 @@ impl ResponseStream {
         source: EventSource,
         limit: usize,
         conversation_id: String,
-        request_id: Option<String>,
-        attempts: u32,
+        call: CallSummary,
     ) -> Self {
         Self {
             source,
             limit,
             conversation_id,
             response_id: None,
-            request_id,
-            attempts,
+            call,
             last_sequence: None,
             events: 0,
             last_snapshot: None,
@@ -113,7 +111,7 @@ impl ResponseStream {
 
     /// The request id of the answer (its `x-trace-id` or `x-moveworks-root-uuid`).
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.call.request_id.as_deref()
     }
 
     /// Events received so far (duplicates not counted).
@@ -165,12 +163,7 @@ impl ResponseStream {
             // within the size limit.
             text: self.text.clone(),
         };
-        let call = CallSummary {
-            request_id: self.request_id.clone(),
-            attempts: self.attempts,
-            ..CallSummary::default()
-        };
-        Error::stream(end, context, call, source)
+        Error::stream(end, context, self.call.clone(), source)
     }
 
     /// Turns one SSE block into an event: `Ok(None)` for blocks that are
@@ -198,9 +191,8 @@ impl ResponseStream {
         match event {
             StreamEvent::Output(data) => match &data.output {
                 OutputItem::Message { message, .. } => {
-                    if self.response_id.is_none() {
-                        self.response_id = Some(message.response_id.clone());
-                    }
+                    self.response_id
+                        .get_or_insert_with(|| message.response_id.clone());
                     self.add_message(&message.message_id, message.content.text())?;
                 }
                 OutputItem::ReasoningMessage {
@@ -296,7 +288,7 @@ impl fmt::Debug for ResponseStream {
         f.debug_struct("ResponseStream")
             .field("conversation_id", &self.conversation_id)
             .field("response_id", &self.response_id)
-            .field("request_id", &self.request_id)
+            .field("request_id", &self.call.request_id)
             .field("events", &self.events)
             .field("finished", &self.source.is_closed())
             .finish_non_exhaustive()
@@ -335,7 +327,11 @@ mod tests {
     fn stream_limited(chunks: Vec<Vec<u8>>, events: usize, text: usize) -> ResponseStream {
         let chunks = Chunks(chunks.into_iter().map(Bytes::from).collect());
         let source = EventSource::new(Box::pin(chunks), events, Duration::from_secs(60));
-        ResponseStream::new(source, text, "conv_1".to_owned(), None, 1)
+        let call = CallSummary {
+            attempts: 1,
+            ..CallSummary::default()
+        };
+        ResponseStream::new(source, text, "conv_1".to_owned(), call)
     }
 
     /// Every item of the stream, rendered (the generated types have no

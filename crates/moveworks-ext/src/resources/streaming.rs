@@ -7,7 +7,7 @@ use super::response_stream::ResponseStream;
 use super::user_input::Input;
 use crate::client::Client;
 use crate::client::input::check_id;
-use crate::error::{Error, ErrorKind};
+use crate::error::{CallSummary, Error, ErrorKind};
 use crate::flows::sse::EventSource;
 
 impl Client {
@@ -63,21 +63,16 @@ impl Client {
         let answer = self
             .call_with_metadata(|api| api.create_response_stream(conversation_id, &body))
             .await?;
-        let metadata = &answer.metadata;
-        let (request_id, attempts) = (
-            metadata.request_id().map(str::to_owned),
-            metadata.attempts(),
-        );
+        let call = CallSummary {
+            request_id: answer.metadata.request_id().map(str::to_owned),
+            attempts: answer.metadata.attempts(),
+            ..CallSummary::default()
+        };
         let body = answer.into_value().into_inner();
         let limit = self.max_response_bytes();
         let source = EventSource::from_body(body, limit, self.stream_idle_timeout());
-        Ok(ResponseStream::new(
-            source,
-            limit,
-            conversation_id.to_owned(),
-            request_id,
-            attempts,
-        ))
+        let conversation_id = conversation_id.to_owned();
+        Ok(ResponseStream::new(source, limit, conversation_id, call))
     }
 
     /// Recovers from a stream that ended early: when `error` is an
