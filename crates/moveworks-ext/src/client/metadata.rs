@@ -25,10 +25,6 @@ pub struct WithMetadata<T> {
 }
 
 impl<T> WithMetadata<T> {
-    pub(crate) fn new(value: T, metadata: CallMetadata) -> Self {
-        Self { value, metadata }
-    }
-
     /// The decoded result, without the metadata.
     pub fn into_value(self) -> T {
         self.value
@@ -38,20 +34,12 @@ impl<T> WithMetadata<T> {
 /// How a successful call went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallMetadata {
-    status: StatusCode,
-    headers: HeaderMap,
-    attempts: u32,
+    pub(super) status: StatusCode,
+    pub(super) headers: HeaderMap,
+    pub(super) attempts: u32,
 }
 
 impl CallMetadata {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, attempts: u32) -> Self {
-        Self {
-            status,
-            headers,
-            attempts,
-        }
-    }
-
     /// The status of the answer.
     pub fn status(&self) -> StatusCode {
         self.status

@@ -62,10 +62,8 @@ impl Client {
     /// The longest wait between two events of a response stream (see
     /// [`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout)).
     pub fn stream_idle_timeout(&self) -> Duration {
-        match self.shared.read_timeout {
-            Some(read) => self.flows.stream_idle.min(read),
-            None => self.flows.stream_idle,
-        }
+        let idle = self.flows.stream_idle;
+        self.shared.read_timeout.map_or(idle, |read| idle.min(read))
     }
 
     /// Calls any operation of the generated client with the SDK's auth,
@@ -104,9 +102,13 @@ impl Client {
     ) -> Result<WithMetadata<T>, Error> {
         let done = self.shared.run(&self.settings, operation).await?;
         // Cloned only here: `call` pays nothing for the headers.
-        let value = done.value;
-        let metadata = CallMetadata::new(value.status(), value.headers().clone(), done.attempts);
-        Ok(WithMetadata::new(value.into_inner(), metadata))
+        let metadata = CallMetadata {
+            status: done.value.status(),
+            headers: done.value.headers().clone(),
+            attempts: done.attempts,
+        };
+        let value = done.value.into_inner();
+        Ok(WithMetadata { value, metadata })
     }
 
     /// A client for calls with other options (timeouts, retries, extra

@@ -3,27 +3,13 @@
 /// One page of a list.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
-    items: Vec<T>,
-    cursor: Option<String>,
-    next_cursor: Option<String>,
-    number: usize,
+    pub(super) items: Vec<T>,
+    pub(super) cursor: Option<String>,
+    pub(super) next_cursor: Option<String>,
+    pub(super) number: usize,
 }
 
 impl<T> Page<T> {
-    pub(crate) fn new(
-        items: Vec<T>,
-        cursor: Option<String>,
-        next_cursor: Option<String>,
-        number: usize,
-    ) -> Self {
-        Self {
-            items,
-            cursor,
-            next_cursor,
-            number,
-        }
-    }
-
     /// The page's items, in the API's order.
     pub fn items(&self) -> &[T] {
         &self.items

@@ -214,7 +214,12 @@ impl<T> Walk<T> {
         self.fetched += 1;
         let next_cursor = next_cursor.filter(|cursor| !cursor.is_empty());
         self.next = next_cursor.clone().map(Some);
-        let page = Page::new(items, cursor, next_cursor, self.fetched);
+        let page = Page {
+            items,
+            cursor,
+            next_cursor,
+            number: self.fetched,
+        };
         Ok(Some((page, self)))
     }
 }
