@@ -16,6 +16,7 @@ use crate::freshness::{self, Drift, OutputFile};
 use crate::generate::context::{self, CodeContext};
 use crate::generate::crate_docs;
 use crate::generate::manifest::{self, Dependencies};
+use crate::generate::rewrite::Target as RewriteTarget;
 use crate::generate::rust_code::{self, CratesUsed, RustCode};
 pub use crate::generate::settings::Settings;
 use crate::generation_report::Losses;
@@ -458,36 +459,72 @@ fn print_summary(out: &mut dyn Write, spec_name: &str, plan: &Plan, changes: &Ch
         plan.code.operation_count, plan.code.type_count
     );
     if let Some(overlay) = &plan.overlay {
-        let _ = writeln!(
-            text,
-            "  overlay: {} (\"{}\", version {}): {} action(s) applied before the normalization",
-            overlay.file_name,
-            overlay.title,
-            overlay.version,
-            overlay.actions.len()
-        );
-        for (number, action) in overlay.actions.iter().enumerate() {
-            let _ = writeln!(
-                text,
-                "    {}. {} `{}` ({} node(s)): {}",
-                number + 1,
-                action.kind,
-                action.target,
-                action.nodes,
-                action.description.lines().next().unwrap_or_default()
-            );
-        }
+        overlay_summary(&mut text, overlay);
     }
     let _ = write!(text, "  {changes}");
-    let counts: Vec<String> = plan
-        .report
-        .note_counts()
-        .iter()
-        .map(|(pass, n)| format!("{pass} {n}"))
-        .collect();
-    if !counts.is_empty() {
-        let _ = writeln!(text, "  normalization: {}", counts.join(", "));
+    work_summary(&mut text, plan);
+    loss_summary(&mut text, plan);
+    let _ = out.write_all(text.as_bytes());
+}
+
+fn overlay_summary(text: &mut String, overlay: &overlay::Outcome) {
+    let _ = writeln!(
+        text,
+        "  overlay: {} (\"{}\", version {}): {} action(s) applied before the normalization",
+        overlay.file_name,
+        overlay.title,
+        overlay.version,
+        overlay.actions.len()
+    );
+    for (number, action) in overlay.actions.iter().enumerate() {
+        let _ = writeln!(
+            text,
+            "    {}. {} `{}` ({} node(s)): {}",
+            number + 1,
+            action.kind,
+            action.target,
+            action.nodes,
+            action.description.lines().next().unwrap_or_default()
+        );
     }
+}
+
+/// What every normalization pass and every rewrite changed, by count, and
+/// what the union naming and opening did.
+fn work_summary(text: &mut String, plan: &Plan) {
+    let table = |rows: &mut dyn Iterator<Item = (&str, usize)>| {
+        let rows: Vec<String> = rows.map(|(name, n)| format!("{name} {n}")).collect();
+        rows.join(", ")
+    };
+    let passes = table(&mut plan.report.counts().into_iter());
+    let _ = writeln!(text, "  normalization: {passes}");
+    for (target, what) in [
+        (RewriteTarget::Client, "the client"),
+        (RewriteTarget::Httpmock, "the httpmock helpers"),
+    ] {
+        let rewrites = plan.code.rewrites.iter().filter(|r| r.target == target);
+        let rewrites = table(&mut rewrites.map(|r| (r.name, r.count)));
+        let _ = writeln!(text, "  rewrites of {what}: {rewrites}");
+    }
+    for named in plan.report.union_naming() {
+        let _ = writeln!(
+            text,
+            "  union variants: {} (at `{}`)",
+            named.message, named.pointer
+        );
+    }
+    if !plan.code.open_unions.is_empty() {
+        let _ = writeln!(
+            text,
+            "  open unions: {} ({})",
+            plan.code.open_unions.len(),
+            plan.code.open_unions.join(", ")
+        );
+    }
+}
+
+/// The warnings: what the generated crate does not carry of the spec.
+fn loss_summary(text: &mut String, plan: &Plan) {
     for warning in plan.report.warnings() {
         let _ = writeln!(
             text,
@@ -515,21 +552,6 @@ fn print_summary(out: &mut dyn Write, spec_name: &str, plan: &Plan, changes: &Ch
             untyped.reason.lines().next().unwrap_or_default()
         );
     }
-    for named in plan.report.union_naming() {
-        let _ = writeln!(
-            text,
-            "  union variants: {} (at `{}`)",
-            named.message, named.pointer
-        );
-    }
-    if !plan.code.open_unions.is_empty() {
-        let _ = writeln!(
-            text,
-            "  open unions: {} ({})",
-            plan.code.open_unions.len(),
-            plan.code.open_unions.join(", ")
-        );
-    }
     for (name, why) in &plan.code.closed_unions {
         let _ = writeln!(
             text,
@@ -551,5 +573,4 @@ fn print_summary(out: &mut dyn Write, spec_name: &str, plan: &Plan, changes: &Ch
             reason.lines().next().unwrap_or_default()
         );
     }
-    let _ = out.write_all(text.as_bytes());
 }

@@ -250,6 +250,7 @@ mod tests {
                 "serde attribute `rename_all`".to_owned(),
             )],
             builders_missing: None,
+            rewrites: Vec::new(),
             operation_count: 3,
             type_count: 7,
         }

@@ -11,7 +11,7 @@ use super::context::{CodeContext, generated_marker};
 use super::fallbacks::UntypedSchema;
 use super::operation_table::{self, OperationRow};
 use super::progenitor_run::{self, ProgenitorOutput};
-use super::rewrite::{self, Target};
+use super::rewrite::{self, Applied, Target};
 use super::settings::Settings;
 use super::{crate_docs, format};
 use crate::normalize::SkippedOperation;
@@ -46,6 +46,8 @@ pub struct RustCode {
     pub closed_unions: Vec<(String, String)>,
     /// Why the types have no builders, when the builder-style run failed.
     pub builders_missing: Option<String>,
+    /// What each rewrite did, in the order they ran.
+    pub rewrites: Vec<Applied>,
     pub operation_count: usize,
     pub type_count: usize,
 }
@@ -78,7 +80,6 @@ pub fn generate(
     context: &CodeContext<'_>,
     settings: Settings<'_>,
 ) -> Result<RustCode, String> {
-    let rewrites = settings.rewrites;
     let crate_ident = context.crate_name.replace('-', "_");
     let started = Instant::now();
     let output = progenitor_run::generate(normalized, &crate_ident)?;
@@ -94,64 +95,39 @@ pub fn generate(
         runs,
         ..
     } = output;
-    // From here on, the document is what progenitor read.
-    let normalized = &document;
-
-    let mut client: syn::File =
-        syn::parse2(client).map_err(|e| format!("progenitor output does not parse: {e}"))?;
-    let builder_style =
-        builder_style.and_then(|tokens| syn::parse2(tokens).map_err(|e| e.to_string()));
-    let mut cx = rewrite::Context::new(normalized, builder_style);
-    rewrite::apply(rewrites, Target::Client, &mut client, &mut cx);
-
-    if let Some(Err(why)) = &cx.calls {
-        return Err(why.clone());
-    }
-    let operations = operation_table::rows(normalized);
-    let type_count = count_types(&client);
-
+    let parse = |tokens, what: &str| -> Result<syn::File, String> {
+        syn::parse2(tokens).map_err(|e| format!("progenitor's {what} output does not parse: {e}"))
+    };
+    let mut client = parse(client, "client")?;
+    let builder_style = builder_style.and_then(|tokens| parse(tokens, "builder-style"));
+    let mut cx = rewrite::Context::new(&document, builder_style);
+    rewrite::apply(settings.rewrites, Target::Client, &mut client, &mut cx)?;
     trace::phase("parse and rewrite the client", started);
     let started = Instant::now();
-    let mut lib = support_items(normalized, &operations);
-    lib.items.append(&mut client.items);
-    lib.attrs = crate_attributes();
-    let docs = crate_docs::client(
-        normalized,
-        context,
-        &operations,
-        cx.builders.is_ok(),
-        &cx.unions.opened,
-    );
-    let client_lib = with_header(
-        context,
-        &docs,
-        &format::rust_file(&lib, settings.formatting)?,
-    );
-
+    let operations = operation_table::rows(&document);
+    let type_count = count_types(&client);
+    let client_lib = client_lib(client, &cx, &operations, context, settings)?;
     trace::phase("format the client", started);
     let started = Instant::now();
-    let mut httpmock: syn::File = syn::parse2(httpmock)
-        .map_err(|e| format!("progenitor httpmock output does not parse: {e}"))?;
-    rewrite::apply(rewrites, Target::Httpmock, &mut httpmock, &mut cx);
+    let mut httpmock = parse(httpmock, "httpmock")?;
+    rewrite::apply(settings.rewrites, Target::Httpmock, &mut httpmock, &mut cx)?;
     httpmock.attrs = crate_attributes();
     let httpmock_docs = crate_docs::httpmock(context);
-    let httpmock_lib = with_header(
-        context,
-        &httpmock_docs,
-        &format::rust_file(&httpmock, settings.formatting)?,
-    );
-
+    let httpmock_code = format::rust_file(&httpmock, settings.formatting)?;
+    let httpmock_lib = with_header(context, &httpmock_docs, &httpmock_code);
     trace::phase("the httpmock crate", started);
-    let client_call = format!("{}\n{CALL_TEMPLATE}", generated_marker(context));
-    let crates_used = crates_used(&client_lib);
-    let (closed_enums, builders, unions) = (cx.closed_enums, cx.builders, cx.unions);
-    let operation_count = operations.len();
+    let rewrite::Context {
+        closed_enums,
+        builders,
+        unions,
+        applied,
+        ..
+    } = cx;
     Ok(RustCode {
+        client_call: format!("{}\n{CALL_TEMPLATE}", generated_marker(context)),
+        crates_used: crates_used(&client_lib),
         client_lib,
-        client_call,
         httpmock_lib,
-        crates_used,
-        document,
         skipped,
         progenitor_runs: runs,
         untyped,
@@ -159,9 +135,35 @@ pub fn generate(
         open_unions: unions.opened,
         closed_unions: unions.closed,
         builders_missing: builders.err(),
-        operation_count,
+        rewrites: applied,
+        operation_count: operations.len(),
         type_count,
+        document,
     })
+}
+
+/// The client crate's `lib.rs`: the support items, then the rewritten
+/// client, formatted under its docs.
+fn client_lib(
+    mut client: syn::File,
+    cx: &rewrite::Context<'_>,
+    operations: &[OperationRow],
+    context: &CodeContext<'_>,
+    settings: Settings<'_>,
+) -> Result<String, String> {
+    let mut lib = support_items(cx.normalized, operations);
+    lib.items.append(&mut client.items);
+    lib.attrs = crate_attributes();
+    let with_builders = cx.builders.is_ok();
+    let docs = crate_docs::client(
+        cx.normalized,
+        context,
+        operations,
+        with_builders,
+        &cx.unions.opened,
+    );
+    let code = format::rust_file(&lib, settings.formatting)?;
+    Ok(with_header(context, &docs, &code))
 }
 
 fn with_header(context: &CodeContext<'_>, docs: &str, code: &str) -> String {

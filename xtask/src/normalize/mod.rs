@@ -70,7 +70,33 @@ fn on_one_schema(
 /// One normalization pass.
 struct Pass {
     name: &'static str,
+    /// When it must change something; `None` for a pass that rewrites a
+    /// construct only some specs have, where changing nothing is normal.
+    must: Option<Must>,
+    /// Rewrites the document, recording each change in the report.
     run: fn(&mut Value, &mut Report) -> Result<(), NormalizeError>,
+}
+
+/// A pass that rewrites a construct only some specs have.
+const fn pass(
+    name: &'static str,
+    run: fn(&mut Value, &mut Report) -> Result<(), NormalizeError>,
+) -> Pass {
+    Pass {
+        name,
+        must: None,
+        run,
+    }
+}
+
+/// A condition on the document a pass is given under which it must change
+/// something: where it holds and the pass changed nothing, the pass no
+/// longer recognizes what it is for, and [`normalize`] fails naming it.
+#[derive(Clone, Copy)]
+struct Must {
+    /// The condition, as the failure states it.
+    when: &'static str,
+    holds: fn(&Value) -> bool,
 }
 
 /// The pipeline, in order. Later passes rely on earlier ones: for example,
@@ -79,136 +105,70 @@ struct Pass {
 const PASSES: &[Pass] = &[
     Pass {
         name: "openapi-version",
+        must: Some(Must {
+            when: "the document is OpenAPI 3.1",
+            holds: |document| {
+                document
+                    .get("openapi")
+                    .and_then(Value::as_str)
+                    .is_some_and(|version| version.starts_with("3.1."))
+            },
+        }),
         run: openapi_version::downgrade,
     },
-    Pass {
-        name: "openapi31-keys",
-        run: openapi31_keys::drop_31_only_keys,
-    },
-    Pass {
-        name: "references",
-        run: references::check_local_references,
-    },
-    Pass {
-        name: "deep-references",
-        run: deep_references::hoist,
-    },
-    Pass {
-        name: "operation-ids",
-        run: operation_ids::ensure_unique_ids,
-    },
-    Pass {
-        name: "nullable-types",
-        run: nullable_types::to_nullable,
-    },
-    Pass {
-        name: "const-keyword",
-        run: const_keyword::const_to_enum,
-    },
-    Pass {
-        name: "schema-examples",
-        run: schema_examples::examples_to_example,
-    },
-    Pass {
-        name: "exclusive-bounds",
-        run: exclusive_bounds::to_boolean_bounds,
-    },
-    Pass {
-        name: "json-schema-keywords",
-        run: json_schema_keywords::drop_unsupported,
-    },
-    Pass {
-        name: "schema-defaults",
-        run: schema_defaults::drop_nonconforming,
-    },
-    Pass {
-        name: "schema-patterns",
-        run: schema_patterns::to_ecmascript,
-    },
-    Pass {
-        name: "enum-values",
-        run: enum_values::make_nameable,
-    },
-    Pass {
-        name: "nullable-components",
-        run: nullable_components::move_null_to_uses,
-    },
-    Pass {
-        name: "ref-siblings",
-        run: ref_siblings::wrap_in_all_of,
-    },
-    Pass {
-        name: "union-variant-names",
-        run: union_variant_names::name_by_tag,
-    },
-    Pass {
-        name: "narrowed-enums",
-        run: narrowed_enums::standalone,
-    },
+    pass("openapi31-keys", openapi31_keys::drop_31_only_keys),
+    pass("references", references::check_local_references),
+    pass("deep-references", deep_references::hoist),
+    pass("operation-ids", operation_ids::ensure_unique_ids),
+    pass("nullable-types", nullable_types::to_nullable),
+    pass("const-keyword", const_keyword::const_to_enum),
+    pass("schema-examples", schema_examples::examples_to_example),
+    pass("exclusive-bounds", exclusive_bounds::to_boolean_bounds),
+    pass(
+        "json-schema-keywords",
+        json_schema_keywords::drop_unsupported,
+    ),
+    pass("schema-defaults", schema_defaults::drop_nonconforming),
+    pass("schema-patterns", schema_patterns::to_ecmascript),
+    pass("enum-values", enum_values::make_nameable),
+    pass(
+        "nullable-components",
+        nullable_components::move_null_to_uses,
+    ),
+    pass("ref-siblings", ref_siblings::wrap_in_all_of),
+    pass("union-variant-names", union_variant_names::name_by_tag),
+    pass("narrowed-enums", narrowed_enums::standalone),
     Pass {
         name: "ambient-headers",
+        must: Some(Must {
+            when: "an operation takes an `Authorization` or `Assistant-Name` header",
+            holds: |document| {
+                crate::document::operations(document).iter().any(|op| {
+                    op.parameters(document).any(|param| {
+                        let name = param.get("name").and_then(Value::as_str).unwrap_or("");
+                        param.get("in").and_then(Value::as_str) == Some("header")
+                            && AMBIENT_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+                    })
+                })
+            },
+        }),
         run: ambient_headers::strip,
     },
-    Pass {
-        name: "accept-header",
-        run: accept_header::fixed_accept,
-    },
-    Pass {
-        name: "path-parameters",
-        run: path_parameters::match_template,
-    },
-    Pass {
-        name: "path-nullability",
-        run: path_nullability::not_nullable,
-    },
-    Pass {
-        name: "path-unions",
-        run: path_unions::to_text,
-    },
-    Pass {
-        name: "parameter-content",
-        run: parameter_content::to_text,
-    },
-    Pass {
-        name: "deep-object-parameters",
-        run: deep_object_parameters::to_form,
-    },
-    Pass {
-        name: "media-schemas",
-        run: media_schemas::fill_missing,
-    },
-    Pass {
-        name: "media-types",
-        run: media_types::single_request_media_type,
-    },
-    Pass {
-        name: "text-bodies",
-        run: text_bodies::plain_strings,
-    },
-    Pass {
-        name: "unsupported-bodies",
-        run: unsupported_bodies::skip,
-    },
-    Pass {
-        name: "error-responses",
-        run: error_responses::unify,
-    },
-    Pass {
-        name: "success-responses",
-        run: success_responses::single_type,
-    },
-    Pass {
-        name: "success-range",
-        run: success_range::any_success_status,
-    },
-    Pass {
-        name: "response-enums",
-        run: response_enums::open,
-    },
-    Pass {
-        name: "inline-titles",
-        run: inline_titles::drop_colliding,
-    },
+    pass("accept-header", accept_header::fixed_accept),
+    pass("path-parameters", path_parameters::match_template),
+    pass("path-nullability", path_nullability::not_nullable),
+    pass("path-unions", path_unions::to_text),
+    pass("parameter-content", parameter_content::to_text),
+    pass("deep-object-parameters", deep_object_parameters::to_form),
+    pass("media-schemas", media_schemas::fill_missing),
+    pass("media-types", media_types::single_request_media_type),
+    pass("text-bodies", text_bodies::plain_strings),
+    pass("unsupported-bodies", unsupported_bodies::skip),
+    pass("error-responses", error_responses::unify),
+    pass("success-responses", success_responses::single_type),
+    pass("success-range", success_range::any_success_status),
+    pass("response-enums", response_enums::open),
+    pass("inline-titles", inline_titles::drop_colliding),
 ];
 
 /// What the passes did: informational notes and warnings about anything
@@ -293,7 +253,8 @@ impl Report {
     }
 
     /// How many notes each pass made, in pipeline order (passes that changed
-    /// nothing are left out).
+    /// nothing are left out): the faithful rewrites, for the generation
+    /// report.
     pub fn note_counts(&self) -> Vec<(&'static str, usize)> {
         PASSES
             .iter()
@@ -307,6 +268,20 @@ impl Report {
             })
             .filter(|(_, count)| *count > 0)
             .collect()
+    }
+
+    /// How many changes each pass made (notes, warnings and operations
+    /// left out), in pipeline order.
+    pub fn counts(&self) -> Vec<(&'static str, usize)> {
+        PASSES
+            .iter()
+            .map(|pass| (pass.name, self.changes_by(pass.name)))
+            .collect()
+    }
+
+    fn changes_by(&self, pass: &str) -> usize {
+        let entries = self.entries.iter().filter(|e| e.pass == pass).count();
+        entries + self.skipped.iter().filter(|s| s.by == pass).count()
     }
 }
 
@@ -343,14 +318,26 @@ impl std::error::Error for NormalizeError {}
 
 /// Runs every pass over `document`, in order.
 pub fn normalize(document: &mut Value) -> Result<Report, NormalizeError> {
+    run(PASSES, document)
+}
+
+fn run(passes: &[Pass], document: &mut Value) -> Result<Report, NormalizeError> {
     let mut report = Report::default();
-    for pass in PASSES {
+    for pass in passes {
         report.current_pass = pass.name;
         let started = std::time::Instant::now();
-        (pass.run)(document, &mut report).map_err(|mut e| {
+        let must = pass.must.as_ref().filter(|must| (must.holds)(document));
+        let named = |mut e: NormalizeError| {
             e.pass = pass.name;
             e
-        })?;
+        };
+        (pass.run)(document, &mut report).map_err(named)?;
+        if let Some(must) = must
+            && report.changes_by(pass.name) == 0
+        {
+            let why = format!("changed nothing, though it must when {}", must.when);
+            return Err(named(NormalizeError::new("", why)));
+        }
         crate::trace::phase(pass.name, started);
     }
     Ok(report)
@@ -372,6 +359,24 @@ mod tests {
             err.to_string()
                 .contains("(at `/openapi`, pass openapi-version)")
         );
+    }
+
+    #[test]
+    fn a_pass_that_must_change_something_and_changed_nothing_stops_the_run() {
+        let mut doc = json!({"openapi": "3.1.0"});
+        let idle = Pass {
+            name: "idle",
+            must: PASSES[0].must,
+            run: |_, _| Ok(()),
+        };
+        let err = run(&[idle], &mut doc).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "changed nothing, though it must when the document is OpenAPI 3.1 (at `/`, pass idle)"
+        );
+        let report = normalize(&mut doc).unwrap();
+        assert_eq!(report.counts()[0], ("openapi-version", 1));
+        assert_eq!(report.counts().len(), PASSES.len());
     }
 
     #[test]

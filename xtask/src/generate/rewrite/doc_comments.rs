@@ -16,19 +16,21 @@ use proc_macro2::Span;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Meta};
 
-/// Rewrites every `#[doc = "..."]` in `file`.
-pub fn sanitize(file: &mut syn::File) {
-    rewrite(&mut file.attrs);
-    DocVisitor.visit_file_mut(file);
+/// Rewrites every `#[doc = "..."]` in `file`; returns how many it changed.
+pub fn sanitize(file: &mut syn::File) -> usize {
+    let mut visitor = DocVisitor(rewrite(&mut file.attrs));
+    visitor.visit_file_mut(file);
+    visitor.0
 }
 
-struct DocVisitor;
+/// How many doc attributes it changed.
+struct DocVisitor(usize);
 
 macro_rules! with_attrs {
     ($($method:ident: $ty:ty => $walk:path;)*) => {
         $(
             fn $method(&mut self, node: &mut $ty) {
-                rewrite(&mut node.attrs);
+                self.0 += rewrite(&mut node.attrs);
                 $walk(self, node);
             }
         )*
@@ -55,20 +57,28 @@ impl VisitMut for DocVisitor {
     }
 }
 
-fn rewrite(attrs: &mut Vec<Attribute>) {
+/// Rewrites the doc attributes of `attrs`; returns how many it changed.
+fn rewrite(attrs: &mut Vec<Attribute>) -> usize {
     let mut out = Vec::with_capacity(attrs.len());
+    let mut changed = 0;
     for attr in attrs.drain(..) {
         let Some(text) = doc_text(&attr) else {
             out.push(attr);
             continue;
         };
-        for line in sanitize_markdown(&text).split('\n') {
+        let lines: Vec<String> = sanitize_markdown(&text)
+            .split('\n')
+            .map(|line| {
+                if line.is_empty() || line.starts_with(' ') {
+                    line.to_owned()
+                } else {
+                    format!(" {line}")
+                }
+            })
+            .collect();
+        changed += usize::from(lines != [text]);
+        for line in lines {
             let mut line_attr = attr.clone();
-            let line = if line.is_empty() || line.starts_with(' ') {
-                line.to_owned()
-            } else {
-                format!(" {line}")
-            };
             if let Meta::NameValue(nv) = &mut line_attr.meta {
                 nv.value = Expr::Lit(ExprLit {
                     attrs: Vec::new(),
@@ -79,6 +89,7 @@ fn rewrite(attrs: &mut Vec<Attribute>) {
         }
     }
     *attrs = out;
+    changed
 }
 
 fn doc_text(attr: &Attribute) -> Option<String> {

@@ -12,7 +12,7 @@
 use syn::{Item, ItemMod};
 
 /// Replaces `client`'s `types` module by the one of `builder_style` and adds
-/// `build()` to each builder.
+/// `build()` to each builder; returns how many builders there are.
 ///
 /// # Errors
 ///
@@ -20,7 +20,7 @@ use syn::{Item, ItemMod};
 /// `builder` module, or the two `types` modules differ in anything but the
 /// builders (the builder style must not change a type): `client` is then
 /// left as it was.
-pub fn adopt(client: &mut syn::File, builder_style: syn::File) -> Result<(), String> {
+pub fn adopt(client: &mut syn::File, builder_style: syn::File) -> Result<usize, String> {
     let mut types = builder_style
         .items
         .into_iter()
@@ -45,9 +45,9 @@ pub fn adopt(client: &mut syn::File, builder_style: syn::File) -> Result<(), Str
     }
     let builder =
         submodule(&mut types, "builder").ok_or("its output has no `types::builder` module")?;
-    add_build_methods(builder);
+    let count = add_build_methods(builder);
     *slot = types;
-    Ok(())
+    Ok(count)
 }
 
 fn items_of(module: &ItemMod) -> &[Item] {
@@ -118,9 +118,11 @@ fn submodule<'a>(module: &'a mut ItemMod, name: &str) -> Option<&'a mut ItemMod>
         })
 }
 
-fn add_build_methods(builder: &mut ItemMod) {
+/// Adds `build()` to the builders of the `builder` module; returns how many
+/// builders it holds.
+fn add_build_methods(builder: &mut ItemMod) -> usize {
     let Some((_, items)) = builder.content.as_mut() else {
-        return;
+        return 0;
     };
     let names: Vec<syn::Ident> = items
         .iter()
@@ -132,6 +134,7 @@ fn add_build_methods(builder: &mut ItemMod) {
     // A field named `build` already has a setter of that name: that builder
     // is finished with `try_into()` alone.
     let with_build = super::types_with_inherent_method(items, "build");
+    let count = names.len();
     for name in names {
         if with_build.contains(&name.to_string()) {
             continue;
@@ -150,6 +153,7 @@ fn add_build_methods(builder: &mut ItemMod) {
             }
         });
     }
+    count
 }
 
 #[cfg(test)]
