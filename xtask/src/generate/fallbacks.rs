@@ -383,6 +383,15 @@ fn reduced_document(document: &Value, keep: &[(String, String)]) -> Value {
         });
         entry[method.as_str()] = operation.clone();
     }
+    copy["components"] = reached_components(document, &paths);
+    copy["paths"] = Value::Object(paths);
+    copy
+}
+
+/// The components of `document` that `paths` reach through `$ref`s,
+/// directly or not, in the document's order (so that typify meets them as
+/// it would in the whole document).
+fn reached_components(document: &Value, paths: &Map<String, Value>) -> Value {
     let mut components: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     let mut pending = references(paths.values());
     while let Some(reference) = pending.pop() {
@@ -405,8 +414,6 @@ fn reduced_document(document: &Value, keep: &[(String, String)]) -> Value {
             .or_default()
             .insert(name.clone(), component.clone());
     }
-    // Components are kept in the document's order, so that typify meets
-    // them as it would in the whole document.
     let mut ordered = Map::new();
     for (kind, entries) in document
         .get("components")
@@ -425,9 +432,7 @@ fn reduced_document(document: &Value, keep: &[(String, String)]) -> Value {
             .collect();
         ordered.insert(kind.clone(), Value::Object(kept));
     }
-    copy["paths"] = Value::Object(paths);
-    copy["components"] = Value::Object(ordered);
-    copy
+    Value::Object(ordered)
 }
 
 fn operation_pointers(document: &mut Value) -> Vec<(String, String)> {
