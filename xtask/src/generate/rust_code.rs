@@ -84,6 +84,13 @@ pub fn generate(
     let started = Instant::now();
     let output = progenitor_run::generate(normalized, &crate_ident)?;
     trace::phase("progenitor", started);
+    if trace::enabled() {
+        let (runs, parses, conversions) = (output.runs, output.parses, output.conversions);
+        eprintln!(
+            "trace: progenitor ran {runs} time(s), on {parses} document(s) read, converting \
+             schemas {conversions} time(s)"
+        );
+    }
     let started = Instant::now();
     let ProgenitorOutput {
         client,
