@@ -67,6 +67,7 @@ type Fetch<T> = Arc<dyn Fn(PageQuery) -> FetchFuture<T> + Send + Sync>;
 /// # Ok(())
 /// # }
 /// ```
+#[derive(Clone)]
 #[must_use = "a paginator fetches nothing until its pages or items are polled"]
 pub struct Paginator<T> {
     operation: &'static str,
@@ -74,18 +75,6 @@ pub struct Paginator<T> {
     page_size: Option<u32>,
     max_pages: usize,
     start: Option<String>,
-}
-
-impl<T> Clone for Paginator<T> {
-    fn clone(&self) -> Self {
-        Self {
-            operation: self.operation,
-            fetch: self.fetch.clone(),
-            page_size: self.page_size,
-            max_pages: self.max_pages,
-            start: self.start.clone(),
-        }
-    }
 }
 
 impl<T> fmt::Debug for Paginator<T> {
@@ -199,8 +188,12 @@ impl<T> Walk<T> {
         if let Some(repeat) = &cursor
             && !self.seen.insert(repeat.clone())
         {
-            let error = Error::pagination(operation, self.fetched, repeat.clone(), true);
-            return Err(error);
+            return Err(Error::pagination(
+                operation,
+                self.fetched,
+                repeat.clone(),
+                true,
+            ));
         }
         if self.fetched >= self.paginator.max_pages {
             let resume = cursor.unwrap_or_default();
