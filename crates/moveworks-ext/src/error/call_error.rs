@@ -26,8 +26,10 @@ const BODY_SNIPPET_BYTES: usize = 1024;
 /// the details of its kind through the other methods, each of which answers
 /// for every kind (`None` where it does not apply). One pointer wide, so a
 /// `Result<T, Error>` costs little to return.
+#[derive(Debug)]
 pub struct Error(pub(super) Box<Repr>);
 
+#[derive(Debug)]
 pub(super) struct Repr {
     pub(super) kind: ErrorKind,
     pub(super) call: CallSummary,
@@ -274,26 +276,24 @@ impl Error {
     /// carried one. Codes this crate does not know are kept
     /// ([`ErrorCode::Unknown`]).
     pub fn code(&self) -> Option<&ErrorCode> {
-        match &self.0.detail {
-            Detail::Api { code, .. } => code.as_ref(),
-            Detail::Stream(stream) => match &stream.0 {
-                StreamEnd::ErrorEvent { code, .. } => Some(code),
-                _ => None,
-            },
-            _ => None,
-        }
+        self.reported().0
     }
 
     /// The API error message, if the answer (or a stream's `ERROR` event)
     /// carried one.
     pub fn message(&self) -> Option<&str> {
+        self.reported().1
+    }
+
+    /// The code and message of an error answer or a stream's `ERROR` event.
+    fn reported(&self) -> (Option<&ErrorCode>, Option<&str>) {
         match &self.0.detail {
-            Detail::Api { message, .. } => message.as_deref(),
+            Detail::Api { code, message, .. } => (code.as_ref(), message.as_deref()),
             Detail::Stream(stream) => match &stream.0 {
-                StreamEnd::ErrorEvent { message, .. } => Some(message),
-                _ => None,
+                StreamEnd::ErrorEvent { code, message } => (Some(code), Some(message)),
+                _ => (None, None),
             },
-            _ => None,
+            _ => (None, None),
         }
     }
 
@@ -543,16 +543,5 @@ impl From<AuthError> for Error {
             ..CallSummary::default()
         };
         Self::new(ErrorKind::Auth, call, Detail::None, Some(error.into()))
-    }
-}
-
-impl std::fmt::Debug for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Error")
-            .field("kind", &self.0.kind)
-            .field("call", &self.0.call)
-            .field("detail", &self.0.detail)
-            .field("source", &self.0.source)
-            .finish()
     }
 }
