@@ -148,21 +148,14 @@ impl CallOptions {
             Some(RetryOverride::Policy(policy)) => settings.retry = policy,
             None => {}
         }
-        if let Some(idempotent) = self.idempotent {
-            settings.idempotent = Some(idempotent);
-        }
-        if let Some(attempt) = self.attempt_timeout {
-            settings.timeouts.attempt = attempt;
-        }
-        if let Some(total) = self.total_timeout {
-            settings.timeouts.total = total;
-        }
+        let timeouts = &mut settings.timeouts;
+        timeouts.attempt = self.attempt_timeout.unwrap_or(timeouts.attempt);
+        timeouts.total = self.total_timeout.unwrap_or(timeouts.total);
+        settings.idempotent = self.idempotent.or(settings.idempotent);
         settings.headers.extend(self.headers);
         if let Some(wait) = self.wait {
             flows.wait = wait;
         }
-        if let Some(idle) = self.stream_idle {
-            flows.stream_idle = idle;
-        }
+        flows.stream_idle = self.stream_idle.unwrap_or(flows.stream_idle);
     }
 }
