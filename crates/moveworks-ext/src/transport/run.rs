@@ -117,15 +117,8 @@ impl Shared {
         };
         self.add_headers(&mut request, progress.settings, &token);
         progress.summary.attempts += 1;
-        let until = progress.attempt_deadline();
-        let outcome = attempt::send(
-            self.http(),
-            request,
-            until,
-            streaming,
-            self.max_response_bytes,
-        )
-        .await;
+        let (until, limit) = (progress.attempt_deadline(), self.max_response_bytes);
+        let outcome = attempt::send(self.http(), request, until, streaming, limit).await;
         match outcome {
             Ok(answer) => self.answered(progress, answer, &token, trace),
             Err(failure) => self.failed(progress, failure, trace),
@@ -152,6 +145,7 @@ impl Shared {
     ) -> Next {
         let response = answer.response();
         let status = response.status();
+        let code = status.as_u16();
         let asked = progress.observe(response);
         if status.is_success() {
             if let Some(bucket) = &self.budget {
@@ -168,22 +162,18 @@ impl Shared {
             tracing::info!(parent: trace, "401 answered; retrying once with a refreshed token");
             return Next::Retry(Duration::ZERO);
         }
-        let retried = retries_status(
-            &progress.settings.retry,
-            progress.idempotent,
-            status.as_u16(),
-        );
+        let retried = retries_status(&progress.settings.retry, progress.idempotent, code);
         if retried && let Some(wait) = self.next_wait(progress, asked, false) {
             tracing::info!(
                 parent: trace,
                 attempt = progress.summary.attempts,
-                status = status.as_u16(),
+                status = code,
                 wait_ms = wait.as_millis() as u64,
                 "retrying"
             );
             return Next::Retry(wait);
         }
-        if !progress.idempotent && may_have_processed(status.as_u16()) {
+        if !progress.idempotent && may_have_processed(code) {
             progress.summary.maybe_processed = true;
         }
         Next::Answer(answer)
@@ -242,25 +232,19 @@ impl Shared {
         progress.retries += 1;
         let remaining = progress.remaining();
         let wait = decide(&progress.settings.retry, progress.retries, asked, remaining)?;
-        match self.pay_for_retry(after_timeout) {
-            Some(cost) => {
-                progress.leased += cost;
-                Some(wait)
-            }
-            None => {
-                progress.summary.budget_spent = true;
-                None
-            }
-        }
+        let Some(cost) = self.pay_for_retry(after_timeout) else {
+            progress.summary.budget_spent = true;
+            return None;
+        };
+        progress.leased += cost;
+        Some(wait)
     }
 
     /// Takes what a retry costs from the budget: the tokens taken (0
     /// without a budget), or `None` when the budget cannot pay.
     pub(super) fn pay_for_retry(&self, after_timeout: bool) -> Option<u32> {
-        match &self.budget {
-            Some(bucket) => bucket.withdraw(after_timeout),
-            None => Some(0),
-        }
+        let budget = self.budget.as_ref();
+        budget.map_or(Some(0), |bucket| bucket.withdraw(after_timeout))
     }
 }
 
