@@ -7,7 +7,8 @@ use std::time::Duration;
 use http::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::sdk_client::{Client, FlowSettings};
+use super::flow_settings::FlowSettings;
+use super::sdk_client::Client;
 use crate::auth::{CachingTokenProvider, ClientCredentials, StaticToken, TokenProvider};
 use crate::config::{
     BasePath, ConfigError, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT, Host, Location,

@@ -7,7 +7,7 @@ use http::header::{
 };
 use http::{HeaderMap, HeaderName};
 
-use super::sdk_client::FlowSettings;
+use super::flow_settings::FlowSettings;
 use crate::config::{ConfigError, WaitPolicy, header_value};
 use crate::transport::headers::ASSISTANT_NAME;
 use crate::transport::{RequestSettings, RetryPolicy};

@@ -4,6 +4,7 @@
 
 mod builder;
 mod call_options;
+mod flow_settings;
 pub mod input;
 mod metadata;
 mod sdk_client;

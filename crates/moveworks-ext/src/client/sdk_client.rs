@@ -8,6 +8,7 @@ use std::time::Duration;
 use moveworks_api::Call;
 
 use super::call_options::CallOptions;
+use super::flow_settings::FlowSettings;
 use super::metadata::{CallMetadata, WithMetadata};
 use crate::config::WaitPolicy;
 use crate::error::Error;
@@ -39,15 +40,6 @@ pub struct Client {
     pub(super) settings: Arc<RequestSettings>,
     pub(super) flows: FlowSettings,
     pub(super) credential_kind: &'static str,
-}
-
-/// How the flows built on calls (waiting, streaming) behave: the client's,
-/// not any one request's.
-#[derive(Debug, Clone)]
-pub(super) struct FlowSettings {
-    pub(super) wait: WaitPolicy,
-    /// The longest wait between two events of a response stream.
-    pub(super) stream_idle: Duration,
 }
 
 impl Client {
