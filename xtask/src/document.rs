@@ -48,47 +48,29 @@ pub fn deref_schema<'a>(document: &'a Value, schema: &'a Value) -> Option<&'a Va
 /// Every `$ref` inside `node`, in document order: the JSON pointer of the
 /// `$ref` key (from `node`) and the reference.
 pub fn references(node: &Value) -> Vec<(String, &str)> {
-    let mut out = Vec::new();
-    collect_references(node, &mut Vec::new(), &mut out);
-    out
-}
-
-/// One step down from where [`references`] started.
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-fn collect_references<'a>(
-    node: &'a Value,
-    path: &mut Vec<Step<'a>>,
-    out: &mut Vec<(String, &'a str)>,
-) {
-    match node {
-        Value::Object(map) => {
-            for (key, value) in map {
-                if let ("$ref", Value::String(reference)) = (key.as_str(), value) {
-                    let pointer = path.iter().fold(String::new(), |pointer, step| match step {
-                        Step::Key(key) => join(&pointer, key),
-                        Step::Index(index) => format!("{pointer}/{index}"),
-                    });
-                    out.push((pointer + "/$ref", reference));
-                } else {
-                    path.push(Step::Key(key));
-                    collect_references(value, path, out);
-                    path.pop();
+    fn collect<'a>(node: &'a Value, pointer: &str, out: &mut Vec<(String, &'a str)>) {
+        match node {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    match (key.as_str(), value) {
+                        ("$ref", Value::String(reference)) => {
+                            out.push((join(pointer, key), reference));
+                        }
+                        _ => collect(value, &join(pointer, key), out),
+                    }
                 }
             }
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                path.push(Step::Index(index));
-                collect_references(item, path, out);
-                path.pop();
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    collect(item, &format!("{pointer}/{index}"), out);
+                }
             }
+            _ => {}
         }
-        _ => {}
     }
+    let mut out = Vec::new();
+    collect(node, "", &mut out);
+    out
 }
 
 /// The HTTP methods a path item can hold, in the order OpenAPI lists them.
@@ -259,21 +241,12 @@ pub fn remove_operation(document: &mut Value, pointer: &str) {
 /// operations and under `components/parameters`), with its JSON pointer.
 pub fn parameters_mut(document: &mut Value) -> Vec<(String, &mut Value)> {
     let mut parameters: Vec<(String, &mut Value)> = Vec::new();
-    let root = document.as_object_mut();
-    for (key, section) in root.into_iter().flatten() {
+    for (key, section) in document.as_object_mut().into_iter().flatten() {
         match key.as_str() {
             "paths" => {
-                for (path, item) in section.as_object_mut().into_iter().flatten() {
-                    let item_pointer = join("/paths", path);
-                    for (key, value) in item.as_object_mut().into_iter().flatten() {
-                        if key == "parameters" {
-                            parameter_list(&join(&item_pointer, key), value, &mut parameters);
-                        } else if METHODS.contains(&key.as_str())
-                            && let Some(list_value) = value.get_mut("parameters")
-                        {
-                            let pointer = join(&join(&item_pointer, key), "parameters");
-                            parameter_list(&pointer, list_value, &mut parameters);
-                        }
+                for (pointer, list) in parameter_lists_in(section) {
+                    for (index, parameter) in list.iter_mut().enumerate() {
+                        parameters.push((join(&pointer, &index.to_string()), parameter));
                     }
                 }
             }
@@ -290,10 +263,34 @@ pub fn parameters_mut(document: &mut Value) -> Vec<(String, &mut Value)> {
     parameters
 }
 
-fn parameter_list<'a>(pointer: &str, value: &'a mut Value, out: &mut Vec<(String, &'a mut Value)>) {
-    for (index, parameter) in value.as_array_mut().into_iter().flatten().enumerate() {
-        out.push((join(pointer, &index.to_string()), parameter));
+/// The `parameters` lists of the path items and operations under `paths`,
+/// each with its JSON pointer, in document order.
+pub fn parameter_lists_mut(document: &mut Value) -> Vec<(String, &mut Vec<Value>)> {
+    document
+        .get_mut("paths")
+        .map(parameter_lists_in)
+        .unwrap_or_default()
+}
+
+fn parameter_lists_in(paths: &mut Value) -> Vec<(String, &mut Vec<Value>)> {
+    let mut lists = Vec::new();
+    for (path, item) in paths.as_object_mut().into_iter().flatten() {
+        let item_pointer = join("/paths", path);
+        for (key, value) in item.as_object_mut().into_iter().flatten() {
+            let (pointer, list) = if key == "parameters" {
+                (join(&item_pointer, key), Some(value))
+            } else if METHODS.contains(&key.as_str()) {
+                let pointer = join(&join(&item_pointer, key), "parameters");
+                (pointer, value.get_mut("parameters"))
+            } else {
+                continue;
+            };
+            if let Some(Value::Array(list)) = list {
+                lists.push((pointer, list));
+            }
+        }
     }
+    lists
 }
 
 /// Calls `visit` on every schema object in the document (pre-order: a schema

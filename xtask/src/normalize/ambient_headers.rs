@@ -6,53 +6,32 @@
 use serde_json::Value;
 
 use super::{AMBIENT_HEADERS, NormalizeError, Report};
-use crate::document::{METHODS, deref};
-use crate::json_pointer::join;
+use crate::document::{deref, parameter_lists_mut};
 
 pub fn strip(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     let snapshot = document.clone();
-    let is_ambient = |param: &Value| {
-        let param = deref(&snapshot, param).unwrap_or(param);
-        param.get("in").and_then(Value::as_str) == Some("header")
-            && param
-                .get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|name| AMBIENT_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)))
-    };
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
-        return Ok(());
-    };
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        let item_pointer = join("/paths", path);
-        for (key, value) in item.iter_mut() {
-            let (params, pointer) = if key == "parameters" {
-                (Some(value), join(&item_pointer, key))
-            } else if METHODS.contains(&key.as_str()) {
-                (
-                    value.get_mut("parameters"),
-                    join(&join(&item_pointer, key), "parameters"),
-                )
-            } else {
-                continue;
-            };
-            let Some(Value::Array(params)) = params else {
-                continue;
-            };
-            let before = params.len();
-            params.retain(|p| !is_ambient(p));
-            let removed = before - params.len();
-            if removed > 0 {
-                report.note(
-                    pointer,
-                    format!("removed {removed} ambient header parameter(s)"),
-                );
-            }
+    for (pointer, params) in parameter_lists_mut(document) {
+        let before = params.len();
+        params.retain(|param| !is_ambient(&snapshot, param));
+        let removed = before - params.len();
+        if removed > 0 {
+            report.note(
+                pointer,
+                format!("removed {removed} ambient header parameter(s)"),
+            );
         }
     }
     Ok(())
+}
+
+/// Whether `param` (or what it refers to) is one of [`AMBIENT_HEADERS`].
+pub(super) fn is_ambient(document: &Value, param: &Value) -> bool {
+    let param = deref(document, param).unwrap_or(param);
+    param.get("in").and_then(Value::as_str) == Some("header")
+        && param
+            .get("name")
+            .and_then(Value::as_str)
+            .is_some_and(|name| AMBIENT_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)))
 }
 
 #[cfg(test)]

@@ -12,31 +12,15 @@
 use serde_json::{Map, Value, json};
 
 use super::{NormalizeError, Report};
-use crate::document::{METHODS, deref};
+use crate::document::{deref, parameter_lists_mut};
 use crate::json_pointer::join;
 
 const SCALARS: [&str; 4] = ["string", "integer", "number", "boolean"];
 
 pub fn to_form(document: &mut Value, report: &mut Report) -> Result<(), NormalizeError> {
     let snapshot = document.clone();
-    let Some(Value::Object(paths)) = document.get_mut("paths") else {
-        return Ok(());
-    };
-    for (path, item) in paths.iter_mut() {
-        let item_pointer = join("/paths", path);
-        for (key, value) in item.as_object_mut().into_iter().flatten() {
-            let list = if key == "parameters" {
-                Some((join(&item_pointer, key), value))
-            } else if METHODS.contains(&key.as_str()) {
-                let pointer = join(&join(&item_pointer, key), "parameters");
-                value.get_mut("parameters").map(|list| (pointer, list))
-            } else {
-                None
-            };
-            if let Some((pointer, Value::Array(list))) = list {
-                expand_list(&snapshot, &pointer, list, report);
-            }
-        }
+    for (pointer, list) in parameter_lists_mut(document) {
+        expand_list(&snapshot, &pointer, list, report);
     }
     Ok(())
 }

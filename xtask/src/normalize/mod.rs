@@ -143,13 +143,9 @@ const PASSES: &[Pass] = &[
         must: Some(Must {
             when: "an operation takes an `Authorization` or `Assistant-Name` header",
             holds: |document| {
-                crate::document::operations(document).iter().any(|op| {
-                    op.parameters(document).any(|param| {
-                        let name = param.get("name").and_then(Value::as_str).unwrap_or("");
-                        param.get("in").and_then(Value::as_str) == Some("header")
-                            && AMBIENT_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
-                    })
-                })
+                let operations = crate::document::operations(document);
+                let mut params = operations.iter().flat_map(|op| op.parameters(document));
+                params.any(|param| ambient_headers::is_ambient(document, param))
             },
         }),
         run: ambient_headers::strip,
