@@ -4,7 +4,7 @@
 //! where it is a property name, and inside a media type, where `examples` is
 //! a map of Example objects: passes that rewrite schema keywords must only
 //! ever see schemas), and its `$ref`s, collected by [`references`] and
-//! followed by [`deref`], the only places that do either.
+//! followed by [`deref()`], the only places that do either.
 
 use serde_json::{Map, Value};
 

@@ -7,9 +7,10 @@
 //! the builder-style client (for its types). typify converts the component
 //! schemas twice, not three times: progenitor's `httpmock` converts them
 //! again before anything else, so it runs on the client's generator, whose
-//! typify already holds them, with the schemas left out of its input (see
-//! [`Costs::httpmock`]). The builder style needs a generator of its own
-//! (typify makes struct builders only in a generator made for that style).
+//! typify already holds them, with the schemas left out of its input (but
+//! those a request body names, which progenitor looks up itself). The
+//! builder style needs a generator of its own (typify makes struct builders
+//! only in a generator made for that style).
 //!
 //! When the client fails, the component schemas are tried on their own
 //! first (progenitor converts every one whatever the operations use, so one
