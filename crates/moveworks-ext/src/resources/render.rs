@@ -36,8 +36,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use moveworks_api::types::{Action, Citation, Content, Message, Response};
+use moveworks_api::types::{Citation, Content, Message, Response};
 
+use super::actions::{ActionExt, ActionKind};
 use super::answer::{ContentExt, ResponseExt};
 
 /// What [`text`] writes links as.
@@ -190,14 +191,10 @@ impl ActionLabels {
     /// Learns the labels of `message`'s buttons.
     pub fn learn(&mut self, message: &Message) {
         for action in &message.actions {
-            if let Action::CallbackAction {
-                callback_action,
-                label,
-                ..
-            } = action
+            if let (ActionKind::Callback { callback_id }, Some(label)) =
+                (action.kind(), action.label())
             {
-                self.labels
-                    .insert(callback_action.callback_id.clone(), label.clone());
+                self.labels.insert(callback_id.to_owned(), label.to_owned());
             }
         }
     }
