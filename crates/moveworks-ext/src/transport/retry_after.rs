@@ -8,17 +8,9 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 /// The wait the response headers ask for, if any.
 pub(crate) fn from_headers(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if let Some(wait) = headers
-        .get("retry-after-ms")
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_millis)
-    {
-        return Some(wait);
-    }
-    headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_retry_after(v, now))
+    let text = |name: &str| headers.get(name)?.to_str().ok();
+    let millis = text("retry-after-ms").and_then(parse_millis);
+    millis.or_else(|| parse_retry_after(text(RETRY_AFTER.as_str())?, now))
 }
 
 /// Milliseconds; negative, infinite and NaN values are no wait, since
