@@ -27,9 +27,7 @@ pub(crate) fn secure_url(setting: &'static str, text: &str) -> Result<String, Co
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
-        "http" => {
-            return Err(ConfigError::insecure_url(setting, url.to_string()));
-        }
+        "http" => return Err(ConfigError::insecure_url(setting, url.to_string())),
         other => return Err(invalid(&format!("scheme `{other}` is not http(s)"))),
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
