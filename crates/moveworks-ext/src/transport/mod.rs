@@ -8,7 +8,6 @@ pub(crate) mod headers;
 mod idempotency;
 mod retry_after;
 mod retry_budget;
-mod retry_decision;
 mod retry_policy;
 mod run;
 mod settings;

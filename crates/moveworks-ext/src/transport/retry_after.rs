@@ -127,7 +127,7 @@ mod tests {
             }
             let asked = from_headers(&map, now);
             let policy = super::super::retry_policy::RetryPolicy::default();
-            if let Some(wait) = super::super::retry_decision::decide(&policy, 1, asked, Duration::from_secs(3600)) {
+            if let Some(wait) = policy.decide(1, asked, Duration::from_secs(3600)) {
                 proptest::prop_assert!(wait <= Duration::from_secs(60));
             }
         }

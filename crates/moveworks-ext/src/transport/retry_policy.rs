@@ -90,13 +90,33 @@ impl RetryPolicy {
         self
     }
 
-    pub(crate) fn retries_status(&self, status: u16) -> bool {
-        self.statuses.contains(&status)
+    /// Whether an answer with `status` is worth another attempt. A request
+    /// that is not idempotent is retried only on 429, which says it was not
+    /// processed.
+    pub(crate) fn retries_status(&self, idempotent: bool, status: u16) -> bool {
+        self.statuses.contains(&status) && (idempotent || status == 429)
     }
 
-    /// The wait before retry number `retry` (0 for the first retry).
-    pub(crate) fn backoff(&self, retry: u32) -> Duration {
-        self.backoff.delay(retry)
+    /// Decides whether attempt number `attempt` (1-based), which failed in a
+    /// retryable way, is retried: the wait before the retry, or `None` to
+    /// stop and report the last outcome. `asked` is the server's
+    /// `Retry-After`; `remaining` the time left before the total deadline.
+    pub(crate) fn decide(
+        &self,
+        attempt: u32,
+        asked: Option<Duration>,
+        remaining: Duration,
+    ) -> Option<Duration> {
+        if attempt > self.max_retries {
+            return None;
+        }
+        let wait = match asked {
+            Some(wait) if wait > self.max_retry_after => return None,
+            Some(wait) => wait,
+            None => self.backoff.delay(attempt - 1),
+        };
+        // A wait that ends past the deadline would only end in a timeout.
+        (wait < remaining).then_some(wait)
     }
 }
 
@@ -108,10 +128,10 @@ mod tests {
     fn backoff_doubles_from_half_a_second_up_to_eight() {
         let policy = RetryPolicy::default().jitter(false);
         let waits: Vec<u64> = (0..7)
-            .map(|n| policy.backoff(n).as_millis() as u64)
+            .map(|n| policy.backoff.delay(n).as_millis() as u64)
             .collect();
         assert_eq!(waits, [500, 1000, 2000, 4000, 8000, 8000, 8000]);
-        assert_eq!(policy.backoff(u32::MAX), Duration::from_secs(8));
+        assert_eq!(policy.backoff.delay(u32::MAX), Duration::from_secs(8));
     }
 
     #[test]
@@ -121,12 +141,58 @@ mod tests {
             .initial_backoff(Duration::from_millis(100))
             .max_backoff(Duration::from_millis(250))
             .max_retry_after(Duration::from_secs(5));
-        assert_eq!(policy.backoff(0), Duration::from_millis(100));
-        assert_eq!(policy.backoff(5), Duration::from_millis(250));
-        use super::super::retry_decision::decide;
+        assert_eq!(policy.backoff.delay(0), Duration::from_millis(100));
+        assert_eq!(policy.backoff.delay(5), Duration::from_millis(250));
         let plenty = Duration::from_secs(3600);
-        let asked = |secs| decide(&policy, 1, Some(Duration::from_secs(secs)), plenty);
+        let asked = |secs| policy.decide(1, Some(Duration::from_secs(secs)), plenty);
         assert_eq!(asked(5), Some(Duration::from_secs(5)));
         assert_eq!(asked(6), None, "longer than the cap");
+    }
+
+    const PLENTY: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn stops_after_max_retries_and_on_long_or_late_waits() {
+        let policy = RetryPolicy::default().jitter(false);
+        assert_eq!(
+            policy.decide(1, None, PLENTY),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(policy.decide(2, None, PLENTY), Some(Duration::from_secs(1)));
+        assert_eq!(policy.decide(3, None, PLENTY), None);
+        assert_eq!(
+            policy.decide(1, Some(Duration::from_secs(60)), PLENTY),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            policy.decide(1, Some(Duration::from_secs(61)), PLENTY),
+            None
+        );
+        assert_eq!(
+            policy.decide(1, Some(Duration::ZERO), PLENTY),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            policy.decide(1, Some(Duration::from_secs(5)), Duration::from_secs(4)),
+            None
+        );
+        assert_eq!(RetryPolicy::none().decide(1, None, PLENTY), None);
+    }
+
+    #[test]
+    fn creating_requests_retry_only_on_429() {
+        let policy = RetryPolicy::default();
+        for status in [408, 500, 502, 503, 504] {
+            assert!(policy.retries_status(true, status), "{status}");
+            assert!(!policy.retries_status(false, status), "{status}");
+        }
+        assert!(policy.retries_status(false, 429));
+        assert!(!policy.retries_status(true, 404));
+        assert!(
+            !policy
+                .clone()
+                .retry_statuses([500])
+                .retries_status(false, 429)
+        );
     }
 }

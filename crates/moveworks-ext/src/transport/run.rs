@@ -27,7 +27,6 @@ use super::attempt::{self, Answer, Failure};
 use super::headers::{ASSISTANT_NAME, request_id};
 use super::idempotency::is_idempotent;
 use super::retry_after;
-use super::retry_decision::{decide, may_have_processed, retries_status};
 use super::settings::{RequestSettings, Shared};
 use crate::auth::AccessToken;
 use crate::error::{CallStep, CallSummary, Error, is_transient};
@@ -162,7 +161,10 @@ impl Shared {
             tracing::info!(parent: trace, "401 answered; retrying once with a refreshed token");
             return Next::Retry(Duration::ZERO);
         }
-        let retried = retries_status(&progress.settings.retry, progress.idempotent, code);
+        let retried = progress
+            .settings
+            .retry
+            .retries_status(progress.idempotent, code);
         if retried && let Some(wait) = self.next_wait(progress, asked, false) {
             tracing::info!(
                 parent: trace,
@@ -231,7 +233,10 @@ impl Shared {
     ) -> Option<Duration> {
         progress.retries += 1;
         let remaining = progress.remaining();
-        let wait = decide(&progress.settings.retry, progress.retries, asked, remaining)?;
+        let wait = progress
+            .settings
+            .retry
+            .decide(progress.retries, asked, remaining)?;
         let Some(cost) = self.pay_for_retry(after_timeout) else {
             progress.summary.budget_spent = true;
             return None;
@@ -246,6 +251,12 @@ impl Shared {
         let budget = self.budget.as_ref();
         budget.map_or(Some(0), |bucket| bucket.withdraw(after_timeout))
     }
+}
+
+/// Whether an answer with `status` leaves open that the API did the work
+/// (a 5xx or a 408 may come after processing; a 4xx rejection does not).
+fn may_have_processed(status: u16) -> bool {
+    status >= 500 || status == 408
 }
 
 /// Display of a reqwest error without its URL, for logs.
@@ -364,6 +375,21 @@ impl<'a> Progress<'a> {
         }
         if let Some(id) = &self.summary.request_id {
             trace.record("request_id", id.as_str());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_failures_may_have_been_processed_rejections_not() {
+        for status in [500, 502, 503, 504, 408] {
+            assert!(may_have_processed(status), "{status}");
+        }
+        for status in [400, 401, 403, 404, 409, 429, 499] {
+            assert!(!may_have_processed(status), "{status}");
         }
     }
 }

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::retry_decision::decide;
 use super::settings::{RequestSettings, Shared};
 use crate::auth::{AccessToken, AuthErrorKind};
 use crate::error::{CallStep, CallSummary, Error};
@@ -35,7 +34,7 @@ impl Shared {
             retries += 1;
             let remaining = deadline.saturating_duration_since(Instant::now());
             let timed_out = error.kind() == AuthErrorKind::TimedOut;
-            let wait = match decide(&settings.retry, retries, None, remaining) {
+            let wait = match settings.retry.decide(retries, None, remaining) {
                 Some(wait) if self.pay_for_retry(timed_out).is_some() => wait,
                 // The token endpoint's own limit ran out: a deadline, as any.
                 _ if timed_out => return Err(token_timeout()),
