@@ -1,7 +1,6 @@
 //! Following events as they come: `list-events` polled from a checkpoint
 //! at a steady, rate-friendly pace.
 
-use std::fmt;
 use std::future::poll_fn;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -30,6 +29,7 @@ pub const MIN_EVENT_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// A [`futures_core::Stream`] of `Result<Event, Error>` (or use
 /// [`EventStream::next_event`]). It never ends on its own: an error ends
 /// it, and dropping it stops the polling.
+#[derive(Debug)]
 #[must_use = "streams do nothing unless polled"]
 pub struct EventStream {
     client: Client,
@@ -44,6 +44,7 @@ pub struct EventStream {
     polls: u64,
 }
 
+#[derive(Debug)]
 enum State {
     /// Not polled yet.
     Start,
@@ -206,16 +207,5 @@ impl Stream for EventStream {
                 State::Done => return Poll::Ready(None),
             }
         }
-    }
-}
-
-impl fmt::Debug for EventStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EventStream")
-            .field("query", &self.query)
-            .field("every", &self.every)
-            .field("checkpoint", &self.checkpoint)
-            .field("polls", &self.polls)
-            .finish_non_exhaustive()
     }
 }
