@@ -88,9 +88,7 @@ impl ResponseStream {
         while let Some(event) = self.next_event().await {
             match event? {
                 StreamEvent::Completed(data) => return Ok(data.response),
-                StreamEvent::Failed(data) => {
-                    return Err(Error::response_failed(data.response));
-                }
+                StreamEvent::Failed(data) => return Err(Error::response_failed(data.response)),
                 _ => {}
             }
         }
@@ -188,6 +186,9 @@ impl ResponseStream {
 
     /// Updates what the stream knows from `event`.
     fn absorb(&mut self, event: &StreamEvent) -> Result<(), Ended> {
+        if let Some(response) = event.response() {
+            self.response_id = Some(response.response_id.clone());
+        }
         match event {
             StreamEvent::Output(data) => match &data.output {
                 OutputItem::Message { message, .. } => {
@@ -197,24 +198,20 @@ impl ResponseStream {
                 }
                 OutputItem::ReasoningMessage {
                     reasoning_message, ..
-                } if self.response_id.is_none() => {
-                    self.response_id = Some(reasoning_message.response_id.clone());
+                } => {
+                    let id = &reasoning_message.response_id;
+                    self.response_id.get_or_insert_with(|| id.clone());
                 }
                 // Output kinds the spec adds later carry nothing known.
                 _ => {}
             },
             StreamEvent::Completed(data) => {
-                self.response_id = Some(data.response.response_id.clone());
                 let text = data.response.text();
                 if let Some(rest) = text.strip_prefix(self.text.as_str()) {
                     self.push_text(rest)?;
                 }
             }
-            _ => {
-                if let Some(response) = event.response() {
-                    self.response_id = Some(response.response_id.clone());
-                }
-            }
+            _ => {}
         }
         Ok(())
     }
