@@ -98,13 +98,8 @@ impl FromStr for BasePath {
             .into_iter()
             .find(|path| path.name() == name)
             .ok_or_else(|| {
-                ConfigError::invalid(
-                    "base path",
-                    format!(
-                        "`{text}` is not one of {}",
-                        names(BasePath::ALL.map(BasePath::name))
-                    ),
-                )
+                let known = names(BasePath::ALL.map(BasePath::name));
+                ConfigError::invalid("base path", format!("`{text}` is not one of {known}"))
             })
     }
 }
@@ -234,24 +229,17 @@ impl FromStr for Host {
                     || host.domain().eq_ignore_ascii_case(wanted)
             })
             .ok_or_else(|| {
-                ConfigError::invalid(
-                    "host",
-                    format!(
-                        "`{text}` is not one of {} (or their host names, such as {})",
-                        names(Host::ALL.map(Host::name)),
-                        Host::Us.domain()
-                    ),
-                )
+                let (known, example) = (names(Host::ALL.map(Host::name)), Host::Us.domain());
+                let reason = format!(
+                    "`{text}` is not one of {known} (or their host names, such as {example})"
+                );
+                ConfigError::invalid("host", reason)
             })
     }
 }
 
 fn names<const N: usize>(names: [&str; N]) -> String {
-    names
-        .iter()
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    names.map(|name| format!("`{name}`")).join(", ")
 }
 
 /// Where a client sends its requests, as configured: a base URL, or a host
