@@ -92,7 +92,7 @@ fn plan(file: &syn::File, table: &[String]) -> Result<Vec<Rewritten>, String> {
     }
     if !failures.is_empty() {
         return Err(format!(
-            "the call-values rewrite does not recognize progenitor's operation methods: {}",
+            "progenitor's operation methods are not of the shape it rewrites: {}",
             failures.join("; ")
         ));
     }
