@@ -16,7 +16,6 @@ pub mod render;
 mod response_stream;
 mod responses;
 mod stream_event;
-mod streaming;
 mod user_input;
 
 pub use actions::{ActionExt, ActionKind};

@@ -1,5 +1,6 @@
-//! A response as it streams: typed events, in order, that never end
-//! quietly.
+//! A response as it streams: created with `create-response-stream`, read
+//! as typed events, in order, that never end quietly, and recovered by
+//! waiting for the response when the stream ended early.
 //!
 //! Each SSE event is decoded by its `event:` name into the generated struct
 //! for that name (the spec's `ResponseStreamData` is a `oneOf` of structs
@@ -15,12 +16,15 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use futures_core::Stream;
-use moveworks_api::types::{OutputItem, Response};
+use moveworks_api::types::{CreateResponseStreamRequest, OutputItem, Response};
 use sse_stream::Sse;
 
 use super::answer::{ContentExt, ResponseExt};
 use super::stream_event::StreamEvent;
-use crate::error::{CallSummary, Error, StreamContext, StreamEnd};
+use super::user_input::Input;
+use crate::client::Client;
+use crate::client::input::check_id;
+use crate::error::{CallSummary, Error, ErrorKind, StreamContext, StreamEnd};
 use crate::flows::sse::{Ended, EventSource};
 
 /// A response as it streams; see [`Client::create_response_stream`](crate::Client::create_response_stream).
@@ -49,6 +53,88 @@ pub struct ResponseStream {
     taken: usize,
     /// The last message added to `text`, and where its text starts there.
     last_message: Option<(String, usize)>,
+}
+
+impl Client {
+    /// Sends the user's input (text, or a press of a button: see
+    /// [`Input`]) to the assistant and streams the response as it is made
+    /// (`create-response-stream`). Returns once the API
+    /// accepted the request (its answer's headers arrived); an HTTP error
+    /// before that is the same [`Error`] as for any call. Like
+    /// [`Client::create_response`], the request is retried only when it
+    /// surely was not processed (a failed connection, a 429, a 401 with a
+    /// refreshed token).
+    ///
+    /// The stream yields [`StreamEvent`](crate::StreamEvent)s and ends
+    /// after the final one; any other end is one [`ErrorKind::Stream`] error.
+    /// The idle timeout
+    /// ([`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout),
+    /// default 120 s) bounds the wait between events; the attempt timeout
+    /// does not apply. Never stream the same question again after an
+    /// error: that would ask twice. Wait for the response instead.
+    ///
+    /// ```no_run
+    /// # async fn run(client: moveworks_ext::Client) -> Result<(), moveworks_ext::Error> {
+    /// use std::io::Write;
+    ///
+    /// let mut stream = client.create_response_stream("conv_1", "How do I reset my password?").await?;
+    /// let answer = loop {
+    ///     match stream.next_event().await {
+    ///         Some(Ok(event)) => {
+    ///             print!("{}", stream.take_new_text());
+    ///             std::io::stdout().flush().ok();
+    ///             if let Some(response) = event.response().filter(|_| event.is_final()) {
+    ///                 break response.clone();
+    ///             }
+    ///         }
+    ///         // Cut, stalled or an ERROR event: the response may still
+    ///         // finish at the API. Never stream it again (that would ask
+    ///         // twice): wait for it.
+    ///         Some(Err(error)) => break client.wait_for_streamed_response(error).await?,
+    ///         None => unreachable!("a stream always ends with a final event or an error"),
+    ///     }
+    /// };
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_response_stream(
+        &self,
+        conversation_id: &str,
+        input: impl Into<Input>,
+    ) -> Result<ResponseStream, Error> {
+        check_id("conversation_id", conversation_id)?;
+        let body = CreateResponseStreamRequest::new(input.into().into_request()?);
+        let answer = self
+            .call_with_metadata(|api| api.create_response_stream(conversation_id, &body))
+            .await?;
+        let call = CallSummary {
+            request_id: answer.metadata.request_id().map(str::to_owned),
+            attempts: answer.metadata.attempts(),
+            ..CallSummary::default()
+        };
+        let body = answer.into_value().into_inner();
+        let limit = self.max_response_bytes();
+        let source = EventSource::from_body(body, limit, self.stream_idle_timeout());
+        let conversation_id = conversation_id.to_owned();
+        Ok(ResponseStream::new(source, limit, conversation_id, call))
+    }
+
+    /// Recovers from a stream that ended early: when `error` is an
+    /// [`ErrorKind::Stream`] error that names its response, waits for that response
+    /// with [`Client::wait_for_response`] (polling, with the client's
+    /// [`WaitPolicy`](crate::WaitPolicy)). Any other error is returned as
+    /// it is. The message is not sent again.
+    ///
+    /// See [`Client::create_response_stream`] for an example.
+    pub async fn wait_for_streamed_response(&self, error: Error) -> Result<Response, Error> {
+        let (ErrorKind::Stream, Some(conversation_id), Some(response_id)) =
+            (error.kind(), error.conversation_id(), error.response_id())
+        else {
+            return Err(error);
+        };
+        self.wait_for_response(conversation_id, response_id).await
+    }
 }
 
 impl ResponseStream {
