@@ -4,8 +4,7 @@
 use moveworks_api::types::{Conversation, Event, Message, Response, SubmitFeedbackResponse};
 
 use super::conversations::{ConversationUpdate, NewConversation};
-use super::event_stream::EventStream;
-use super::events::EventQuery;
+use super::events::{EventQuery, EventStream};
 use super::feedback::Feedback;
 use super::response_stream::ResponseStream;
 use super::user_input::Input;
