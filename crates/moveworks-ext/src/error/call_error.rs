@@ -56,26 +56,20 @@ pub(crate) struct CallSummary {
 #[derive(Debug)]
 pub(crate) enum StreamEnd {
     /// An `ERROR` event.
-    ErrorEvent {
-        code: ErrorCode,
-        message: String,
-    },
+    ErrorEvent { code: ErrorCode, message: String },
     /// The server ended the stream.
     Closed,
     /// The connection failed (the cause is the source).
     Cut,
     /// No event for this long.
     Idle(Duration),
-    EventTooLarge {
-        limit: usize,
-    },
-    AnswerTooLarge {
-        limit: usize,
-    },
-    /// An event that is not valid (the cause is the source).
-    Malformed {
-        event: Option<String>,
-    },
+    /// An event over this many bytes.
+    EventTooLarge(usize),
+    /// The answer's text over this many bytes.
+    AnswerTooLarge(usize),
+    /// An event that is not valid, by its name when it had one (the cause
+    /// is the source).
+    Malformed(Option<String>),
 }
 
 /// What a stream had delivered when it ended.
@@ -400,7 +394,7 @@ impl Error {
             Detail::Decode { too_large } => too_large.is_some(),
             Detail::Stream(stream) => matches!(
                 stream.0,
-                StreamEnd::EventTooLarge { .. } | StreamEnd::AnswerTooLarge { .. }
+                StreamEnd::EventTooLarge(_) | StreamEnd::AnswerTooLarge(_)
             ),
             _ => false,
         }

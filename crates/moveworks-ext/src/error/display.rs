@@ -174,13 +174,13 @@ fn stream_end(
         (StreamEnd::Cut, Some(cause)) => write!(f, "the connection failed: {cause}")?,
         (StreamEnd::Cut, None) => f.write_str("the connection failed")?,
         (StreamEnd::Idle(idle), _) => write!(f, "no event for {:.1}s", idle.as_secs_f64())?,
-        (StreamEnd::EventTooLarge { limit }, _) => {
+        (StreamEnd::EventTooLarge(limit), _) => {
             write!(f, "an event exceeds the {limit}-byte limit")?
         }
-        (StreamEnd::AnswerTooLarge { limit }, _) => {
+        (StreamEnd::AnswerTooLarge(limit), _) => {
             write!(f, "the answer's text exceeds the {limit}-byte limit")?
         }
-        (StreamEnd::Malformed { event }, cause) => write!(
+        (StreamEnd::Malformed(event), cause) => write!(
             f,
             "malformed {} event: {}",
             event.as_deref().unwrap_or("SSE"),

@@ -112,9 +112,7 @@ impl EventSource {
                     Ok(block)
                 }
                 Some(Err(sse_stream::Error::Body(source))) => Err(self.body_failure(source)),
-                Some(Err(other)) => {
-                    Err((StreamEnd::Malformed { event: None }, Some(Box::new(other))))
-                }
+                Some(Err(other)) => Err((StreamEnd::Malformed(None), Some(Box::new(other)))),
                 None => Err((StreamEnd::Closed, None)),
             }));
         }
@@ -123,7 +121,7 @@ impl EventSource {
     fn body_failure(&self, source: BoxError) -> Ended {
         match source.downcast::<BodyError>() {
             Ok(body) => match *body {
-                BodyError::TooLarge => (StreamEnd::EventTooLarge { limit: self.limit }, None),
+                BodyError::TooLarge => (StreamEnd::EventTooLarge(self.limit), None),
                 BodyError::Cut(source) => (StreamEnd::Cut, Some(source)),
             },
             Err(source) => (StreamEnd::Cut, Some(source)),

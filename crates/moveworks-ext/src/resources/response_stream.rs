@@ -305,7 +305,7 @@ impl ResponseStream {
     /// Adds to the answer's text, within the limit.
     fn push_text(&mut self, text: &str) -> Result<(), Ended> {
         if self.text.len() + text.len() > self.limit {
-            return Err((StreamEnd::AnswerTooLarge { limit: self.limit }, None));
+            return Err((StreamEnd::AnswerTooLarge(self.limit), None));
         }
         self.text.push_str(text);
         Ok(())
@@ -326,7 +326,7 @@ impl ResponseStream {
         }
         let separator = if self.text.is_empty() { "" } else { "\n\n" };
         if self.text.len() + separator.len() + text.len() > self.limit {
-            return Err((StreamEnd::AnswerTooLarge { limit: self.limit }, None));
+            return Err((StreamEnd::AnswerTooLarge(self.limit), None));
         }
         self.text.push_str(separator);
         self.last_message = Some((id.to_owned(), self.text.len()));

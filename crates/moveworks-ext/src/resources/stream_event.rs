@@ -124,9 +124,7 @@ impl StreamEvent {
 
 fn parse<T: DeserializeOwned>(name: &str, data: &str) -> Result<T, Ended> {
     serde_json::from_str(data).map_err(|source| {
-        let end = StreamEnd::Malformed {
-            event: Some(name.to_owned()),
-        };
+        let end = StreamEnd::Malformed(Some(name.to_owned()));
         (end, Some(Box::new(source) as _))
     })
 }
