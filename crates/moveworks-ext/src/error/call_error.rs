@@ -94,12 +94,10 @@ pub(super) enum Detail {
         transient: bool,
         step: CallStep,
     },
-    Timeout {
-        step: Option<CallStep>,
-    },
-    Decode {
-        too_large: Option<usize>,
-    },
+    /// The step a deadline cut, when known.
+    Timeout(Option<CallStep>),
+    /// Over this size limit, when that is what is wrong with the body.
+    Decode(Option<usize>),
     InvalidInput {
         field: &'static str,
         reason: String,
@@ -163,24 +161,20 @@ impl Error {
         source: Option<reqwest::Error>,
     ) -> Self {
         let source = source.map(|e| Box::new(e) as BoxError);
-        Self::new(ErrorKind::Timeout, call, Detail::Timeout { step }, source)
+        Self::new(ErrorKind::Timeout, call, Detail::Timeout(step), source)
     }
 
     /// A success whose body is not the documented JSON (`source` says
     /// why), or, without a source, of a kind the operation does not
     /// document.
     pub(crate) fn decode(source: Option<serde_json::Error>, call: CallSummary) -> Self {
-        let detail = Detail::Decode { too_large: None };
         let source = source.map(|e| Box::new(e) as BoxError);
-        Self::new(ErrorKind::Decode, call, detail, source)
+        Self::new(ErrorKind::Decode, call, Detail::Decode(None), source)
     }
 
     /// A success whose body is over `limit` bytes.
     pub(crate) fn too_large(limit: usize, call: CallSummary) -> Self {
-        let detail = Detail::Decode {
-            too_large: Some(limit),
-        };
-        Self::new(ErrorKind::Decode, call, detail, None)
+        Self::new(ErrorKind::Decode, call, Detail::Decode(Some(limit)), None)
     }
 
     pub(crate) fn invalid_input(field: &'static str, reason: impl Into<String>) -> Self {
@@ -345,7 +339,7 @@ impl Error {
                 .status
                 .is_some_and(|s| DEFAULT_RETRY_STATUSES.contains(&s.as_u16())),
             (Detail::Transport { transient, .. }, _) => *transient,
-            (Detail::Timeout { .. }, _) => true,
+            (Detail::Timeout(_), _) => true,
             (_, ErrorKind::Auth) => self.as_auth().is_some_and(AuthError::is_retryable),
             // Waiting again may see the response finish.
             (Detail::WaitTimeout { .. }, _) => true,
@@ -366,7 +360,7 @@ impl Error {
     /// timeout or the token endpoint's.
     pub fn is_timeout(&self) -> bool {
         match &self.0.detail {
-            Detail::Timeout { .. } | Detail::WaitTimeout { .. } => true,
+            Detail::Timeout(_) | Detail::WaitTimeout { .. } => true,
             Detail::Stream(stream) => matches!(stream.0, StreamEnd::Idle(_)),
             _ => self
                 .as_auth()
@@ -391,7 +385,7 @@ impl Error {
     /// size limit.
     pub fn is_too_large(&self) -> bool {
         match &self.0.detail {
-            Detail::Decode { too_large } => too_large.is_some(),
+            Detail::Decode(too_large) => too_large.is_some(),
             Detail::Stream(stream) => matches!(
                 stream.0,
                 StreamEnd::EventTooLarge(_) | StreamEnd::AnswerTooLarge(_)
@@ -406,7 +400,7 @@ impl Error {
     /// made, so the request surely never arrived).
     pub fn step(&self) -> Option<CallStep> {
         match &self.0.detail {
-            Detail::Timeout { step } => *step,
+            Detail::Timeout(step) => *step,
             Detail::Transport { step, .. } => Some(*step),
             _ => None,
         }

@@ -47,8 +47,8 @@ impl Error {
                 write!(f, "transport error after {}", Attempts(call.attempts))?;
                 cause.map_or(Ok(()), |cause| write!(f, ": {cause}"))
             }
-            Detail::Timeout { step } => timeout(f, call, *step),
-            Detail::Decode { too_large } => decode(f, call, *too_large, cause),
+            Detail::Timeout(step) => timeout(f, call, *step),
+            Detail::Decode(too_large) => decode(f, call, *too_large, cause),
             Detail::InvalidInput { field, reason } => write!(f, "invalid `{field}`: {reason}"),
             Detail::ResponseFailed(response) => write!(
                 f,
