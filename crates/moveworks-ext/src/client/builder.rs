@@ -40,6 +40,9 @@ impl Client {
     }
 }
 
+/// The `User-Agent` unless one is set.
+const USER_AGENT: &str = concat!("moveworks-ext/", env!("CARGO_PKG_VERSION"));
+
 /// How the client gets its token.
 enum CredentialSetting {
     Token(SecretString),
@@ -293,17 +296,13 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client.
     pub fn build(mut self) -> Result<Client, ConfigError> {
-        let assistant_name = self
-            .assistant_name
-            .take()
-            .ok_or(ConfigError::missing("assistant name"))?;
-        let assistant_name = header_value("assistant name", &assistant_name, false)?;
+        let Some(name) = &self.assistant_name else {
+            return Err(ConfigError::missing("assistant name"));
+        };
+        let assistant_name = header_value("assistant name", name, false)?;
         let base_url = secure_url("base URL", &self.location.base_url()?)?;
-        let user_agent = self
-            .user_agent
-            .take()
-            .unwrap_or_else(|| format!("moveworks-ext/{}", env!("CARGO_PKG_VERSION")));
-        let user_agent = header_value("user agent", &user_agent, false)?;
+        let user_agent = self.user_agent.as_deref().unwrap_or(USER_AGENT);
+        let user_agent = header_value("user agent", user_agent, false)?;
         let stream_idle = self.stream_idle.unwrap_or(DEFAULT_STREAM_IDLE_TIMEOUT);
         let (http, read_timeout) = self.connection_pool(stream_idle)?;
         let (provider, credential_kind) = self.credential(&http)?;
