@@ -180,16 +180,14 @@ impl ConversationHandle {
         &self,
         feedback: Feedback,
     ) -> Result<SubmitFeedbackResponse, Error> {
-        if feedback.message().conversation_id() != self.id {
-            return Err(Error::invalid_input(
-                "feedback",
-                format!(
-                    "message {} belongs to conversation {}, not {}",
-                    feedback.message().message_id(),
-                    feedback.message().conversation_id(),
-                    self.id
-                ),
-            ));
+        let message = feedback.message();
+        if message.conversation_id() != self.id {
+            let (id, owner) = (message.message_id(), message.conversation_id());
+            let reason = format!(
+                "message {id} belongs to conversation {owner}, not {}",
+                self.id
+            );
+            return Err(Error::invalid_input("feedback", reason));
         }
         self.client.submit_feedback(feedback).await
     }

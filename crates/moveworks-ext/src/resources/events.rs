@@ -220,13 +220,11 @@ impl EventStream {
     /// Why the stream cannot start, if it cannot.
     fn refused(&self) -> Option<Error> {
         if self.every < MIN_EVENT_POLL_INTERVAL {
-            return Some(Error::invalid_input(
-                "every",
-                format!(
-                    "{:?} is under the minimum of 1 s (event polls share the rate limit of list reads)",
-                    self.every
-                ),
-            ));
+            let reason = format!(
+                "{:?} is under the minimum of 1 s (event polls share the rate limit of list reads)",
+                self.every
+            );
+            return Some(Error::invalid_input("every", reason));
         }
         if self.query.ending_at.is_some() {
             return Some(Error::invalid_input(

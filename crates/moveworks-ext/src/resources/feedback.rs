@@ -131,15 +131,13 @@ impl Feedback {
     /// rated that way (the user's own messages and messages that are not
     /// final carry no feedback object).
     pub fn for_message(message: &Message, rating: Rating) -> Result<Self, Error> {
-        let options = message.feedback.as_ref().ok_or_else(|| {
-            Error::invalid_input(
-                "message",
-                format!(
-                    "message {} offers no rating (only final assistant messages can be rated)",
-                    message.message_id
-                ),
-            )
-        })?;
+        let Some(options) = &message.feedback else {
+            let id = &message.message_id;
+            let reason = format!(
+                "message {id} offers no rating (only final assistant messages can be rated)"
+            );
+            return Err(Error::invalid_input("message", reason));
+        };
         let callback_id = rating.callback_id(options).ok_or_else(|| {
             Error::invalid_input("rating", format!("the message offers no {rating:?} rating"))
         })?;
@@ -185,16 +183,14 @@ impl Feedback {
         if self.callback_id.is_empty() {
             return Err(Error::invalid_input("callback_id", "it is empty"));
         }
-        if let Some(comment) = &self.comment {
-            let chars = comment.chars().count();
-            if chars > MAX_COMMENT_CHARS {
-                return Err(Error::invalid_input(
-                    "comment",
-                    format!(
-                        "it has {chars} characters; Moveworks accepts at most {MAX_COMMENT_CHARS}"
-                    ),
-                ));
-            }
+        let chars = self
+            .comment
+            .as_deref()
+            .map_or(0, |comment| comment.chars().count());
+        if chars > MAX_COMMENT_CHARS {
+            let reason =
+                format!("it has {chars} characters; Moveworks accepts at most {MAX_COMMENT_CHARS}");
+            return Err(Error::invalid_input("comment", reason));
         }
         let mut request = SubmitFeedbackRequest::new(self.callback_id);
         request.additional_feedback = self.comment;
