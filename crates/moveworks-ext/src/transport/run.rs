@@ -370,12 +370,9 @@ impl<'a> Progress<'a> {
         }
         trace.record("attempts", self.summary.attempts);
         trace.record("elapsed_ms", self.started.elapsed().as_millis() as u64);
-        if let Some(status) = self.summary.status {
-            trace.record("status", status.as_u16());
-        }
-        if let Some(id) = &self.summary.request_id {
-            trace.record("request_id", id.as_str());
-        }
+        // `None` records nothing.
+        trace.record("status", self.summary.status.map(|status| status.as_u16()));
+        trace.record("request_id", self.summary.request_id.as_deref());
     }
 }
 
