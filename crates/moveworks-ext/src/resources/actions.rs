@@ -4,6 +4,7 @@
 
 use moveworks_api::types::Action;
 
+use super::answer::sealed::Sealed;
 use super::user_input::Input;
 
 /// What an action does; see [`ActionExt::kind`].
@@ -51,13 +52,6 @@ impl ActionKind<'_> {
 /// The JSON of an action of a variant this crate does not know yet.
 static NO_JSON: serde_json::Value = serde_json::Value::Null;
 
-/// Only this crate implements [`ActionExt`].
-mod sealed {
-    pub trait Sealed {}
-
-    impl Sealed for moveworks_api::types::Action {}
-}
-
 /// A typed view of an [`Action`], whatever its type; bring it into scope
 /// with `use moveworks_ext::ActionExt;`. Sealed: only this crate
 /// implements it.
@@ -80,7 +74,7 @@ mod sealed {
 /// # Ok(())
 /// # }
 /// ```
-pub trait ActionExt: sealed::Sealed {
+pub trait ActionExt: Sealed {
     /// Its label (the button's or link's text); an action of an unknown
     /// type has one when its JSON has a string `label`.
     fn label(&self) -> Option<&str>;

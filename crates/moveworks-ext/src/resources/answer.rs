@@ -27,10 +27,12 @@ pub enum TextFormat {
     Other,
 }
 
-/// Only this crate implements the extension traits.
-mod sealed {
+/// Only this crate implements the extension traits (these and
+/// [`ActionExt`](crate::ActionExt)).
+pub(super) mod sealed {
     pub trait Sealed {}
 
+    impl Sealed for moveworks_api::types::Action {}
     impl Sealed for moveworks_api::types::Content {}
     impl Sealed for moveworks_api::types::Message {}
     impl Sealed for moveworks_api::types::Response {}
