@@ -30,7 +30,8 @@ pub const DEFAULT_MAX_PAGES: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PageQuery {
     pub(crate) cursor: Option<String>,
-    pub(crate) limit: Option<u32>,
+    /// The page size, as the generated client takes it.
+    pub(crate) limit: Option<i64>,
 }
 
 /// One page's items and the cursor of the next page, as the API sent them.
@@ -201,7 +202,7 @@ impl<T> Walk<T> {
         }
         let query = PageQuery {
             cursor: cursor.clone(),
-            limit: self.paginator.page_size,
+            limit: self.paginator.page_size.map(i64::from),
         };
         let (items, next_cursor) = (self.paginator.fetch)(query).await?;
         self.fetched += 1;

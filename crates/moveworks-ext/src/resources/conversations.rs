@@ -182,19 +182,12 @@ impl Client {
         Paginator::new("list-conversations", move |page| {
             let client = client.clone();
             async move {
+                let cursor = page.cursor.as_deref();
                 let answer = client
-                    .call(|api| {
-                        api.list_conversations(
-                            archived,
-                            page.cursor.as_deref(),
-                            page.limit.map(i64::from),
-                        )
-                    })
+                    .call(|api| api.list_conversations(archived, cursor, page.limit))
                     .await?;
-                Ok((
-                    answer.conversations,
-                    answer.metadata.and_then(|m| m.next_cursor),
-                ))
+                let next = answer.metadata.and_then(|m| m.next_cursor);
+                Ok((answer.conversations, next))
             }
         })
     }

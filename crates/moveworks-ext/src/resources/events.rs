@@ -86,7 +86,7 @@ impl Client {
                             &query.conversation_id,
                             page.cursor.as_deref(),
                             query.ending_at.as_deref(),
-                            page.limit.map(i64::from),
+                            page.limit,
                             query.starting_after.as_deref(),
                         )
                     })

@@ -18,16 +18,14 @@ impl Client {
             let conversation_id = conversation_id.clone();
             async move {
                 check_id("conversation_id", &conversation_id)?;
+                let cursor = page.cursor.as_deref();
                 let answer = client
                     .call(|api| {
-                        api.list_conversation_messages(
-                            &conversation_id,
-                            page.cursor.as_deref(),
-                            page.limit.map(i64::from),
-                        )
+                        api.list_conversation_messages(&conversation_id, cursor, page.limit)
                     })
                     .await?;
-                Ok((answer.messages, answer.metadata.and_then(|m| m.next_cursor)))
+                let next = answer.metadata.and_then(|m| m.next_cursor);
+                Ok((answer.messages, next))
             }
         })
     }
