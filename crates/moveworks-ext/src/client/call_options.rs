@@ -122,17 +122,13 @@ impl CallOptions {
     /// `User-Agent`, `Content-Length`, `Transfer-Encoding`, `Host`) are
     /// refused, and so are values with control characters.
     pub fn header(mut self, name: &str, value: &str) -> Result<Self, ConfigError> {
-        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-            ConfigError::invalid(
-                "header name",
-                format!("`{name}` is not a valid header name"),
-            )
-        })?;
+        let invalid = |reason: String| ConfigError::invalid("header name", reason);
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| invalid(format!("`{name}` is not a valid header name")))?;
         if let Some((_, owner)) = PROTECTED.iter().find(|(protected, _)| *protected == name) {
-            return Err(ConfigError::invalid(
-                "header name",
-                format!("`{name}` is set from {owner}, not per call"),
-            ));
+            return Err(invalid(format!(
+                "`{name}` is set from {owner}, not per call"
+            )));
         }
         let value = header_value("header value", value, false)?;
         self.headers.insert(name, value);
