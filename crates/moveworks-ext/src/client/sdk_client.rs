@@ -129,15 +129,11 @@ impl Client {
     /// # }
     /// ```
     pub fn with_options(&self, options: CallOptions) -> Client {
+        let mut client = self.clone();
         let mut settings = RequestSettings::clone(&self.settings);
-        let mut flows = self.flows.clone();
-        options.apply(&mut settings, &mut flows);
-        Client {
-            shared: self.shared.clone(),
-            settings: Arc::new(settings),
-            flows,
-            credential_kind: self.credential_kind,
-        }
+        options.apply(&mut settings, &mut client.flows);
+        client.settings = Arc::new(settings);
+        client
     }
 }
 
