@@ -51,14 +51,10 @@ pub(super) async fn send(
     let until = tokio::time::Instant::from_std(until);
     let response = match tokio::time::timeout_at(until, http.execute(request)).await {
         Ok(Ok(response)) => response,
-        Ok(Err(error)) => {
-            let step = if error.is_connect() {
-                CallStep::Connect
-            } else {
-                CallStep::Headers
-            };
-            return Err(Failure::Http(error, step));
+        Ok(Err(error)) if error.is_connect() => {
+            return Err(Failure::Http(error, CallStep::Connect));
         }
+        Ok(Err(error)) => return Err(Failure::Http(error, CallStep::Headers)),
         Err(_) => return Err(Failure::Deadline(CallStep::Headers)),
     };
     if streaming && response.status().is_success() {
