@@ -36,19 +36,24 @@ impl TokenCommand {
         Self { words, source }
     }
 
+    fn program(&self) -> &str {
+        self.words.first().map_or("", String::as_str)
+    }
+
     fn failed(&self, what: impl fmt::Display) -> AuthError {
         AuthError::new(
             AuthErrorKind::Provider,
             format!(
                 "the token command `{}` (from {}) {what}",
-                self.words[0], self.source
+                self.program(),
+                self.source
             ),
         )
     }
 
     async fn run(&self) -> Result<AccessToken, AuthError> {
-        let mut child = tokio::process::Command::new(&self.words[0])
-            .args(&self.words[1..])
+        let mut child = tokio::process::Command::new(self.program())
+            .args(self.words.iter().skip(1))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -98,7 +103,7 @@ impl TokenSource for TokenCommand {
 impl fmt::Debug for TokenCommand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenCommand")
-            .field("program", &self.words[0])
+            .field("program", &self.program())
             .field("source", &self.source)
             .finish_non_exhaustive()
     }
