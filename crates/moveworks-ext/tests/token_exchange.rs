@@ -49,12 +49,21 @@ async fn token_exchange_sends_exactly_the_rfc_8693_form() {
     let received = server.received();
     assert_eq!(received.len(), 1);
     let request = &received[0];
-    assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", "/token"));
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        ("POST", "/token")
+    );
     let sent = form(&request.body);
     let expected: HashMap<String, String> = [
-        ("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
+        (
+            "grant_type",
+            "urn:ietf:params:oauth:grant-type:token-exchange",
+        ),
         ("subject_token", "idp-emp-42"),
-        ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"),
+        (
+            "subject_token_type",
+            "urn:ietf:params:oauth:token-type:access_token",
+        ),
         ("audience", "moveworks"),
         ("scope", "conversations"),
         ("tenant", "acme"),
@@ -62,9 +71,15 @@ async fn token_exchange_sends_exactly_the_rfc_8693_form() {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
-    assert_eq!(sent, expected, "no other parameter, no client secret in the form");
+    assert_eq!(
+        sent, expected,
+        "no other parameter, no client secret in the form"
+    );
     let basic = request.header("authorization").unwrap();
-    assert_eq!(basic, format!("Basic {}", STANDARD.encode("app:app-secret")));
+    assert_eq!(
+        basic,
+        format!("Basic {}", STANDARD.encode("app:app-secret"))
+    );
 }
 
 #[tokio::test]
@@ -80,7 +95,10 @@ async fn client_secret_post_puts_the_secret_in_the_form_and_wrapped_answers_are_
     let sent = form(&request.body);
     assert_eq!(sent["client_id"], "app");
     assert_eq!(sent["client_secret"], "app-secret");
-    assert_eq!(sent["subject_token_type"], "urn:ietf:params:oauth:token-type:id_token");
+    assert_eq!(
+        sent["subject_token_type"],
+        "urn:ietf:params:oauth:token-type:id_token"
+    );
     assert!(request.header("authorization").is_none());
 }
 
@@ -95,9 +113,19 @@ async fn an_oauth_refusal_is_kept_typed_without_the_secrets() {
     assert_eq!(error.kind(), AuthErrorKind::Rejected);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
     assert_eq!(error.oauth_error(), Some("invalid_grant"));
-    assert_eq!(error.oauth_error_description(), Some("subject token expired"));
-    for shown in [error.to_string(), format!("{error:?}"), format!("{exchange:?}")] {
-        assert!(!shown.contains("app-secret") && !shown.contains("idp-emp-1"), "{shown}");
+    assert_eq!(
+        error.oauth_error_description(),
+        Some("subject token expired")
+    );
+    for shown in [
+        error.to_string(),
+        format!("{error:?}"),
+        format!("{exchange:?}"),
+    ] {
+        assert!(
+            !shown.contains("app-secret") && !shown.contains("idp-emp-1"),
+            "{shown}"
+        );
     }
 }
 
@@ -128,8 +156,14 @@ fn verified_claims(jwt: &str, public_pem: &str, algorithm: JwtAlgorithm) -> serd
         verifier.update(signed.as_bytes()).unwrap();
         verifier.verify(&signature).unwrap_or(false)
     };
-    assert!(verifies(&format!("{header}.{claims}")), "the signature does not verify");
-    assert!(!verifies(&format!("{header}.{claims}x")), "the verifier tells a changed JWT");
+    assert!(
+        verifies(&format!("{header}.{claims}")),
+        "the signature does not verify"
+    );
+    assert!(
+        !verifies(&format!("{header}.{claims}x")),
+        "the verifier tells a changed JWT"
+    );
     let header: serde_json::Value =
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
     let expected_alg = match algorithm {
@@ -165,7 +199,10 @@ async fn two_assertions(algorithm: JwtAlgorithm, private_pem: &str, public_pem: 
     let mut jtis = Vec::new();
     for request in server.received() {
         let sent = form(&request.body);
-        assert_eq!(sent["grant_type"], "urn:ietf:params:oauth:grant-type:jwt-bearer");
+        assert_eq!(
+            sent["grant_type"],
+            "urn:ietf:params:oauth:grant-type:jwt-bearer"
+        );
         assert_eq!(sent["scope"], "conversations");
         assert_eq!(sent["client_id"], "app");
         assert_eq!(sent.len(), 5, "{sent:?}");
@@ -175,7 +212,10 @@ async fn two_assertions(algorithm: JwtAlgorithm, private_pem: &str, public_pem: 
         assert_eq!(claims["aud"], "https://auth.example.com");
         assert_eq!(claims["tenant"], "acme");
         assert_eq!(claims["kid"], "key-2026");
-        let (iat, exp) = (claims["iat"].as_u64().unwrap(), claims["exp"].as_u64().unwrap());
+        let (iat, exp) = (
+            claims["iat"].as_u64().unwrap(),
+            claims["exp"].as_u64().unwrap(),
+        );
         assert_eq!(exp - iat, 120);
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

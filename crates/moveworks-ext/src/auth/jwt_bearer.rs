@@ -87,7 +87,12 @@ impl JwtBearer {
             JwtAlgorithm::Es256 => EncodingKey::from_ec_pem(pem),
         }
         // The parser's message may quote the key: it is not kept.
-        .map_err(|_| ConfigError::invalid("private key", "it is not a PKCS#8 PEM key of that algorithm"))?;
+        .map_err(|_| {
+            ConfigError::invalid(
+                "private key",
+                "it is not a PKCS#8 PEM key of that algorithm",
+            )
+        })?;
         Ok(Self {
             endpoint: ExchangeEndpoint::new(token_url)?,
             issuer: issuer.into(),
@@ -171,7 +176,10 @@ impl JwtBearer {
             ("sub", Value::from(user)),
             ("aud", Value::from(self.audience.as_str())),
             ("iat", Value::from(now)),
-            ("exp", Value::from(now.saturating_add(self.lifetime.as_secs()))),
+            (
+                "exp",
+                Value::from(now.saturating_add(self.lifetime.as_secs())),
+            ),
             ("jti", Value::from(uuid::Uuid::new_v4().to_string())),
         ];
         claims.extend(standard.map(|(name, value)| (name.to_owned(), value)));
@@ -181,13 +189,19 @@ impl JwtBearer {
         });
         header.kid.clone_from(&self.key_id);
         jsonwebtoken::encode(&header, &claims, &self.key).map_err(|_| {
-            AuthError::new(AuthErrorKind::Provider, "the JWT assertion could not be signed")
+            AuthError::new(
+                AuthErrorKind::Provider,
+                "the JWT assertion could not be signed",
+            )
         })
     }
 
     async fn exchange(&self, user: &str) -> Result<AccessToken, AuthError> {
         let assertion = self.assertion(user)?;
-        let mut form = vec![("grant_type", GRANT_TYPE), ("assertion", assertion.as_str())];
+        let mut form = vec![
+            ("grant_type", GRANT_TYPE),
+            ("assertion", assertion.as_str()),
+        ];
         if let Some(scope) = &self.scope {
             form.push(("scope", scope));
         }

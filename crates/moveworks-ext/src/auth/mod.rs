@@ -11,11 +11,11 @@
 mod access_token;
 mod auth_error;
 mod client_credentials;
+pub(crate) mod error_body;
 #[cfg(feature = "token-exchange")]
 mod exchange;
 #[cfg(feature = "token-exchange")]
 mod jwt_bearer;
-pub(crate) mod error_body;
 mod static_token;
 mod token_cache;
 mod token_endpoint;
@@ -27,11 +27,11 @@ mod user_tokens;
 pub use access_token::AccessToken;
 pub use auth_error::{AuthError, AuthErrorKind};
 pub use client_credentials::ClientCredentials;
-pub use static_token::StaticToken;
-pub use token_cache::{CachingTokenProvider, TokenSource};
 #[cfg(feature = "token-exchange")]
 #[cfg_attr(docsrs, doc(cfg(feature = "token-exchange")))]
 pub use jwt_bearer::{JwtAlgorithm, JwtBearer};
+pub use static_token::StaticToken;
+pub use token_cache::{CachingTokenProvider, TokenSource};
 #[cfg(feature = "token-exchange")]
 #[cfg_attr(docsrs, doc(cfg(feature = "token-exchange")))]
 pub use token_exchange::TokenExchange;

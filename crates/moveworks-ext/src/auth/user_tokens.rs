@@ -226,8 +226,14 @@ mod tests {
         let alice = users.entry("alice").token().await.unwrap();
         let bob = users.entry("bob").token().await.unwrap();
         users.entry("alice").invalidate(&alice);
-        assert_eq!(users.entry("alice").token().await.unwrap().secret(), "alice-2");
-        assert_eq!(users.entry("bob").token().await.unwrap().secret(), bob.secret());
+        assert_eq!(
+            users.entry("alice").token().await.unwrap().secret(),
+            "alice-2"
+        );
+        assert_eq!(
+            users.entry("bob").token().await.unwrap().secret(),
+            bob.secret()
+        );
         assert_eq!(fetches.load(Ordering::SeqCst), 3);
     }
 

@@ -208,7 +208,11 @@ impl Error {
             waited,
             polls,
         };
-        Self::local(ErrorKind::WaitTimeout, detail, last_error.map(BoxError::from))
+        Self::local(
+            ErrorKind::WaitTimeout,
+            detail,
+            last_error.map(BoxError::from),
+        )
     }
 
     /// A list walk stopped at page `page`: `cursor` came back (`repeated`),
