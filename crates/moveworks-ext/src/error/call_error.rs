@@ -208,11 +208,8 @@ impl Error {
             waited,
             polls,
         };
-        Self::local(
-            ErrorKind::WaitTimeout,
-            detail,
-            last_error.map(BoxError::from),
-        )
+        let source = last_error.map(BoxError::from);
+        Self::local(ErrorKind::WaitTimeout, detail, source)
     }
 
     /// A list walk stopped at page `page`: `cursor` came back (`repeated`),
