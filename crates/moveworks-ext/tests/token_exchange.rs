@@ -245,8 +245,7 @@ fn a_key_of_another_algorithm_or_no_key_is_refused_without_quoting_it() {
         ("not a key", JwtAlgorithm::Es256),
     ] {
         let error = JwtBearer::new("https://auth.example.com/token", "i", "a", pem, algorithm)
-            .err()
-            .expect("refused");
+            .expect_err("refused");
         assert_eq!(error.setting(), "private key");
         assert!(!error.to_string().contains("BEGIN"), "{error}");
     }
@@ -263,8 +262,7 @@ fn a_key_of_another_algorithm_or_no_key_is_refused_without_quoting_it() {
 
 #[tokio::test]
 async fn an_insecure_token_url_is_refused() {
-    let error = TokenExchange::new("http://auth.example.com/token", subject_tokens())
-        .err()
-        .expect("refused");
+    let error =
+        TokenExchange::new("http://auth.example.com/token", subject_tokens()).expect_err("refused");
     assert_eq!(error.setting(), "token URL");
 }

@@ -36,5 +36,5 @@ pub use token_cache::{CachingTokenProvider, TokenSource};
 #[cfg_attr(docsrs, doc(cfg(feature = "token-exchange")))]
 pub use token_exchange::TokenExchange;
 pub use token_provider::{BoxFuture, TokenProvider};
+pub(crate) use user_tokens::UserTokens;
 pub use user_tokens::{DEFAULT_MAX_USERS, UserTokenProvider, user_token_fn};
-pub(crate) use user_tokens::{UserEntry, UserTokens};

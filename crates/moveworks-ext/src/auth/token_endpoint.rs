@@ -57,6 +57,7 @@ impl TokenEndpoint {
         &self.url
     }
 
+    #[cfg(feature = "token-exchange")]
     pub(crate) fn timeout(&self) -> Duration {
         self.timeout
     }

@@ -153,7 +153,8 @@ impl UserTokens {
             .len()
     }
 
-    pub(crate) fn capacity(&self) -> usize {
+    #[cfg(test)]
+    fn capacity(&self) -> usize {
         self.capacity
     }
 }
