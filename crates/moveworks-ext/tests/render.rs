@@ -54,31 +54,25 @@ fn message(json: Value) -> Message {
 #[test]
 fn a_recorded_answer_with_a_button_a_form_and_a_link() {
     let message = message(payload("smart_handoff_message.json"));
-    let actions: Vec<(Option<&str>, ActionKind<'_>)> = message
+    let actions: Vec<_> = message
         .actions()
         .iter()
-        .map(|a| (a.label(), a.kind()))
+        .map(|a| match a.kind() {
+            ActionKind::Callback { callback_id, .. } => (a.label(), "button", callback_id),
+            ActionKind::Modal { modal_id, .. } => (a.label(), "form", modal_id),
+            ActionKind::Url { url, .. } => (a.label(), "link", url),
+            _ => (a.label(), "unknown", ""),
+        })
         .collect();
     assert_eq!(
         actions,
         [
-            (
-                Some("File ticket"),
-                ActionKind::Callback {
-                    callback_id: "callback_fixture"
-                }
-            ),
-            (
-                Some("Edit/Add details"),
-                ActionKind::Modal {
-                    modal_id: "modal_fixture"
-                }
-            ),
+            (Some("File ticket"), "button", "callback_fixture"),
+            (Some("Edit/Add details"), "form", "modal_fixture"),
             (
                 Some("Other help options"),
-                ActionKind::Url {
-                    url: "https://app.moveworks.ai/?t=fixture"
-                }
+                "link",
+                "https://app.moveworks.ai/?t=fixture"
             ),
         ]
     );

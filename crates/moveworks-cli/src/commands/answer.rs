@@ -256,13 +256,13 @@ pub fn print(out: &Output, answer: &Answer, pressing: Pressing) -> Result<(), Fa
 fn action_line(action: &Action, number: usize, pressing: Pressing, conversation: &str) -> String {
     let label = action.label().unwrap_or("(no label)");
     match action.kind() {
-        ActionKind::Callback { callback_id } => match pressing {
+        ActionKind::Callback { callback_id, .. } => match pressing {
             Pressing::Command => {
                 format!("{label}: moveworks press {conversation} {callback_id}")
             }
             Pressing::Slash => format!("{label}: /{number}"),
         },
-        ActionKind::Url { url } => format!("{label}: {url}"),
+        ActionKind::Url { url, .. } => format!("{label}: {url}"),
         ActionKind::Modal { .. } => format!("{label} (a form, opened in Moveworks)"),
         kind => format!(
             "{label} ({} action, not supported here)",

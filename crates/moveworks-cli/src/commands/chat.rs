@@ -110,7 +110,7 @@ fn pressed(line: &str, actions: &[Action]) -> Option<Result<Input, Failure>> {
     let label = action.label().unwrap_or("(no label)");
     Some(action.press().ok_or_else(|| {
         Failure::Usage(match action.kind() {
-            ActionKind::Url { url } => {
+            ActionKind::Url { url, .. } => {
                 format!("/{number} ({label}) is a link, not a button: open {url}")
             }
             ActionKind::Modal { .. } => {

@@ -83,7 +83,7 @@ pub fn body(message: &Message, labels: &ActionLabels) -> String {
             let label = action.label().unwrap_or("(no label)");
             match action.kind() {
                 ActionKind::Callback { .. } => format!("{label} (button)"),
-                ActionKind::Url { url } => format!("{label} ({url})"),
+                ActionKind::Url { url, .. } => format!("{label} ({url})"),
                 ActionKind::Modal { .. } => format!("{label} (form)"),
                 kind => format!("{label} ({})", kind.type_name().unwrap_or("unknown")),
             }

@@ -13,21 +13,25 @@ use super::user_input::Input;
 pub enum ActionKind<'a> {
     /// A button (`CALLBACK_ACTION`): pressing it sends its callback id as
     /// the next input ([`ActionExt::press`]).
+    #[non_exhaustive]
     Callback {
         /// The id to send back.
         callback_id: &'a str,
     },
     /// A link (`URL_ACTION`) to open.
+    #[non_exhaustive]
     Url {
         /// Where it leads.
         url: &'a str,
     },
     /// A form (`MODAL_ACTION`), opened by the modal endpoints of `/rest/v1`.
+    #[non_exhaustive]
     Modal {
         /// The form's id.
         modal_id: &'a str,
     },
     /// A type of action this client does not know, with its JSON.
+    #[non_exhaustive]
     Unknown {
         /// Its `type`, when it has one.
         action_type: Option<&'a str>,
