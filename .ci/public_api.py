@@ -52,6 +52,67 @@ for item in index.values():
         if isinstance(kind, dict) and "struct" in kind and not marked:
             findings.append(f"variant {name} has named fields and is not #[non_exhaustive]")
 
+# The error model's size: the public structs and enums named `*Error` or `*Kind`, and any other
+# public type reached only through them (from their methods or fields). At most 8.
+MAX_ERROR_TYPES = 8
+local_types = {
+    i: item["name"]
+    for i, item in index.items()
+    if item.get("crate_id") == 0 and item.get("visibility") in VISIBLE
+    and ("struct" in item["inner"] or "enum" in item["inner"])
+}
+owners = {i: set() for i in local_types}
+
+
+def refs(node, found):
+    if isinstance(node, dict):
+        if "resolved_path" in node:
+            found.add(str(node["resolved_path"].get("id")))
+        for value in node.values():
+            refs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            refs(value, found)
+
+
+def note(owner, node):
+    found = set()
+    refs(node, found)
+    for target in found & owners.keys():
+        if target != owner:
+            owners[target].add(owner)
+
+
+methods = {str(m) for item in index.values() if "impl" in item["inner"] for m in item["inner"]["impl"]["items"]}
+for i, item in index.items():
+    if item.get("crate_id") != 0 or i in methods:
+        continue
+    inner = item["inner"]
+    if "impl" in inner:
+        target = inner["impl"]["for"].get("resolved_path", {}).get("id")
+        for method in inner["impl"]["items"]:
+            note(str(target), index[str(method)]["inner"])
+    elif i in local_types:
+        # An enum's variants, or a struct's fields (named or a tuple's).
+        kind = inner.get("struct", {}).get("kind", {})
+        members = inner.get("enum", {}).get("variants", [])
+        if isinstance(kind, dict):
+            members += (kind.get("plain") or {}).get("fields", []) + [f for f in kind.get("tuple") or [] if f]
+        for member in members:
+            note(i, index[str(member)]["inner"])
+    elif "function" in inner and item.get("visibility") in VISIBLE:
+        note("fn", inner)
+errors = {i for i, name in local_types.items() if name.endswith(("Error", "Kind"))}
+grew = True
+while grew:
+    reached = {i for i in local_types if owners[i] and owners[i] <= errors} - errors
+    grew = bool(reached)
+    errors |= reached
+names = sorted(local_types[i] for i in errors)
+print(f"public error types: {len(names)} (at most {MAX_ERROR_TYPES}): {', '.join(names)}")
+if len(names) > MAX_ERROR_TYPES:
+    findings.append(f"{len(names)} public error types, more than {MAX_ERROR_TYPES}")
+
 for finding in sorted(set(findings)):
     print(finding)
 print(f"{len(index)} items read, {len(set(findings))} findings")
