@@ -67,7 +67,7 @@ static NO_JSON: serde_json::Value = serde_json::Value::Null;
 /// let answer = conversation.ask("My laptop will not start").await?;
 /// for action in answer.actions() {
 ///     match action.kind() {
-///         ActionKind::Url { url } => println!("{}: {url}", action.label().unwrap_or("link")),
+///         ActionKind::Url { url, .. } => println!("{}: {url}", action.label().unwrap_or("link")),
 ///         _ => println!("{}", action.label().unwrap_or("(no label)")),
 ///     }
 /// }
