@@ -25,7 +25,8 @@ pub trait TokenSource: Send + Sync + 'static {
 /// lifetime when it lives less than two minutes.
 const REFRESH_AHEAD: Duration = Duration::from_secs(60);
 
-/// Tokens that expire without one are re-fetched after this long.
+/// The lifetime assumed for a token that states none: it is refreshed a
+/// minute before that, 4 minutes after it was fetched.
 const UNKNOWN_LIFETIME: Duration = Duration::from_secs(300);
 
 /// A [`TokenProvider`] that caches the tokens of a [`TokenSource`].
