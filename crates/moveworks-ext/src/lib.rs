@@ -22,7 +22,9 @@
 //!   sensitive header) and `Assistant-Name`. Tokens come from a static token,
 //!   OAuth 2.0 client credentials (cached, refreshed ahead of expiry, fetched
 //!   once however many requests need one, refreshed once on a 401), or your
-//!   own [`TokenProvider`](auth::TokenProvider). A token is only sent over https (or http to a
+//!   own [`TokenProvider`](auth::TokenProvider); or per user, each request
+//!   with its own user's bearer, on one client ([`Client::for_user`]; see
+//!   [one client, many users](Client#one-client-many-users)). A token is only sent over https (or http to a
 //!   loopback address); redirects are not followed.
 //! - **Retries and timeouts**: connection errors, timeouts and 408, 429, 500,
 //!   502, 503, 504 are retried twice with exponential backoff and jitter;

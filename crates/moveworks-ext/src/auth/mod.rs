@@ -3,7 +3,12 @@
 //! A [`TokenProvider`] hands out the token each request carries. The SDK
 //! ships a static one ([`StaticToken`]), a caching one for any source of
 //! expiring tokens ([`CachingTokenProvider`]), and the OAuth 2.0
-//! client-credentials source ([`ClientCredentials`]). Tokens are secrets:
+//! client-credentials source ([`ClientCredentials`]). A
+//! [`UserTokenProvider`] issues tokens per user key, for a client whose
+//! requests act for many users (see
+//! [one client, many users](crate::Client#one-client-many-users)); the
+//! `token-exchange` feature adds two: `TokenExchange` (RFC 8693) and
+//! `JwtBearer` (RFC 7523). Tokens are secrets:
 //! no `Debug`, `Display`, error or log line of this crate shows one.
 //!
 //! Imports only the `config` layer.
