@@ -25,13 +25,14 @@ pub fn run(
         "semver: judging {} against {rev} with cargo-semver-checks",
         names()
     );
+    let text = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap_or_default();
+    let released = changelog::has_release(&text);
     let verdicts = judge_all(root, rev, target_dir)?;
-    for verdict in &verdicts {
-        let _ = write!(out, "{verdict}");
+    for verdict in verdicts.iter().cloned() {
+        let _ = write!(out, "{}", verdict.unless_released(released));
     }
     let breaking = verdicts.iter().any(|v| v.bump == Bump::Major);
     if require_changelog && breaking {
-        let text = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap_or_default();
         if !changelog::records_breaking_change(&text, &fragments::texts(root)?) {
             let _ = writeln!(
                 out,

@@ -108,6 +108,8 @@ pub fn judge_and_record(
         Ok(committed.holds_exactly(root, &files))
     });
     let source_change = source_change_of(regeneration, committed);
+    let released = std::fs::read_to_string(root.join("CHANGELOG.md"))
+        .is_ok_and(|text| changelog::has_release(&text));
     let (verdicts, not_judged) = if source_change == SourceChange::Code {
         verdicts(regeneration, &committed.rev, out)
     } else {
@@ -119,6 +121,10 @@ pub fn judge_and_record(
             .collect();
         (docs, None)
     };
+    let verdicts: Vec<Verdict> = verdicts
+        .into_iter()
+        .map(|verdict| verdict.unless_released(released))
+        .collect();
     for verdict in &verdicts {
         let _ = write!(out, "{verdict}");
     }
@@ -142,8 +148,7 @@ pub fn judge_and_record(
             .as_deref()
             .and_then(|why| why.lines().next())
             .map(|why| why.trim_end_matches('.')),
-        released: std::fs::read_to_string(root.join("CHANGELOG.md"))
-            .is_ok_and(|text| changelog::has_release(&text)),
+        released,
     };
     let name = fragments::codegen_name(root, regeneration.files);
     let (recorded, removed) = fragments::record(root, &name, &entry.render())?;

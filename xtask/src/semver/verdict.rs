@@ -88,6 +88,16 @@ impl Verdict {
         self
     }
 
+    /// Before the first release the baseline's version was never
+    /// published: whatever the change, it goes into that first release, so
+    /// the verdict names no version to release.
+    pub fn unless_released(mut self, released: bool) -> Self {
+        if !released {
+            self.baseline_version = None;
+        }
+        self
+    }
+
     /// The version to release, given the baseline's.
     pub fn next_version(&self) -> Option<String> {
         next_version(self.baseline_version.as_deref()?, self.bump)
@@ -201,6 +211,8 @@ mod tests {
         let text = v.to_string();
         assert!(text.contains("BREAKING"), "{text}");
         assert!(text.contains("release 0.2.0 (from 0.1.0)"), "{text}");
+        let unreleased = v.clone().unless_released(false).to_string();
+        assert!(!unreleased.contains("release 0."), "{unreleased}");
         assert!(
             text.contains("breaking: t (inherent_method_missing)"),
             "{text}"
