@@ -208,7 +208,7 @@ impl Error {
             waited,
             polls,
         };
-        Self::local(ErrorKind::WaitTimeout, detail, last_error.map(BoxError::from))
+        Self::local(ErrorKind::WaitTimeout, detail, last_error.map(Into::into))
     }
 
     /// A list walk stopped at page `page`: `cursor` came back (`repeated`),
