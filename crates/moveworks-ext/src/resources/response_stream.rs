@@ -409,7 +409,7 @@ mod tests {
 
     fn stream_limited(chunks: Vec<Vec<u8>>, events: usize, text: usize) -> ResponseStream {
         let chunks = Chunks(chunks.into_iter().map(Bytes::from).collect());
-        let source = EventSource::new(Box::pin(chunks), events, Duration::from_secs(60));
+        let source = EventSource::from_body(chunks, events, Duration::from_secs(60));
         let call = CallSummary {
             attempts: 1,
             ..CallSummary::default()
