@@ -325,12 +325,8 @@ impl ResponseStream {
             return Ok(());
         }
         let separator = if self.text.is_empty() { "" } else { "\n\n" };
-        if self.text.len() + separator.len() + text.len() > self.limit {
-            return Err((StreamEnd::AnswerTooLarge(self.limit), None));
-        }
-        self.text.push_str(separator);
-        self.last_message = Some((id.to_owned(), self.text.len()));
-        self.text.push_str(text);
+        self.push_text(&format!("{separator}{text}"))?;
+        self.last_message = Some((id.to_owned(), self.text.len() - text.len()));
         Ok(())
     }
 }
