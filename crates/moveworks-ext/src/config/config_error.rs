@@ -11,7 +11,6 @@ pub struct ConfigError {
     setting: &'static str,
     env_var: Option<&'static str>,
     problem: Problem,
-    source: Option<BoxError>,
 }
 
 #[derive(Debug)]
@@ -20,24 +19,24 @@ enum Problem {
     Invalid(String),
     /// A URL that would send tokens in the clear.
     InsecureUrl(String),
-    HttpClient,
+    HttpClient(BoxError),
 }
 
 impl ConfigError {
     pub(crate) fn missing(setting: &'static str) -> Self {
-        Self::new(setting, Problem::Missing, None)
+        Self::new(setting, Problem::Missing)
     }
 
     pub(crate) fn invalid(setting: &'static str, reason: impl Into<String>) -> Self {
-        Self::new(setting, Problem::Invalid(reason.into()), None)
+        Self::new(setting, Problem::Invalid(reason.into()))
     }
 
     pub(crate) fn insecure_url(setting: &'static str, url: impl Into<String>) -> Self {
-        Self::new(setting, Problem::InsecureUrl(url.into()), None)
+        Self::new(setting, Problem::InsecureUrl(url.into()))
     }
 
     pub(crate) fn http_client(source: impl Into<BoxError>) -> Self {
-        Self::new("HTTP client", Problem::HttpClient, Some(source.into()))
+        Self::new("HTTP client", Problem::HttpClient(source.into()))
     }
 
     /// This error, for a setting read from the environment variable `var`.
@@ -46,12 +45,11 @@ impl ConfigError {
         self
     }
 
-    fn new(setting: &'static str, problem: Problem, source: Option<BoxError>) -> Self {
+    fn new(setting: &'static str, problem: Problem) -> Self {
         Self {
             setting,
             env_var: None,
             problem,
-            source,
         }
     }
 
@@ -90,17 +88,17 @@ impl fmt::Display for ConfigError {
                 f,
                 "refusing {setting} `{url}`: tokens are only sent over https, or over http to a loopback address"
             ),
-            (Problem::HttpClient, _) => match &self.source {
-                Some(source) => write!(f, "cannot build the HTTP client: {source}"),
-                None => f.write_str("cannot build the HTTP client"),
-            },
+            (Problem::HttpClient(source), _) => write!(f, "cannot build the HTTP client: {source}"),
         }
     }
 }
 
 impl std::error::Error for ConfigError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|e| e as _)
+        match &self.problem {
+            Problem::HttpClient(source) => Some(source.as_ref()),
+            _ => None,
+        }
     }
 }
 

@@ -268,12 +268,10 @@ impl Location {
     /// The token endpoint, unchecked: the one set, else the one of the
     /// named host the base URL is on, else Moveworks' default.
     pub(crate) fn token_url(&self) -> Result<String, ConfigError> {
-        if let Some(url) = &self.token_url {
-            return Ok(url.clone());
-        }
-        let host = match self.host {
-            Some(host) => host,
-            None => Host::of_url(&self.base_url()?).unwrap_or_default(),
+        let host = match (&self.token_url, self.host) {
+            (Some(url), _) => return Ok(url.clone()),
+            (None, Some(host)) => host,
+            (None, None) => Host::of_url(&self.base_url()?).unwrap_or_default(),
         };
         Ok(host.token_url())
     }

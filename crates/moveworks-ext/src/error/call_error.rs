@@ -208,8 +208,7 @@ impl Error {
             waited,
             polls,
         };
-        let source = last_error.map(BoxError::from);
-        Self::local(ErrorKind::WaitTimeout, detail, source)
+        Self::local(ErrorKind::WaitTimeout, detail, last_error.map(Into::into))
     }
 
     /// A list walk stopped at page `page`: `cursor` came back (`repeated`),

@@ -14,18 +14,14 @@ fn attempts(n: u32) -> String {
     format!("{n} attempt{}", if n == 1 { "" } else { "s" })
 }
 
-const BUDGET_SPENT: &str = "; not retried: the client's retry budget is spent";
-const MAYBE_PROCESSED: &str =
-    "; the request may have been processed: check before sending it again";
-
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         self.what_happened(f)?;
         if self.0.call.budget_spent {
-            f.write_str(BUDGET_SPENT)?;
+            f.write_str("; not retried: the client's retry budget is spent")?;
         }
         if self.0.call.maybe_processed {
-            f.write_str(MAYBE_PROCESSED)?;
+            f.write_str("; the request may have been processed: check before sending it again")?;
         }
         Ok(())
     }

@@ -185,20 +185,13 @@ impl<T> Walk<T> {
         let Some(cursor) = self.next.take() else {
             return Ok(None);
         };
-        let operation = self.paginator.operation;
-        if let Some(repeat) = &cursor
-            && !self.seen.insert(repeat.clone())
-        {
-            return Err(Error::pagination(
-                operation,
-                self.fetched,
-                repeat.clone(),
-                true,
-            ));
-        }
-        if self.fetched >= self.paginator.max_pages {
-            let resume = cursor.unwrap_or_default();
-            return Err(Error::pagination(operation, self.fetched, resume, false));
+        // A repeated cursor is named; at the page cap, the one to resume from.
+        let repeated = cursor
+            .as_ref()
+            .is_some_and(|c| !self.seen.insert(c.clone()));
+        if repeated || self.fetched >= self.paginator.max_pages {
+            let (operation, cursor) = (self.paginator.operation, cursor.unwrap_or_default());
+            return Err(Error::pagination(operation, self.fetched, cursor, repeated));
         }
         let query = PageQuery {
             cursor: cursor.clone(),

@@ -55,9 +55,8 @@ where
         let left = deadline
             .saturating_duration_since(Instant::now())
             .max(LAST_POLL_TIME);
-        let outcome = tokio::time::timeout(left, poll()).await;
         let mut asked = None;
-        match outcome {
+        match tokio::time::timeout(left, poll()).await {
             Ok(Ok(value)) => match check(value) {
                 Check::Done(value) => return Ok(Ok(value)),
                 Check::Failed(error) => return Ok(Err(error)),

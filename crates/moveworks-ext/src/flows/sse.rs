@@ -26,7 +26,7 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub(crate) type Ended = (StreamEnd, Option<BoxError>);
 
 /// A response body: chunks of bytes, or why the connection failed.
-pub(crate) type ByteSource = BoxStream<'static, Result<Bytes, BoxError>>;
+type ByteSource = BoxStream<'static, Result<Bytes, BoxError>>;
 
 /// The SSE blocks of a body, one at a time.
 pub(crate) struct EventSource {
@@ -44,11 +44,15 @@ pub(crate) struct EventSource {
 }
 
 impl EventSource {
-    /// Reads `bytes`, failing an event over `limit` bytes and a silence of
-    /// `idle` between events.
-    pub(crate) fn new(bytes: ByteSource, limit: usize, idle: Duration) -> Self {
+    /// Reads `body` (the generated client's byte stream), failing an event
+    /// over `limit` bytes and a silence of `idle` between events.
+    pub(crate) fn from_body<S, E>(body: S, limit: usize, idle: Duration) -> Self
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + Unpin + 'static,
+        E: Into<BoxError> + 'static,
+    {
         let since_event = Arc::new(AtomicUsize::new(0));
-        let bytes = limited(bytes, since_event.clone(), limit);
+        let bytes = limited(body.map_err(Into::into).boxed(), since_event.clone(), limit);
         let now = Instant::now();
         let idle_timer = tokio::time::sleep_until(crate::config::after_tokio(now, idle));
         Self {
@@ -59,15 +63,6 @@ impl EventSource {
             idle_timer: Box::pin(idle_timer),
             last_event: now,
         }
-    }
-
-    /// Reads the generated client's byte stream.
-    pub(crate) fn from_body<S, E>(body: S, limit: usize, idle: Duration) -> Self
-    where
-        S: Stream<Item = Result<Bytes, E>> + Send + Unpin + 'static,
-        E: Into<BoxError> + 'static,
-    {
-        Self::new(body.map_err(Into::into).boxed(), limit, idle)
     }
 
     /// Closes the connection at once, not when the source is dropped.

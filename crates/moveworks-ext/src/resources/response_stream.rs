@@ -325,12 +325,8 @@ impl ResponseStream {
             return Ok(());
         }
         let separator = if self.text.is_empty() { "" } else { "\n\n" };
-        if self.text.len() + separator.len() + text.len() > self.limit {
-            return Err((StreamEnd::AnswerTooLarge(self.limit), None));
-        }
-        self.text.push_str(separator);
-        self.last_message = Some((id.to_owned(), self.text.len()));
-        self.text.push_str(text);
+        self.push_text(&format!("{separator}{text}"))?;
+        self.last_message = Some((id.to_owned(), self.text.len() - text.len()));
         Ok(())
     }
 }
@@ -409,7 +405,7 @@ mod tests {
 
     fn stream_limited(chunks: Vec<Vec<u8>>, events: usize, text: usize) -> ResponseStream {
         let chunks = Chunks(chunks.into_iter().map(Bytes::from).collect());
-        let source = EventSource::new(Box::pin(chunks), events, Duration::from_secs(60));
+        let source = EventSource::from_body(chunks, events, Duration::from_secs(60));
         let call = CallSummary {
             attempts: 1,
             ..CallSummary::default()
