@@ -13,6 +13,7 @@ mod key;
 mod profile;
 mod secret;
 mod source;
+mod words;
 
 use std::path::PathBuf;
 
@@ -25,7 +26,6 @@ use self::key::Key;
 use self::profile::Profile;
 use crate::args::Global;
 use crate::failure::Failure;
-use crate::token_command;
 
 /// Selects the profile when --profile does not.
 pub const PROFILE_ENV: &str = "MOVEWORKS_PROFILE";
@@ -302,7 +302,7 @@ fn profile_credential(
 
 /// A token command, split into its words as a shell would.
 fn command(line: Setting) -> Result<Credential, Failure> {
-    match token_command::split(&line.value) {
+    match words::split(&line.value) {
         Ok(words) => Ok(Credential::Command {
             words,
             source: line.source,

@@ -8,15 +8,12 @@
 //! when that passes, the future is dropped and the program killed.
 
 mod output;
-mod words;
 
 use std::fmt;
 use std::process::{ExitStatus, Stdio};
 
 use moveworks_ext::auth::{AccessToken, AuthError, AuthErrorKind, BoxFuture, TokenSource};
 use tokio::io::AsyncReadExt;
-
-pub use words::split;
 
 use crate::settings::Source;
 
@@ -30,7 +27,7 @@ pub struct TokenCommand {
 }
 
 impl TokenCommand {
-    /// Runs `words` (the program, then its arguments, as [`split`] gives
+    /// Runs `words` (the program, then its arguments, as the settings split
     /// them).
     pub fn new(words: Vec<String>, source: Source) -> Self {
         Self { words, source }

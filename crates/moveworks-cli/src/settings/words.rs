@@ -49,7 +49,7 @@ const EXPANSIONS: &[char] = &['$', '`'];
 const WORD_START: &[char] = &['~', '#'];
 
 /// The words of `line`.
-pub fn split(line: &str) -> Result<Vec<String>, WordsError> {
+pub(super) fn split(line: &str) -> Result<Vec<String>, WordsError> {
     let mut words = Vec::new();
     // The word being read; `None` between words (an empty quoted word is
     // `Some("")`).
