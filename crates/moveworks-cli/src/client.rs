@@ -1,6 +1,7 @@
 //! The SDK client, built from the settings of this run and the limits of
 //! the global flags.
 
+use moveworks_ext::auth::CachingTokenProvider;
 use moveworks_ext::defaults::DEFAULT_STREAM_IDLE_TIMEOUT;
 use moveworks_ext::{Client, ConfigError, RetryPolicy, WaitPolicy};
 use secrecy::ExposeSecret;
@@ -8,6 +9,7 @@ use secrecy::ExposeSecret;
 use crate::args::Global;
 use crate::failure::Failure;
 use crate::settings::{self, Credential, Settings, Source};
+use crate::token_command::TokenCommand;
 
 pub async fn client(global: &Global) -> Result<Client, Failure> {
     let settings = settings::resolve(global)?;
@@ -35,6 +37,9 @@ pub async fn client(global: &Global) -> Result<Client, Failure> {
             let secret = settings::read_secret(secret, "client secret").await?;
             builder.client_credentials(&id.value, secret.expose_secret())
         }
+        Credential::Command { words, source } => builder.token_provider(CachingTokenProvider::new(
+            TokenCommand::new(words.clone(), source.clone()),
+        )),
     };
     if let Some(timeout) = global.timeout {
         builder = builder
@@ -58,7 +63,7 @@ fn configuration(error: ConfigError, settings: &Settings) -> Failure {
         "assistant name" => Some(&settings.assistant_name.source),
         "client id" => match &settings.credential {
             Credential::ClientCredentials { id, .. } => Some(&id.source),
-            Credential::Token(_) => None,
+            Credential::Token(_) | Credential::Command { .. } => None,
         },
         _ => None,
     };

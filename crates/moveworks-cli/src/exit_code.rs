@@ -15,6 +15,7 @@ pub enum Exit {
     Api = 3,
     Unreachable = 4,
     Deadline = 5,
+    TokenCommand = 6,
     /// 128 + SIGINT, as shells report a program that Ctrl-C stopped.
     Interrupted = 130,
 }
@@ -33,6 +34,8 @@ Exit codes:
   4    the API could not be reached, or the connection failed (the token
        endpoint included)
   5    a deadline passed: a call (--timeout) or waiting for an answer
+  6    the token command failed: it could not be run, exited with an
+       error, or printed no token (a hang ends at --timeout: 5)
   130  interrupted by Ctrl-C";
 
 impl Exit {
@@ -66,6 +69,8 @@ impl Exit {
                 Some(AuthErrorKind::TimedOut) => Exit::Deadline,
                 Some(AuthErrorKind::Rejected | AuthErrorKind::InvalidResponse) => Exit::Api,
                 Some(AuthErrorKind::InvalidToken) => Exit::Usage,
+                // The CLI's only provider.
+                Some(AuthErrorKind::Provider) => Exit::TokenCommand,
                 _ => Exit::Other,
             },
             // An ERROR event, an oversized or malformed event: the API's.
@@ -97,6 +102,7 @@ mod tests {
             Exit::Api,
             Exit::Unreachable,
             Exit::Deadline,
+            Exit::TokenCommand,
             Exit::Interrupted,
         ] {
             let code = exit.code().to_string();

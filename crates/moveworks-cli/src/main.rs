@@ -13,6 +13,7 @@ mod settings;
 mod spinner;
 mod stdin;
 mod terminal;
+mod token_command;
 
 use std::process::ExitCode;
 

@@ -55,6 +55,17 @@ pub struct Global {
     /// MOVEWORKS_CLIENT_SECRET.
     #[arg(long, global = true, value_name = "PATH")]
     pub client_secret_file: Option<PathBuf>,
+    /// Run this program for the bearer token: split into words as a shell
+    /// would, run without one, it prints the token or JSON with
+    /// access_token and expires_in or expires_at [default:
+    /// MOVEWORKS_TOKEN_COMMAND].
+    #[arg(
+        long,
+        global = true,
+        value_name = "COMMAND",
+        conflicts_with_all = ["token_file", "client_secret_file"]
+    )]
+    pub token_command: Option<String>,
     /// The most one call may take, retries included, and the most an
     /// answer may take to stream or be waited for [default: 60 for a call,
     /// 120 for an answer].

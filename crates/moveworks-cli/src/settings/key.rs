@@ -11,10 +11,11 @@ pub enum Key {
     ClientId,
     TokenFile,
     ClientSecretFile,
+    TokenCommand,
 }
 
 impl Key {
-    pub const ALL: [Key; 8] = [
+    pub const ALL: [Key; 9] = [
         Key::BaseUrl,
         Key::Host,
         Key::BasePath,
@@ -23,6 +24,7 @@ impl Key {
         Key::ClientId,
         Key::TokenFile,
         Key::ClientSecretFile,
+        Key::TokenCommand,
     ];
 
     /// Its name in the config file.
@@ -36,6 +38,7 @@ impl Key {
             Key::ClientId => "client_id",
             Key::TokenFile => "token_file",
             Key::ClientSecretFile => "client_secret_file",
+            Key::TokenCommand => "token_command",
         }
     }
 
@@ -78,7 +81,13 @@ mod tests {
         ] {
             assert!(names_a_secret(secret), "{secret}");
         }
-        for not_secret in ["token_file", "client_secret_file", "client_id", "base_url"] {
+        for not_secret in [
+            "token_file",
+            "client_secret_file",
+            "token_command",
+            "client_id",
+            "base_url",
+        ] {
             assert!(!names_a_secret(not_secret), "{not_secret}");
         }
     }

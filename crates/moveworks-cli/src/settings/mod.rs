@@ -5,7 +5,8 @@
 //! The credential is chosen as a whole, from the first of those layers
 //! that has one, so that a token in the environment is not mixed with a
 //! secret file of the profile. Secrets never come from a flag's value
-//! (flags show in `ps`): only from the environment, a file, or stdin.
+//! (flags show in `ps`): only from the environment, a file, stdin, or a
+//! token command's output.
 
 mod config_file;
 mod key;
@@ -24,9 +25,14 @@ use self::key::Key;
 use self::profile::Profile;
 use crate::args::Global;
 use crate::failure::Failure;
+use crate::token_command;
 
 /// Selects the profile when --profile does not.
 pub const PROFILE_ENV: &str = "MOVEWORKS_PROFILE";
+
+/// The token command when --token-command does not name one. The CLI's
+/// own: the SDK runs no programs.
+pub const TOKEN_COMMAND_ENV: &str = "MOVEWORKS_TOKEN_COMMAND";
 
 /// A secret, not read yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +49,16 @@ pub enum Secret {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credential {
     Token(Secret),
-    ClientCredentials { id: Setting, secret: Secret },
+    ClientCredentials {
+        id: Setting,
+        secret: Secret,
+    },
+    /// A program that prints the token: its words, and where its command
+    /// line came from.
+    Command {
+        words: Vec<String>,
+        source: Source,
+    },
 }
 
 /// The settings of a run.
@@ -200,6 +215,13 @@ fn flag_credential(
             Secret::File(path.clone(), Source::Flag(flag))
         }
     };
+    if let Some(line) = &global.token_command {
+        return command(Setting {
+            value: line.clone(),
+            source: Source::Flag("--token-command"),
+        })
+        .map(Some);
+    }
     if let Some(path) = &global.token_file {
         let secret = from_flag(path, "--token-file", "--token-file -");
         return Ok(Some(Credential::Token(secret)));
@@ -216,17 +238,28 @@ fn env_credential(
     client_id: &Option<Setting>,
 ) -> Result<Option<Credential>, Failure> {
     let token = env(env::API_TOKEN).is_some();
+    let line = env(TOKEN_COMMAND_ENV);
     let secret = env(env::CLIENT_SECRET).is_some();
-    if token && (secret || env(env::CLIENT_ID).is_some()) {
+    let client = format!("{} and {}", env::CLIENT_ID, env::CLIENT_SECRET);
+    let set: Vec<&str> = [
+        (token, env::API_TOKEN),
+        (line.is_some(), TOKEN_COMMAND_ENV),
+        (secret || env(env::CLIENT_ID).is_some(), client.as_str()),
+    ]
+    .into_iter()
+    .filter_map(|(set, name)| set.then_some(name))
+    .collect();
+    if let [first, second, ..] = set[..] {
         return Err(Failure::Usage(format!(
-            "set either {} or {} and {}, not both",
-            env::API_TOKEN,
-            env::CLIENT_ID,
-            env::CLIENT_SECRET
+            "set either {first} or {second}, not both"
         )));
     }
     if token {
         return Ok(Some(Credential::Token(Secret::Env(env::API_TOKEN))));
+    }
+    if let Some(value) = line {
+        let source = Source::Env(TOKEN_COMMAND_ENV);
+        return command(Setting { value, source }).map(Some);
     }
     if secret {
         let secret = Secret::Env(env::CLIENT_SECRET);
@@ -243,20 +276,41 @@ fn profile_credential(
         return Ok(None);
     };
     let file = |setting: Setting| Secret::File(PathBuf::from(setting.value), setting.source);
-    match (
-        profile.get(Key::TokenFile),
-        profile.get(Key::ClientSecretFile),
-    ) {
-        (Some(_), Some(secret)) => Err(Failure::Usage(format!(
-            "{} and token_file: a profile has one credential, not both",
-            secret.source
-        ))),
-        (Some(token), None) => Ok(Some(Credential::Token(file(token)))),
-        (None, Some(secret)) => {
+    let mut set = [Key::TokenFile, Key::ClientSecretFile, Key::TokenCommand]
+        .into_iter()
+        .filter_map(|key| Some((key, profile.get(key)?)));
+    let Some((key, setting)) = set.next() else {
+        return Ok(None);
+    };
+    if let Some((_, other)) = set.next() {
+        return Err(Failure::Usage(format!(
+            "{} and {}: a profile has one credential, not both",
+            other.source,
+            key.name()
+        )));
+    }
+    match key {
+        Key::TokenFile => Ok(Some(Credential::Token(file(setting)))),
+        Key::ClientSecretFile => {
             let needed_by = format!("client_secret_file of profile `{}`", profile.name());
-            client_credentials(client_id, file(secret), &needed_by).map(Some)
+            client_credentials(client_id, file(setting), &needed_by).map(Some)
         }
-        (None, None) => Ok(None),
+        // token_command
+        _ => command(setting).map(Some),
+    }
+}
+
+/// A token command, split into its words as a shell would.
+fn command(line: Setting) -> Result<Credential, Failure> {
+    match token_command::split(&line.value) {
+        Ok(words) => Ok(Credential::Command {
+            words,
+            source: line.source,
+        }),
+        Err(error) => Err(Failure::Usage(format!(
+            "the token command (from {}) {error}",
+            line.source
+        ))),
     }
 }
 
@@ -286,8 +340,9 @@ fn no_credential(client_id: Option<&Setting>) -> Failure {
             env::CLIENT_SECRET
         ),
         None => format!(
-            "no credential: set {} (or --token-file), or {} and {} (or --client-secret-file), \
-             or give a profile token_file or client_secret_file",
+            "no credential: set {} (or --token-file), {} and {} (or --client-secret-file), \
+             or {TOKEN_COMMAND_ENV} (or --token-command), or give a profile token_file, \
+             client_secret_file or token_command",
             env::API_TOKEN,
             env::CLIENT_ID,
             env::CLIENT_SECRET

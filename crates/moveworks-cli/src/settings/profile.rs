@@ -155,7 +155,8 @@ fn unknown(profile: &str, name: &str) -> String {
     if names_a_secret(name) {
         return format!(
             "profile `{profile}` holds `{name}`, but a profile never holds a secret: \
-             put it in a file and name the file with token_file or client_secret_file"
+             put it in a file and name the file with token_file or client_secret_file, \
+             or name a program that prints it with token_command"
         );
     }
     let known: Vec<&str> = Key::ALL.iter().map(|key| key.name()).collect();

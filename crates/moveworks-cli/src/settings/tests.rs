@@ -315,3 +315,78 @@ fn a_host_and_base_path_or_a_base_url_from_the_highest_layer() {
         "{message}"
     );
 }
+
+#[test]
+fn a_token_command_is_a_credential_of_each_layer_split_into_words() {
+    let dir = Dir::new("command");
+    let config = dir.file(
+        "config.toml",
+        "[default]\nassistant_name = \"a\"\ntoken_command = \"get-token --tenant 'acme corp'\"\n\n\
+         [both]\nassistant_name = \"a\"\ntoken_file = \"t\"\ntoken_command = \"get-token\"\n\n\
+         [open]\nassistant_name = \"a\"\ntoken_command = \"get-token \\\"acme\"\n",
+    );
+    let config = config.to_str().unwrap();
+    let words = |settings: Settings| match settings.credential {
+        Credential::Command { words, source } => (words, source.to_string()),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        words(settings(&["--config", config], &[]).unwrap()),
+        (
+            vec!["get-token".into(), "--tenant".into(), "acme corp".into()],
+            format!("token_command of profile `default` ({config}:3)")
+        )
+    );
+    // The environment's replaces the profile's, and the flag the environment's.
+    let env = [(TOKEN_COMMAND_ENV, "from-env")];
+    assert_eq!(
+        words(settings(&["--config", config], &env).unwrap()).0,
+        ["from-env"]
+    );
+    let flagged = ["--config", config, "--token-command", "from-flag \"x y\""];
+    assert_eq!(
+        words(settings(&flagged, &env).unwrap()),
+        (
+            vec!["from-flag".into(), "x y".into()],
+            "--token-command".into()
+        )
+    );
+    // A token of a higher layer replaces the command whole.
+    let token = settings(&["--config", config], &[(env::API_TOKEN, "t")]).unwrap();
+    assert_eq!(
+        token.credential,
+        Credential::Token(Secret::Env(env::API_TOKEN))
+    );
+
+    // Two credentials in one layer, or a line that cannot be split.
+    let message = usage(settings(&["--config", config, "--profile", "both"], &[]));
+    assert!(
+        message.starts_with("token_command of profile `both` (")
+            && message.ends_with("and token_file: a profile has one credential, not both"),
+        "{message}"
+    );
+    let message = usage(settings(
+        &["--config", config],
+        &[(TOKEN_COMMAND_ENV, "x"), (env::API_TOKEN, "t")],
+    ));
+    assert_eq!(
+        message,
+        "set either MOVEWORKS_API_TOKEN or MOVEWORKS_TOKEN_COMMAND, not both"
+    );
+    let message = usage(settings(&["--config", config, "--profile", "open"], &[]));
+    assert_eq!(
+        message,
+        format!(
+            "the token command (from token_command of profile `open` ({config}:12)) \
+             has a double quote at character 11 that is never closed"
+        )
+    );
+    let message = usage(settings(
+        &["--config", config, "--token-command", "get-token | jq"],
+        &[],
+    ));
+    assert!(
+        message.starts_with("the token command (from --token-command) has `|` at character 11"),
+        "{message}"
+    );
+}

@@ -15,3 +15,4 @@ mod pty;
 mod support;
 #[cfg(unix)]
 mod terminal;
+mod token_command;

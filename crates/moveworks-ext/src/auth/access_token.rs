@@ -4,19 +4,24 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use http::HeaderValue;
-use secrecy::{ExposeSecret, SecretString};
 
 use super::auth_error::{AuthError, AuthErrorKind};
 use crate::config::header_value;
 
 /// A bearer token, with when it expires.
+///
+/// The token is held once, as the `Authorization` header value it is sent
+/// as (`Bearer <token>`, marked sensitive so that no `Debug` shows it): a
+/// client serving thousands of users caches thousands of tokens, and a
+/// second copy of each would double that memory.
 #[derive(Clone)]
 pub struct AccessToken {
-    secret: SecretString,
-    /// `Bearer <token>`, marked sensitive, built once.
     header: HeaderValue,
     expires_at: Option<Instant>,
 }
+
+/// What precedes the token in its header value.
+const SCHEME: &str = "Bearer ";
 
 impl AccessToken {
     /// A token valid for `lifetime` from now (`None`: until the API rejects
@@ -31,14 +36,13 @@ impl AccessToken {
             ));
         }
         // Not trimmed: a line break anywhere is refused, never sent.
-        let header = header_value("token", &format!("Bearer {token}"), true).map_err(|_| {
+        let header = header_value("token", &format!("{SCHEME}{token}"), true).map_err(|_| {
             AuthError::new(
                 AuthErrorKind::InvalidToken,
                 "the token contains characters a header cannot carry (such as a line break)",
             )
         })?;
         Ok(Self {
-            secret: SecretString::from(token),
             header,
             expires_at: lifetime.map(|l| crate::config::after(Instant::now(), l)),
         })
@@ -46,7 +50,9 @@ impl AccessToken {
 
     /// The token itself. Handle with care: it is a credential.
     pub fn secret(&self) -> &str {
-        self.secret.expose_secret()
+        // A header value built from a `&str` is that string's bytes.
+        let bytes = &self.header.as_bytes()[SCHEME.len()..];
+        std::str::from_utf8(bytes).unwrap_or_default()
     }
 
     /// When the token expires, if known.

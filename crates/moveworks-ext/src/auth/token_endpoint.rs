@@ -33,8 +33,14 @@ pub(crate) struct TokenEndpoint {
 
 /// How the client authenticates to the token endpoint.
 pub(crate) enum ClientAuth<'a> {
-    /// `client_id` and `client_secret` in the form.
+    /// Not at all (the grant itself proves who asks).
+    #[cfg_attr(not(feature = "token-exchange"), allow(dead_code))]
+    None,
+    /// `client_id` and `client_secret` in the form (`client_secret_post`).
     Form(&'a str, &'a SecretString),
+    /// HTTP Basic (`client_secret_basic`, RFC 6749, section 2.3.1).
+    #[cfg_attr(not(feature = "token-exchange"), allow(dead_code))]
+    Basic(&'a str, &'a SecretString),
 }
 
 impl TokenEndpoint {
@@ -51,6 +57,11 @@ impl TokenEndpoint {
         &self.url
     }
 
+    #[cfg(feature = "token-exchange")]
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     pub(crate) fn set_timeout(&mut self, timeout: Duration) {
         self.timeout = timeout;
     }
@@ -63,15 +74,19 @@ impl TokenEndpoint {
         auth: ClientAuth<'_>,
     ) -> Result<AccessToken, AuthError> {
         let mut form: Vec<(&str, &str)> = form.to_vec();
-        let request = self
+        let mut request = self
             .http
             .post(&self.url)
             .header(reqwest::header::ACCEPT, "application/json")
             .timeout(self.timeout);
         match auth {
+            ClientAuth::None => {}
             ClientAuth::Form(id, secret) => {
                 form.push(("client_id", id));
                 form.push(("client_secret", secret.expose_secret()));
+            }
+            ClientAuth::Basic(id, secret) => {
+                request = request.basic_auth(id, Some(secret.expose_secret()));
             }
         }
         let response = request

@@ -9,12 +9,15 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::flow_settings::FlowSettings;
 use super::sdk_client::Client;
-use crate::auth::{CachingTokenProvider, ClientCredentials, StaticToken, TokenProvider};
+use crate::auth::{
+    CachingTokenProvider, ClientCredentials, DEFAULT_MAX_USERS, StaticToken, TokenProvider,
+    UserTokenProvider, UserTokens,
+};
 use crate::config::{
     BasePath, ConfigError, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT, Host, Location,
     Timeouts, WaitPolicy, env, header_value, secure_url, tls,
 };
-use crate::transport::{RequestSettings, RetryBudget, RetryPolicy, Shared};
+use crate::transport::{Identity, RequestSettings, RetryBudget, RetryPolicy, Shared};
 
 impl Client {
     /// Starts configuring a client.
@@ -55,6 +58,8 @@ enum CredentialSetting {
 pub struct ClientBuilder {
     assistant_name: Option<String>,
     credential: Option<CredentialSetting>,
+    user_tokens: Option<Arc<dyn UserTokenProvider>>,
+    max_users: Option<usize>,
     location: Location,
     timeouts: Timeouts,
     retry: RetryPolicy,
@@ -166,6 +171,25 @@ impl ClientBuilder {
     /// Any [`TokenProvider`].
     pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
         self.credential = Some(CredentialSetting::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// Issues tokens per user: [`Client::for_user`] makes a handle that
+    /// acts for one user with tokens from `provider`, cached by user key
+    /// (see [one client, many users](Client#one-client-many-users)). With
+    /// it, the client's own credential is optional: without one, only
+    /// handles made with [`Client::for_user`] or
+    /// [`Client::for_user_with_token`] can call.
+    pub fn user_tokens(mut self, provider: impl UserTokenProvider) -> Self {
+        self.user_tokens = Some(Arc::new(provider));
+        self
+    }
+
+    /// How many users' tokens the client keeps (default
+    /// [`DEFAULT_MAX_USERS`]); the least recently used is dropped first,
+    /// and fetches a new token at its next call.
+    pub fn max_users(mut self, users: usize) -> Self {
+        self.max_users = Some(users);
         self
     }
 
@@ -305,10 +329,17 @@ impl ClientBuilder {
         let user_agent = header_value("user agent", user_agent, false)?;
         let stream_idle = self.stream_idle.unwrap_or(DEFAULT_STREAM_IDLE_TIMEOUT);
         let (http, read_timeout) = self.connection_pool(stream_idle)?;
-        let (provider, credential_kind) = self.credential(&http)?;
+        let credential_kind =
+            (self.credential.as_ref()).map_or("per-user token provider", CredentialSetting::kind);
+        let provider = self.credential(&http)?;
+        let users = self
+            .user_tokens
+            .take()
+            .map(|provider| UserTokens::new(provider, self.max_users.unwrap_or(DEFAULT_MAX_USERS)));
         let shared = Arc::new(Shared {
             api: moveworks_api::Client::new_with_client(&base_url, http),
             provider,
+            users,
             assistant_name,
             user_agent,
             max_response_bytes: self
@@ -331,6 +362,7 @@ impl ClientBuilder {
                 stream_idle,
             },
             credential_kind,
+            identity: Identity::Client,
         })
     }
 
@@ -358,15 +390,20 @@ impl ClientBuilder {
         Ok((client, Some(read_timeout)))
     }
 
-    /// The token provider, and what kind of credential it is (for `Debug`).
+    /// The client's own token provider; none is needed with a per-user
+    /// provider.
     fn credential(
         &mut self,
         http: &reqwest::Client,
-    ) -> Result<(Arc<dyn TokenProvider>, &'static str), ConfigError> {
-        let credential = self.credential.take().ok_or(ConfigError::missing(
-            "credential (a bearer token, OAuth client credentials or a token provider)",
-        ))?;
-        let kind = credential.kind();
+    ) -> Result<Option<Arc<dyn TokenProvider>>, ConfigError> {
+        let Some(credential) = self.credential.take() else {
+            return match self.user_tokens {
+                Some(_) => Ok(None),
+                None => Err(ConfigError::missing(
+                    "credential (a bearer token, OAuth client credentials or a token provider, or user_tokens)",
+                )),
+            };
+        };
         let provider: Arc<dyn TokenProvider> = match credential {
             CredentialSetting::Token(token) => Arc::new(
                 StaticToken::new(token.expose_secret())
@@ -381,7 +418,7 @@ impl ClientBuilder {
             }
             CredentialSetting::Provider(provider) => provider,
         };
-        Ok((provider, kind))
+        Ok(Some(provider))
     }
 }
 
@@ -394,6 +431,8 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("assistant_name", &self.assistant_name)
             .field("credential", &credential)
+            .field("user_tokens", &self.user_tokens.is_some())
+            .field("max_users", &self.max_users)
             .field("base_url", &self.location.base_url)
             .field("host", &self.location.host)
             .field("base_path", &self.location.base_path)

@@ -23,18 +23,14 @@ use crate::transport::{RequestSettings, RetryPolicy};
 pub struct CallOptions {
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
-    retry: Option<RetryOverride>,
+    /// A whole policy, and a number of retries to apply on top of it or of
+    /// the client's.
+    retry: Option<RetryPolicy>,
+    max_retries: Option<u32>,
     idempotent: Option<bool>,
     headers: HeaderMap,
     wait: Option<WaitPolicy>,
     stream_idle: Option<Duration>,
-}
-
-/// How a call changes the client's retry policy.
-#[derive(Debug, Clone)]
-enum RetryOverride {
-    MaxRetries(u32),
-    Policy(RetryPolicy),
 }
 
 /// Headers a call cannot set: the client sets them from its credential,
@@ -74,18 +70,14 @@ impl CallOptions {
     /// client's retry policy (or of the one given with
     /// [`CallOptions::retry_policy`]) unchanged.
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.retry = Some(match self.retry {
-            Some(RetryOverride::Policy(policy)) => {
-                RetryOverride::Policy(policy.max_retries(retries))
-            }
-            _ => RetryOverride::MaxRetries(retries),
-        });
+        self.max_retries = Some(retries);
         self
     }
 
     /// A whole retry policy, in place of the client's.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(RetryOverride::Policy(policy));
+        self.retry = Some(policy);
+        self.max_retries = None;
         self
     }
 
@@ -137,13 +129,10 @@ impl CallOptions {
 
     /// Overrides what these options set.
     pub(super) fn apply(self, settings: &mut RequestSettings, flows: &mut FlowSettings) {
-        match self.retry {
-            Some(RetryOverride::MaxRetries(retries)) => {
-                settings.retry = settings.retry.clone().max_retries(retries);
-            }
-            Some(RetryOverride::Policy(policy)) => settings.retry = policy,
-            None => {}
+        if let Some(policy) = self.retry {
+            settings.retry = policy;
         }
+        settings.retry.max_retries = self.max_retries.unwrap_or(settings.retry.max_retries);
         let timeouts = &mut settings.timeouts;
         timeouts.attempt = self.attempt_timeout.unwrap_or(timeouts.attempt);
         timeouts.total = self.total_timeout.unwrap_or(timeouts.total);

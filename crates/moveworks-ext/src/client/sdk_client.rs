@@ -10,9 +10,10 @@ use moveworks_api::Call;
 use super::call_options::CallOptions;
 use super::flow_settings::FlowSettings;
 use super::metadata::{CallMetadata, WithMetadata};
-use crate::config::WaitPolicy;
+use crate::auth::StaticToken;
+use crate::config::{ConfigError, WaitPolicy};
 use crate::error::Error;
-use crate::transport::{RequestSettings, Shared};
+use crate::transport::{Identity, RequestSettings, Shared};
 
 /// A Moveworks API client: the generated [`moveworks_api::Client`] with
 /// authentication, retries, timeouts, typed errors and tracing.
@@ -40,6 +41,8 @@ pub struct Client {
     pub(super) settings: Arc<RequestSettings>,
     pub(super) flows: FlowSettings,
     pub(super) credential_kind: &'static str,
+    /// Whose bearer these calls send ([`Client::for_user`]).
+    pub(super) identity: Identity,
 }
 
 impl Client {
@@ -89,7 +92,10 @@ impl Client {
         &'a self,
         operation: impl Fn(&'a moveworks_api::Client) -> Call<'a, T, E>,
     ) -> Result<T, Error> {
-        let done = self.shared.run(&self.settings, operation).await?;
+        let done = self
+            .shared
+            .run(&self.settings, &self.identity, operation)
+            .await?;
         Ok(done.value.into_inner())
     }
 
@@ -100,7 +106,10 @@ impl Client {
         &'a self,
         operation: impl Fn(&'a moveworks_api::Client) -> Call<'a, T, E>,
     ) -> Result<WithMetadata<T>, Error> {
-        let done = self.shared.run(&self.settings, operation).await?;
+        let done = self
+            .shared
+            .run(&self.settings, &self.identity, operation)
+            .await?;
         // Cloned only here: `call` pays nothing for the headers.
         let metadata = CallMetadata {
             status: done.value.status(),
@@ -137,12 +146,104 @@ impl Client {
     }
 }
 
+/// # One client, many users
+///
+/// Every request runs on behalf of one user: the answer reflects that
+/// user's identity, permissions and history. An application that serves
+/// many users builds one client and makes a cheap handle per user; every
+/// handle shares the client's connections, timeouts, retry policy and
+/// retry budget, and sends only its own user's bearer.
+///
+/// - [`ClientBuilder::user_tokens`](crate::ClientBuilder::user_tokens)
+///   gives the client a [`UserTokenProvider`](crate::auth::UserTokenProvider):
+///   the application's own exchange, or one of the grants of the
+///   `token-exchange` feature. [`Client::for_user`] names only the user
+///   key (an employee id, an email: your choice); tokens are cached by
+///   that key, one fetch at a time per user, refreshed ahead of expiry,
+///   refreshed once on a 401 for that user only, and the cache holds at
+///   most [`max_users`](crate::ClientBuilder::max_users) users (10,000 by
+///   default), dropping the least recently used first.
+/// - [`Client::for_user_with_token`] binds a handle to a bearer the
+///   application already holds for that user (some tenants are given a
+///   key to send as the bearer).
+///
+/// A handle is a `Client`: conversations, streaming, waiting, lists,
+/// feedback, [`Client::with_options`] and [`Client::call`] all act for its
+/// user, and its clones and option variants keep that user. Each call
+/// resolves its handle's identity once and asks only that user's token
+/// source for every attempt, so no retry, refresh or eviction can send
+/// one user's token on another's request.
+///
+/// The retry budget stays client-wide, for the dependency it protects is
+/// shared: it limits retries only, never first attempts, and every
+/// success refills it, so one user whose calls keep failing can cost
+/// other users some retries while the failures last, never a call.
+impl Client {
+    /// A handle that acts for `user`, with tokens from the client's
+    /// per-user provider ([`ClientBuilder::user_tokens`](crate::ClientBuilder::user_tokens)),
+    /// cached under that key and shared by every handle for it. Cheap: no
+    /// new connections, no token fetched until a call needs one.
+    ///
+    /// ```no_run
+    /// # async fn run(client: moveworks_ext::Client, employee_id: &str) -> Result<(), moveworks_ext::Error> {
+    /// use moveworks_ext::NewConversation;
+    ///
+    /// let user = client.for_user(employee_id)?;
+    /// let conversation = user.start_conversation(NewConversation::new()).await?;
+    /// let answer = conversation.ask("Where is my laptop order?").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn for_user(&self, user: &str) -> Result<Client, ConfigError> {
+        if self.shared.users.is_none() {
+            return Err(ConfigError::missing("user token provider"));
+        }
+        Ok(self.acting_for(Identity::User(user_key(user)?)))
+    }
+
+    /// A handle that acts for `user` with a bearer the application holds
+    /// for that user. A 401 is returned as it is: the client has no way
+    /// to refresh the application's token.
+    pub fn for_user_with_token(
+        &self,
+        user: &str,
+        token: impl Into<String>,
+    ) -> Result<Client, ConfigError> {
+        let token =
+            StaticToken::new(token).map_err(|e| ConfigError::invalid("token", e.to_string()))?;
+        Ok(self.acting_for(Identity::Bearer(user_key(user)?, Arc::new(token))))
+    }
+
+    /// The user this handle acts for; `None` for the client's own
+    /// credential.
+    pub fn user(&self) -> Option<&str> {
+        self.identity.user()
+    }
+
+    fn acting_for(&self, identity: Identity) -> Client {
+        Client {
+            identity,
+            ..self.clone()
+        }
+    }
+}
+
+/// A user key as the cache holds it; an empty one names nobody.
+fn user_key(user: &str) -> Result<Arc<str>, ConfigError> {
+    if user.is_empty() {
+        return Err(ConfigError::invalid("user", "the user key is empty"));
+    }
+    Ok(user.into())
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url())
             .field("assistant_name", &self.shared.assistant_name)
             .field("credential", &self.credential_kind)
+            .field("acting_for", &self.identity)
             .field("timeouts", &self.settings.timeouts)
             .field("retry", &self.settings.retry)
             .finish_non_exhaustive()

@@ -160,7 +160,7 @@ impl Error {
         call: CallSummary,
         source: Option<reqwest::Error>,
     ) -> Self {
-        let source = source.map(|e| Box::new(e) as BoxError);
+        let source = source.map(BoxError::from);
         Self::new(ErrorKind::Timeout, call, Detail::Timeout(step), source)
     }
 
@@ -168,7 +168,7 @@ impl Error {
     /// why), or, without a source, of a kind the operation does not
     /// document.
     pub(crate) fn decode(source: Option<serde_json::Error>, call: CallSummary) -> Self {
-        let source = source.map(|e| Box::new(e) as BoxError);
+        let source = source.map(BoxError::from);
         Self::new(ErrorKind::Decode, call, Detail::Decode(None), source)
     }
 
@@ -208,7 +208,7 @@ impl Error {
             waited,
             polls,
         };
-        let source = last_error.map(|e| Box::new(e) as BoxError);
+        let source = last_error.map(BoxError::from);
         Self::local(ErrorKind::WaitTimeout, detail, source)
     }
 

@@ -10,13 +10,8 @@ use std::fmt::{self, Formatter};
 type Cause<'a> = Option<&'a (dyn std::error::Error + Send + Sync)>;
 
 /// "1 attempt", "3 attempts".
-struct Attempts(u32);
-
-impl fmt::Display for Attempts {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let noun = if self.0 == 1 { "attempt" } else { "attempts" };
-        write!(f, "{} {noun}", self.0)
-    }
+fn attempts(n: u32) -> String {
+    format!("{n} attempt{}", if n == 1 { "" } else { "s" })
 }
 
 const BUDGET_SPENT: &str = "; not retried: the client's retry budget is spent";
@@ -44,7 +39,7 @@ impl Error {
         match &self.0.detail {
             Detail::Api { code, message, .. } => api(f, call, code.as_ref(), message.as_deref()),
             Detail::Transport { .. } => {
-                write!(f, "transport error after {}", Attempts(call.attempts))?;
+                write!(f, "transport error after {}", attempts(call.attempts))?;
                 cause.map_or(Ok(()), |cause| write!(f, ": {cause}"))
             }
             Detail::Timeout(step) => timeout(f, call, *step),
@@ -114,7 +109,7 @@ fn api(
     if let Some(message) = message {
         write!(f, ": {message}")?;
     }
-    write!(f, " ({}", Attempts(call.attempts))?;
+    write!(f, " ({}", attempts(call.attempts))?;
     if let Some(id) = &call.request_id {
         write!(f, ", request id {id}")?;
     }
@@ -130,7 +125,7 @@ fn timeout(f: &mut Formatter<'_>, call: &CallSummary, step: Option<CallStep>) ->
         write!(f, " {}", step.describe())?;
     }
     if call.attempts > 0 {
-        write!(f, " after {}", Attempts(call.attempts))?;
+        write!(f, " after {}", attempts(call.attempts))?;
     }
     Ok(())
 }

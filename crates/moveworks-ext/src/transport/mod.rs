@@ -6,6 +6,7 @@
 mod attempt;
 pub(crate) mod headers;
 mod idempotency;
+mod identity;
 mod retry_after;
 mod retry_budget;
 mod retry_policy;
@@ -13,6 +14,7 @@ mod run;
 mod settings;
 mod token;
 
+pub(crate) use identity::Identity;
 pub use retry_budget::RetryBudget;
 pub use retry_policy::RetryPolicy;
 pub(crate) use settings::{RequestSettings, Shared};

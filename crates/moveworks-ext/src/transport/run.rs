@@ -26,9 +26,10 @@ use reqwest::Request;
 use super::attempt::{self, Answer, Failure};
 use super::headers::{ASSISTANT_NAME, request_id};
 use super::idempotency::is_idempotent;
+use super::identity::Identity;
 use super::retry_after;
 use super::settings::{RequestSettings, Shared};
-use crate::auth::AccessToken;
+use crate::auth::{AccessToken, TokenProvider};
 use crate::error::{CallStep, CallSummary, Error, is_transient};
 
 /// A call's decoded answer, and how many requests it took.
@@ -40,6 +41,9 @@ pub(crate) struct Done<T> {
 /// One call's progress through its attempts.
 struct Progress<'a> {
     settings: &'a RequestSettings,
+    /// Where this call's tokens come from: its identity's, for every
+    /// attempt and the refresh after a 401.
+    provider: Arc<dyn TokenProvider>,
     started: Instant,
     deadline: Instant,
     /// Known once the first request is built.
@@ -61,14 +65,15 @@ enum Next {
 }
 
 impl Shared {
-    /// Runs `operation` under `settings`: attempts, retries, deadlines,
-    /// then the decoded answer or the typed error.
+    /// Runs `operation` for `identity` under `settings`: attempts,
+    /// retries, deadlines, then the decoded answer or the typed error.
     pub(crate) async fn run<'a, T, E>(
         &'a self,
         settings: &RequestSettings,
+        identity: &Identity,
         operation: impl Fn(&'a moveworks_api::Client) -> Call<'a, T, E>,
     ) -> Result<Done<T>, Error> {
-        let mut progress = Progress::new(settings);
+        let mut progress = Progress::new(settings, self.provider_for(identity)?);
         let trace = tracing::debug_span!(
             "moveworks.request",
             operation = tracing::field::Empty,
@@ -110,7 +115,11 @@ impl Shared {
         streaming: bool,
         trace: &tracing::Span,
     ) -> Next {
-        let token = match self.token_until(progress.settings, progress.deadline).await {
+        let provider = &*progress.provider;
+        let token = match self
+            .token_until(provider, progress.settings, progress.deadline)
+            .await
+        {
             Ok(token) => token,
             Err(error) => return Next::Fail(error.with_call(progress.summary.clone())),
         };
@@ -154,10 +163,10 @@ impl Shared {
         }
         if status == StatusCode::UNAUTHORIZED
             && !progress.refreshed_token
-            && self.provider.can_refresh()
+            && progress.provider.can_refresh()
         {
             progress.refreshed_token = true;
-            self.provider.invalidate(token);
+            progress.provider.invalidate(token);
             tracing::info!(parent: trace, "401 answered; retrying once with a refreshed token");
             return Next::Retry(Duration::ZERO);
         }
@@ -289,10 +298,11 @@ fn build<T, E>(
 }
 
 impl<'a> Progress<'a> {
-    fn new(settings: &'a RequestSettings) -> Self {
+    fn new(settings: &'a RequestSettings, provider: Arc<dyn TokenProvider>) -> Self {
         let started = Instant::now();
         Self {
             settings,
+            provider,
             started,
             deadline: crate::config::after(started, settings.timeouts.total),
             idempotent: false,

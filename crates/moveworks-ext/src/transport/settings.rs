@@ -8,7 +8,7 @@ use http::{HeaderMap, HeaderValue};
 
 use super::retry_budget::TokenBucket;
 use super::retry_policy::RetryPolicy;
-use crate::auth::TokenProvider;
+use crate::auth::{TokenProvider, UserTokens};
 use crate::config::Timeouts;
 
 /// What every call of a client shares.
@@ -16,7 +16,11 @@ pub(crate) struct Shared {
     /// The generated client: the base URL and the HTTP client (its
     /// connection pool).
     pub(crate) api: moveworks_api::Client,
-    pub(crate) provider: Arc<dyn TokenProvider>,
+    /// The client's own credential; `None` when it has only a per-user
+    /// provider.
+    pub(crate) provider: Option<Arc<dyn TokenProvider>>,
+    /// Tokens per user, when the client issues them.
+    pub(crate) users: Option<UserTokens>,
     pub(crate) assistant_name: HeaderValue,
     pub(crate) user_agent: HeaderValue,
     pub(crate) max_response_bytes: usize,

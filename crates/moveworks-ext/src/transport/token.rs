@@ -7,23 +7,25 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::settings::{RequestSettings, Shared};
-use crate::auth::{AccessToken, AuthErrorKind};
+use crate::auth::{AccessToken, AuthErrorKind, TokenProvider};
 use crate::error::{CallStep, CallSummary, Error};
 
 impl Shared {
-    /// A token to send now, fetched before `deadline` if none is at hand.
+    /// A token of `provider` to send now, fetched before `deadline` if none
+    /// is at hand.
     pub(super) async fn token_until(
         &self,
+        provider: &dyn TokenProvider,
         settings: &RequestSettings,
         deadline: Instant,
     ) -> Result<Arc<AccessToken>, Error> {
-        if let Some(token) = self.provider.ready_token() {
+        if let Some(token) = provider.ready_token() {
             return Ok(token);
         }
         let until = tokio::time::Instant::from_std(deadline);
         let mut retries = 0;
         loop {
-            let error = match tokio::time::timeout_at(until, self.provider.token()).await {
+            let error = match tokio::time::timeout_at(until, provider.token()).await {
                 Ok(Ok(token)) => return Ok(token),
                 Ok(Err(error)) => error,
                 Err(_) => return Err(token_timeout()),
