@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use moveworks_ext::auth::{AccessToken, AuthError, AuthErrorKind, user_token_fn};
 use moveworks_ext::{
-    CallOptions, CallStep, Client, ClientBuilder, Error, ErrorKind, Feedback, MessageRef,
-    NewConversation, RetryPolicy, WaitPolicy,
+    CallOptions, CallStep, Client, ClientBuilder, ConversationQuery, ConversationUpdate, Error,
+    ErrorKind, Feedback, MessageRef, NewConversation, RetryPolicy, WaitPolicy,
 };
 use moveworks_testkit::identity_server::{Faults, conversation_id, token};
 use support::IdentityServer;
@@ -153,7 +153,10 @@ fn assert_no_mismatch(server: &IdentityServer) {
         "requests sent with another user's token"
     );
     for seen in server.seen() {
-        assert_eq!(seen.token_user, seen.for_user, "{seen:?}");
+        assert!(seen.token_user.is_some(), "{seen:?}");
+        if seen.for_user.is_some() {
+            assert_eq!(seen.token_user, seen.for_user, "{seen:?}");
+        }
     }
 }
 
@@ -397,6 +400,82 @@ async fn clones_options_and_handles_of_handles_keep_their_own_user() {
     for user in ["ann", "bob", "cy", "dee"] {
         assert_eq!(fetches.of(user).count, 1, "{user}");
     }
+}
+
+#[tokio::test]
+async fn every_operation_through_a_handle_acts_for_its_user() {
+    let (server, fetches) = start(Faults::none());
+    let client = builder(&server, &fetches).build().unwrap();
+    let ann = client.for_user("ann").unwrap();
+    // Bob's calls in between, so that a handle that fell back to the
+    // last user's token would show.
+    let bob = client.for_user("bob").unwrap();
+    let id = conversation_id("ann");
+
+    ann.list_conversations(ConversationQuery::new())
+        .all()
+        .await
+        .unwrap();
+    bob.get_conversation("conv-bob").await.unwrap();
+    let conversation = ann
+        .start_conversation(NewConversation::new().title("ann"))
+        .await
+        .unwrap();
+    assert_eq!(conversation.id(), id);
+    conversation.get().await.unwrap();
+    conversation
+        .update(ConversationUpdate::new().title("ann"))
+        .await
+        .unwrap();
+    bob.get_conversation("conv-bob").await.unwrap();
+    let created = conversation.create_response("hello").await.unwrap();
+    conversation
+        .wait_for_response(&created.response_id)
+        .await
+        .unwrap();
+    let streamed = conversation
+        .create_response_stream("hello")
+        .await
+        .unwrap()
+        .completed()
+        .await
+        .unwrap();
+    assert_eq!(streamed.conversation_id, id);
+    conversation.list_messages().all().await.unwrap();
+    conversation
+        .list_response_messages(&created.response_id)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(conversation.list_events().all().await.unwrap().len(), 1);
+    // The first poll finds the newest event; the next, a second later,
+    // the one after it.
+    let mut events = conversation.follow_events().every(Duration::from_secs(1));
+    let event = events.next_event().await.expect("a new event").unwrap();
+    assert_eq!(event.event_id, "evt-2");
+    let message = MessageRef::new(&id, &created.response_id, "msg_1");
+    conversation
+        .submit_feedback(Feedback::with_callback_id(message, "cb"))
+        .await
+        .unwrap();
+    ann.with_options(CallOptions::new().max_retries(0))
+        .call(|api| api.get_conversation(&id))
+        .await
+        .unwrap();
+
+    assert_no_mismatch(&server);
+    let seen = server.seen();
+    let anns = seen
+        .iter()
+        .filter(|s| s.token_user.as_deref() == Some("ann"));
+    let bobs = seen
+        .iter()
+        .filter(|s| s.token_user.as_deref() == Some("bob"));
+    assert_eq!(bobs.count(), 2);
+    assert_eq!(anns.count(), seen.len() - 2);
+    assert!(seen.len() >= 16, "{} requests", seen.len());
+    assert!(seen.iter().all(|s| s.status < 300), "{seen:?}");
+    assert_eq!((fetches.of("ann").count, fetches.of("bob").count), (1, 1));
 }
 
 /// Handles made afresh from the client, for the same users.

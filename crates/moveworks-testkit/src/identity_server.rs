@@ -17,11 +17,13 @@
 //!   answered 401 and their token *revoked*, so that every later request
 //!   with it is answered 401 too; another share is answered 503. A token of
 //!   another shape, or none, is answered 401.
-//! - Otherwise each operation gets a valid JSON answer: a conversation
-//!   (whose `title` is the bearer's user, so the caller can check whose
-//!   token was used from the answer too), empty lists, a response (202
-//!   `CREATED` from create-response, `COMPLETED` from get-response), or
-//!   the `SUBMITTED` feedback answer.
+//! - Otherwise each operation gets a valid answer: a conversation (whose
+//!   `title` is the bearer's user, so the caller can check whose token was
+//!   used from the answer too), empty lists but for events (one: the one
+//!   after `starting_after`, ids `evt-<n>`), a response (202 `CREATED` from
+//!   create-response, `COMPLETED` from get-response, streamed to
+//!   `COMPLETED` by the stream operation), or the `SUBMITTED` feedback
+//!   answer.
 
 use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
@@ -40,6 +42,8 @@ use tokio::net::TcpListener;
 
 use crate::mock_api::examples;
 use crate::scripted::{SUBMITTED, error_body};
+
+const JSON: &str = "application/json";
 
 /// The token of `user` numbered `n`: `tok.<user>.<n>`.
 pub fn token(user: &str, n: impl std::fmt::Display) -> String {
@@ -307,17 +311,25 @@ async fn answer(
         verdict
     };
 
-    let (status, body) = match verdict {
-        Verdict::Unauthorized(why) => (401, error_body("UNAUTHORIZED", why)),
-        Verdict::Revoked | Verdict::Revoke => {
-            (401, error_body("UNAUTHORIZED", "the token was revoked"))
-        }
+    let (status, content_type, body) = match verdict {
+        Verdict::Unauthorized(why) => (401, JSON, error_body("UNAUTHORIZED", why)),
+        Verdict::Revoked | Verdict::Revoke => (
+            401,
+            JSON,
+            error_body("UNAUTHORIZED", "the token was revoked"),
+        ),
         Verdict::Forbidden => (
             403,
+            JSON,
             error_body("FORBIDDEN", "the token belongs to another user"),
         ),
-        Verdict::Unavailable => (503, error_body("UNAVAILABLE", "try again")),
-        Verdict::Answer => operation(&method, &segments, bearer_user.as_deref().unwrap_or("")),
+        Verdict::Unavailable => (503, JSON, error_body("UNAVAILABLE", "try again")),
+        Verdict::Answer => operation(
+            &method,
+            &segments,
+            parts.uri.query().unwrap_or_default(),
+            bearer_user.as_deref().unwrap_or(""),
+        ),
     };
     state.log().seen.push(Seen {
         method: method.to_string(),
@@ -329,7 +341,7 @@ async fn answer(
     });
     let response = Response::builder()
         .status(status)
-        .header("content-type", "application/json")
+        .header("content-type", content_type)
         .body(Full::new(Bytes::from(body)))
         .expect("a valid response");
     Ok(response)
@@ -349,8 +361,14 @@ fn request_user(method: &Method, segments: &[&str], body: &[u8]) -> Option<Strin
     }
 }
 
-/// The answer of an operation, for a caller holding `user`'s token.
-fn operation(method: &Method, segments: &[&str], user: &str) -> (u16, String) {
+/// The answer of an operation, for a caller holding `user`'s token: its
+/// status, content type and body.
+fn operation(
+    method: &Method,
+    segments: &[&str],
+    query: &str,
+    user: &str,
+) -> (u16, &'static str, String) {
     let conversation = |id: &str| examples::conversation(id, Some(user));
     let response = |conversation_id: &str, status: &str| {
         let mut response = examples::response(status);
@@ -366,15 +384,31 @@ fn operation(method: &Method, segments: &[&str], user: &str) -> (u16, String) {
         ),
         (&Method::POST, ["conversations"]) => (201, conversation(&conversation_id(user))),
         (&Method::GET | &Method::PATCH, ["conversations", id]) => (200, conversation(id)),
-        (&Method::GET, ["conversations", _, "events"]) => (
-            200,
-            json!({"events": [], "metadata": {"next_cursor": null}}),
-        ),
+        (&Method::GET, ["conversations", id, "events"]) => {
+            // One event, the one after `starting_after`: a follower of the
+            // events always has a new one.
+            let after = query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("starting_after=evt-"))
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(0);
+            let mut event = examples::event();
+            event["event_id"] = json!(format!("evt-{}", after + 1));
+            event["conversation_id"] = json!(id);
+            (
+                200,
+                json!({"events": [event], "metadata": {"next_cursor": null}}),
+            )
+        }
         (&Method::GET, ["conversations", _, "messages"]) => (
             200,
             json!({"messages": [], "metadata": {"next_cursor": null}}),
         ),
         (&Method::POST, ["conversations", id, "responses"]) => (202, response(id, "CREATED")),
+        (&Method::POST, ["conversations", id, "responses", "stream"]) => {
+            let stream = examples::event_stream_for(response(id, "COMPLETED"));
+            return (200, "text/event-stream", stream);
+        }
         (&Method::GET, ["conversations", id, "responses", _]) => (200, response(id, "COMPLETED")),
         (&Method::GET, ["conversations", _, "responses", _, "messages"]) => {
             (200, json!({"messages": []}))
@@ -391,11 +425,11 @@ fn operation(method: &Method, segments: &[&str], user: &str) -> (u16, String) {
                 "feedback",
             ],
         ) => {
-            return (200, SUBMITTED.to_owned());
+            return (200, JSON, SUBMITTED.to_owned());
         }
-        _ => return (404, error_body("NOT_FOUND", "no such operation")),
+        _ => return (404, JSON, error_body("NOT_FOUND", "no such operation")),
     };
-    (status, body.to_string())
+    (status, JSON, body.to_string())
 }
 
 /// A number in [0, 1) from `seed` and `n` (splitmix64).
