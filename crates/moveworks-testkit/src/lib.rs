@@ -6,6 +6,9 @@
 //!   that refuses connections until a scripted server opens on it.
 //! - [`LoadServer`]: a keep-alive hyper server answering the spec's 200
 //!   body, optionally failing a fixed share of requests, with counters.
+//! - [`IdentityServer`]: models per-user identity (tokens
+//!   `tok.<user>.<n>`, requests naming their user), counts requests sent
+//!   with another user's token, and revokes tokens it answers 401.
 //! - [`mock_api::MockApi`]: the whole Conversations API mocked with the
 //!   generated typed httpmock helpers, answering the example bodies of
 //!   [`mock_api::examples`].
@@ -15,6 +18,7 @@
 //! - [`resources`]: resident memory and open file descriptors of this
 //!   process.
 
+pub mod identity_server;
 mod load_server;
 pub mod mock_api;
 mod page_server;
@@ -23,6 +27,7 @@ mod scripted;
 pub mod sse;
 mod stream_front;
 
+pub use identity_server::IdentityServer;
 pub use load_server::{Counts, Failures, LoadServer};
 pub use mock_api::MockApi;
 pub use page_server::PageServer;
