@@ -50,7 +50,7 @@ commands:
       --doctest builds each crate and runs its doctests instead of checking
       it (slower: a full build). --also DIR adds the specs of DIR (CI adds
       xtask/tests/specs). The crates are built as one workspace in DIR.
-  bench [--smoke] [--build] [--corpus] [--codegen] [--output FILE]
+  bench [--smoke] [--build] [--corpus] [--codegen] [--users] [--output FILE]
       Measure client overhead (raw reqwest vs the generated client vs
       moveworks-ext): instructions per call under callgrind (skipped, with
       a note, where valgrind is not installed), CPU time per call,
@@ -62,6 +62,8 @@ commands:
       --build adds cold-build times (minutes); --corpus times the corpus step
       of CI from an empty target dir (minutes); --codegen measures code
       generation only and prints its section (written only to --output).
+      --users measures per-user handles only (for_user, a call through one,
+      the token cache's memory) and updates their section and target rows.
       --smoke runs a few iterations only (CI) and writes nothing unless
       --output is given.
   help
@@ -271,6 +273,7 @@ fn parse_bench(args: &[String]) -> Result<xtask::bench::Options, String> {
             "--build" => options.build = true,
             "--corpus" => options.corpus = true,
             "--codegen" => options.codegen_only = true,
+            "--users" => options.users_only = true,
             "--output" => {
                 options.output = Some(PathBuf::from(args.next().ok_or("--output needs a value")?))
             }

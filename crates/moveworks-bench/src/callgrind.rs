@@ -84,6 +84,91 @@ pub fn count_in_child(kind: Kind, base_url: &str, counting: Counting) -> Result<
     Ok(total as f64 / counting.calls as f64)
 }
 
+/// What callgrind counted per call (or per whatever was repeated).
+#[derive(Debug, Clone, Copy)]
+pub struct PerCall {
+    pub instructions: f64,
+    /// Heap allocations: calls to `malloc` and its kin (a `realloc` moves
+    /// or grows an allocation, and is not counted).
+    pub allocations: f64,
+}
+
+/// Like [`count_in_child`], with the heap allocations too, both counted
+/// by [`run_counted`].
+pub fn profile_in_child(kind: Kind, base_url: &str, counting: Counting) -> Result<PerCall, String> {
+    let args = [
+        "count",
+        kind.id(),
+        base_url,
+        &counting.warmup.to_string(),
+        &counting.calls.to_string(),
+    ];
+    let what = format!("of {}", kind.name());
+    run_counted(
+        &args,
+        "moveworks_bench::callgrind::counted_section",
+        &what,
+        kind.id(),
+        counting.calls,
+    )
+}
+
+/// Runs this binary with `args` under callgrind and counts what
+/// `function` (its full path: callgrind takes no pattern here) does, from
+/// entering it to leaving it, divided by `repeats`.
+///
+/// Not `--toggle-collect`: callgrind counts calls (the allocations are
+/// calls to `malloc`) even while it does not collect, so start-up and the
+/// warm-up would be counted. Its costs are zeroed on entering the function
+/// and written out on leaving it instead (`--zero-before`,
+/// `--dump-after`), to a dump of their own.
+pub(crate) fn run_counted(
+    args: &[&str],
+    function: &str,
+    what: &str,
+    file_tag: &str,
+    repeats: usize,
+) -> Result<PerCall, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let out_file = std::env::temp_dir().join(format!(
+        "moveworks-bench-callgrind-{}-{file_tag}.out",
+        std::process::id(),
+    ));
+    // The dump made on leaving the function is the first one.
+    let dump = out_file.with_extension("out.1");
+    let output = Command::new(valgrind())
+        .arg("--tool=callgrind")
+        .arg(format!("--zero-before={function}"))
+        .arg(format!("--dump-after={function}"))
+        .arg(format!("--callgrind-out-file={}", out_file.display()))
+        .arg(&exe)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot start valgrind: {e}"))?;
+    let profile = std::fs::read_to_string(&dump);
+    let _ = std::fs::remove_file(&out_file);
+    let _ = std::fs::remove_file(&dump);
+    if !output.status.success() {
+        return Err(format!(
+            "counting instructions {what} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let profile = profile.map_err(|e| {
+        format!(
+            "no dump of `{function}` ({}: {e}): callgrind did not find the function",
+            dump.display()
+        )
+    })?;
+    let total = total_instructions(&profile)
+        .ok_or_else(|| format!("no instruction total in {}", dump.display()))?;
+    let repeats = repeats.max(1) as f64;
+    Ok(PerCall {
+        instructions: total as f64 / repeats,
+        allocations: allocations(&profile) as f64 / repeats,
+    })
+}
+
 /// The `summary:` (or `totals:`) line of a callgrind profile: the first
 /// event, instructions, is the one collected by default.
 pub(crate) fn total_instructions(profile: &str) -> Option<u64> {
@@ -95,6 +180,71 @@ pub(crate) fn total_instructions(profile: &str) -> Option<u64> {
         })
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse().ok())
+}
+
+/// The median of `runs`, with the lowest and highest, or null when there
+/// are none.
+pub(crate) fn spread_json(mut runs: Vec<f64>) -> serde_json::Value {
+    runs.sort_by(f64::total_cmp);
+    match (runs.first(), runs.last()) {
+        (Some(min), Some(max)) => serde_json::json!({
+            "median": runs[runs.len() / 2],
+            "min": min,
+            "max": max,
+        }),
+        _ => serde_json::Value::Null,
+    }
+}
+
+/// The median of `values` (NaN when there are none).
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// The allocator's entry points that make a new allocation.
+const ALLOCATING: [&str; 5] = [
+    "malloc",
+    "calloc",
+    "posix_memalign",
+    "aligned_alloc",
+    "memalign",
+];
+
+/// Calls to [`ALLOCATING`] functions in a callgrind profile: a `calls=`
+/// line counts calls to the function its `cfn=` line names. Names are
+/// compressed: `(id) name` the first time, `(id)` after.
+pub(crate) fn allocations(profile: &str) -> u64 {
+    let mut names = std::collections::HashMap::new();
+    let mut callee_allocates = false;
+    let mut count = 0;
+    for line in profile.lines() {
+        let named = line
+            .strip_prefix("cfn=")
+            .map(|rest| (true, rest))
+            .or_else(|| line.strip_prefix("fn=").map(|rest| (false, rest)));
+        if let Some((is_callee, rest)) = named {
+            let (id, name) = rest.split_once(' ').unwrap_or((rest, ""));
+            if !name.is_empty() {
+                names.insert(id.to_owned(), name.to_owned());
+            }
+            if is_callee {
+                let name = names.get(id).map_or(name, String::as_str);
+                callee_allocates = ALLOCATING.contains(&name);
+            }
+        } else if let Some(rest) = line.strip_prefix("calls=") {
+            if callee_allocates {
+                count += rest
+                    .split_whitespace()
+                    .next()
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(0);
+            }
+            // A `cfn=` line names the callee of the next `calls=` only.
+            callee_allocates = false;
+        }
+    }
+    count
 }
 
 /// In the child, under valgrind: warm up, then the counted calls.
@@ -145,5 +295,23 @@ mod tests {
         assert_eq!(total_instructions(profile), Some(123_456));
         assert_eq!(total_instructions("events: Ir\ntotals: 42 7\n"), Some(42));
         assert_eq!(total_instructions("events: Ir\n"), None);
+    }
+
+    #[test]
+    fn counts_the_calls_that_allocate() {
+        // As callgrind writes it: names compressed after their first use,
+        // one `cfn=` before each `calls=`.
+        let profile = "events: Ir\n\
+            fn=(1) counted_section\n\
+            cfn=(2) malloc\ncalls=3 0\n5 40\n\
+            cfn=(3) realloc\ncalls=2 0\n6 30\n\
+            cfn=(4) free\ncalls=3 0\n7 20\n\
+            fn=(5) hyper::x\n\
+            cfn=(2)\ncalls=4 0\n8 40\n\
+            cfn=(6) calloc\ncalls=1 0\n9 10\n\
+            fn=(2)\n10 100\n\
+            summary: 240\n";
+        assert_eq!(allocations(profile), 8);
+        assert_eq!(allocations("events: Ir\nsummary: 1\n"), 0);
     }
 }

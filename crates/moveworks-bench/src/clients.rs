@@ -1,13 +1,17 @@
 //! The four ways to call submit-feedback that the benchmark compares, all
-//! against the same server with the same `reqwest` settings.
+//! against the same server with the same `reqwest` settings, and a fifth:
+//! moveworks-ext through a per-user handle.
 
 use std::time::Duration;
 
 use moveworks_api::types::{SubmitFeedbackRequest, SubmitFeedbackResponse};
+use moveworks_ext::auth::{AccessToken, user_token_fn};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 
 const TOKEN: &str = "bench-token";
 const ASSISTANT: &str = "bench-assistant";
+/// The user a [`Kind::ExtUser`] handle acts for.
+const USER: &str = "employee-0001@example.com";
 
 /// Which client a measurement is of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,9 +26,16 @@ pub enum Kind {
     /// `moveworks-ext` under the same subscriber with `moveworks_ext` at
     /// DEBUG, which records its per-request spans.
     ExtDebug,
+    /// A handle of `moveworks-ext` acting for one user
+    /// ([`moveworks_ext::Client::for_user`]) whose token is cached, under
+    /// the subscriber at INFO: [`Kind::Ext`] plus the per-user lookup.
+    /// Measured by the per-user section (see `users.rs`), not among the
+    /// clients compared with raw reqwest.
+    ExtUser,
 }
 
 impl Kind {
+    /// The clients compared with raw reqwest, in their tables' order.
     pub const ALL: [Kind; 4] = [Kind::Raw, Kind::Generated, Kind::Ext, Kind::ExtDebug];
 
     pub fn name(self) -> &'static str {
@@ -33,6 +44,7 @@ impl Kind {
             Kind::Generated => "moveworks-api (generated)",
             Kind::Ext => "moveworks-ext (tracing subscriber at INFO)",
             Kind::ExtDebug => "moveworks-ext (`moveworks_ext=debug`: request spans recorded)",
+            Kind::ExtUser => "moveworks-ext, a `for_user` handle (token cached)",
         }
     }
 
@@ -42,11 +54,14 @@ impl Kind {
             Kind::Generated => "generated",
             Kind::Ext => "ext",
             Kind::ExtDebug => "ext-debug",
+            Kind::ExtUser => "ext-user",
         }
     }
 
     pub fn parse(text: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.id() == text)
+        (Kind::ALL.into_iter())
+            .chain([Kind::ExtUser])
+            .find(|k| k.id() == text)
     }
 }
 
@@ -73,6 +88,15 @@ fn http_client(headers: HeaderMap) -> reqwest::Client {
         .default_headers(headers)
         .build()
         .expect("a reqwest client")
+}
+
+/// A `moveworks-ext` client for `base_url` as the benchmark configures
+/// it, but for its credential.
+pub fn ext_builder(base_url: &str) -> moveworks_ext::ClientBuilder {
+    moveworks_ext::Client::builder()
+        .base_url(base_url)
+        .assistant_name(ASSISTANT)
+        .user_agent("moveworks-bench")
 }
 
 /// What raw reqwest and the generated client send on every request, set
@@ -102,15 +126,30 @@ impl Caller {
                 http_client(auth_headers()),
             )),
             Kind::Ext | Kind::ExtDebug => Client::Ext(Box::new(
-                moveworks_ext::Client::builder()
-                    .base_url(base_url)
-                    .assistant_name(ASSISTANT)
+                ext_builder(base_url)
                     .bearer_token(TOKEN)
-                    .user_agent("moveworks-bench")
                     .build()
                     .expect("an ext client"),
             )),
+            Kind::ExtUser => {
+                let client = ext_builder(base_url)
+                    .user_tokens(user_token_fn(|_user: String| async {
+                        AccessToken::new(TOKEN, None)
+                    }))
+                    .build()
+                    .expect("an ext client");
+                Client::Ext(Box::new(client.for_user(USER).expect("a user handle")))
+            }
         };
+        Caller::with(client)
+    }
+
+    /// Calls made by `client`, a `moveworks-ext` client or handle.
+    pub fn ext(client: moveworks_ext::Client) -> Caller {
+        Caller::with(Client::Ext(Box::new(client)))
+    }
+
+    fn with(client: Client) -> Caller {
         Caller {
             client,
             body: {

@@ -16,7 +16,9 @@
 //! (see `stream.rs`); `moveworks-bench paginate [PAGES] [ROUNDS]`
 //! auto-pagination (see `paginate.rs`); `moveworks-bench decode
 //! [ITERATIONS]` decoding a page of 50 messages with content, actions and
-//! citations (see `decode.rs`), which `run` reports too, as `decode_page`.
+//! citations (see `decode.rs`), which `run` reports too, as `decode_page`;
+//! `moveworks-bench users [--smoke]` per-user handles and their token cache
+//! (see `users.rs`), which `run` reports too, as `users`.
 //!
 //! Each measurement also reports the CPU time (user plus system, from
 //! `getrusage`) its process used per call: the client's cost alone, since
@@ -37,6 +39,7 @@ mod decode;
 mod measure;
 mod paginate;
 mod stream;
+mod users;
 
 use std::process::{Command, ExitCode};
 
@@ -56,6 +59,7 @@ struct Plan {
     counting: Counting,
     /// Pages decoded for the CPU time of `decode_page`.
     decode_iterations: usize,
+    users: users::Plan,
 }
 
 impl Plan {
@@ -72,6 +76,7 @@ impl Plan {
                 clients: Kind::ALL.len(),
             },
             decode_iterations: 2_000,
+            users: users::Plan::full(),
         }
     }
 
@@ -90,6 +95,7 @@ impl Plan {
                 clients: 1,
             },
             decode_iterations: 20,
+            users: users::Plan::smoke(),
         }
     }
 }
@@ -106,9 +112,13 @@ fn main() -> ExitCode {
         Some("paginate") => paginate::run(&args[1..]),
         Some("decode") => decode::run(&args[1..]),
         Some("count-decode") => decode::count_in_this_process(&args[1..]),
+        Some("users") => users::run(&args[1..]),
+        Some("count-handles") => users::count_handles_in_this_process(&args[1..]),
+        Some("cache-memory") => users::cache_memory_in_this_process(&args[1..]),
         _ => Err("usage: moveworks-bench run [--smoke] | measure CLIENT URL SEQUENTIAL CONCURRENT IN_FLIGHT \
                   | loop CLIENT CALLS [sequential] | count CLIENT URL WARMUP CALLS | stream [EVENTS] [ROUNDS] | paginate [PAGES] [ROUNDS] \
-                  | decode [ITERATIONS] | count-decode WARMUP ITERATIONS"
+                  | decode [ITERATIONS] | count-decode WARMUP ITERATIONS | users [--smoke] | count-handles WARMUP HANDLES \
+                  | cache-memory URL USERS TOKEN_BYTES"
             .to_owned()),
     };
     match result {
@@ -164,7 +174,7 @@ fn current_thread_runtime() -> Result<tokio::runtime::Runtime, String> {
 
 pub(crate) fn caller_for(kind: Kind, base_url: &str) -> Caller {
     match kind {
-        Kind::Ext => install_tracing(false),
+        Kind::Ext | Kind::ExtUser => install_tracing(false),
         Kind::ExtDebug => install_tracing(true),
         Kind::Raw | Kind::Generated => {}
     }
@@ -196,6 +206,7 @@ fn run(plan: Plan) -> Result<String, String> {
         plan.counting.warmup,
         plan.counting.calls,
     )?;
+    let users = users::report(&server.base_url, plan.users, plan.counting)?;
     let median = |values: Vec<f64>| {
         let mut values = values;
         values.sort_by(f64::total_cmp);
@@ -247,6 +258,7 @@ fn run(plan: Plan) -> Result<String, String> {
         },
         "requests_served": served,
         "decode_page": decode_page,
+        "users": users,
         "clients": results,
     })
     .to_string())
@@ -334,20 +346,7 @@ fn count_instructions(base_url: &str, counting: Counting) -> Result<Instructions
             )?);
         }
     }
-    let per_client = counts
-        .into_iter()
-        .map(|mut runs| {
-            runs.sort_by(f64::total_cmp);
-            match (runs.first(), runs.last()) {
-                (Some(min), Some(max)) => json!({
-                    "median": runs[runs.len() / 2],
-                    "min": min,
-                    "max": max,
-                }),
-                _ => Value::Null,
-            }
-        })
-        .collect();
+    let per_client = counts.into_iter().map(callgrind::spread_json).collect();
     Ok(Instructions {
         valgrind: Some(valgrind),
         per_client,

@@ -19,6 +19,7 @@ pub struct Report {
     pub plan: Plan,
     pub counting: Counting,
     pub decode_page: DecodePage,
+    pub users: Users,
     /// Raw reqwest first: every ratio is to it.
     pub clients: Vec<Client>,
 }
@@ -102,24 +103,104 @@ pub struct DecodePage {
     pub instructions_per_page: Option<f64>,
 }
 
+/// Per-user handles on one client and their token cache (`moveworks-bench
+/// users`, or the `users` part of `run`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Users {
+    /// `valgrind --version`; `None` where nothing was counted.
+    pub valgrind: Option<String>,
+    /// The bench binary's build profile.
+    pub profile: String,
+    /// Counts of each figure; the report quotes the median.
+    pub runs: usize,
+    pub handles: Handles,
+    pub calls: UserCalls,
+    pub cache: UserCache,
+}
+
+/// Making `for_user` handles, each for another user.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Handles {
+    pub warmup: usize,
+    /// Handles counted.
+    pub made: usize,
+    /// `None` without valgrind.
+    pub per_handle: Option<Counted>,
+}
+
+/// Instructions and heap allocations per handle or call, from callgrind.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Counted {
+    pub instructions: Spread,
+    /// Median over the counts.
+    pub allocations: f64,
+}
+
+/// The same call by the plain client and by a handle whose user's token is
+/// cached.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct UserCalls {
+    pub warmup: usize,
+    pub calls: usize,
+    /// `None` without valgrind, or in a smoke run.
+    pub plain: Option<Counted>,
+    /// `None` without valgrind.
+    pub user: Option<Counted>,
+}
+
+/// The process's memory before and after the cache filled.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct UserCache {
+    pub users: usize,
+    pub token_bytes: usize,
+    /// `None` where the allocator does not tell (not glibc).
+    pub heap_bytes_before: Option<f64>,
+    pub heap_bytes_after: Option<f64>,
+    /// `None` where `/proc` does not tell.
+    pub rss_bytes_before: Option<f64>,
+    pub rss_bytes_after: Option<f64>,
+}
+
 impl Report {
     /// `json` as the report it must be, or an error naming the field that
     /// is not.
     pub fn parse(json: &[u8]) -> Result<Report, String> {
-        let mut reader = serde_json::Deserializer::from_slice(json);
-        serde_path_to_error::deserialize(&mut reader).map_err(|e| {
-            format!(
-                "moveworks-bench printed a report the xtask cannot read, at `{}`: {}",
-                e.path(),
-                e.inner()
-            )
-        })
+        parse(json)
     }
+}
+
+impl Users {
+    /// `json` as `moveworks-bench users` prints it, or an error naming the
+    /// field that is not.
+    pub fn parse(json: &[u8]) -> Result<Users, String> {
+        parse(json)
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, String> {
+    let mut reader = serde_json::Deserializer::from_slice(json);
+    serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+        format!(
+            "moveworks-bench printed a report the xtask cannot read, at `{}`: {}",
+            e.path(),
+            e.inner()
+        )
+    })
 }
 
 /// Builds the benchmark (release, or dev for a smoke run) and returns its
 /// report.
 pub fn run(root: &Path, smoke: bool) -> Result<Report, String> {
+    Report::parse(&run_bench(root, smoke, "run")?)
+}
+
+/// `--users`: the per-user figures alone.
+pub fn run_users(root: &Path, smoke: bool) -> Result<Users, String> {
+    Users::parse(&run_bench(root, smoke, "users")?)
+}
+
+/// Builds the benchmark and returns what `moveworks-bench COMMAND` printed.
+fn run_bench(root: &Path, smoke: bool, subcommand: &str) -> Result<Vec<u8>, String> {
     let profile = if smoke { "dev" } else { "release" };
     let binary = build_executable(
         root,
@@ -129,7 +210,7 @@ pub fn run(root: &Path, smoke: bool) -> Result<Report, String> {
     )?;
     eprintln!("bench: running {}", binary.display());
     let mut command = Command::new(&binary);
-    command.arg("run");
+    command.arg(subcommand);
     if smoke {
         command.arg("--smoke");
     }
@@ -142,5 +223,5 @@ pub fn run(root: &Path, smoke: bool) -> Result<Report, String> {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    Report::parse(&output.stdout)
+    Ok(output.stdout)
 }

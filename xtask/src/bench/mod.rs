@@ -1,8 +1,12 @@
 //! `cargo xtask bench`: client overhead (instructions and CPU time per
-//! call first, then throughput and latency), memory, the cost of decoding a
-//! page of messages, codegen time and (with `--build`) cold-build cost,
+//! call first, then throughput and latency), memory, per-user handles, the
+//! cost of decoding a page of messages, codegen time and (with `--build`) cold-build cost,
 //! measured in one run on one machine and written to BENCHMARKS.md with the
 //! machine's description.
+//!
+//! `--users` measures only per-user handles (making one, a call through
+//! one, the memory of their token cache) and writes their section and
+//! their rows of the targets, leaving the rest of the file as it is.
 //!
 //! `--smoke` runs a few iterations of everything (debug build, no figures
 //! worth reading, no file written unless `--output` is given) so CI keeps
@@ -35,11 +39,24 @@ pub struct Options {
     pub corpus: bool,
     /// Measure code generation only (no clients, no builds).
     pub codegen_only: bool,
+    /// Measure per-user handles only, and write their section and targets.
+    pub users_only: bool,
     pub output: Option<PathBuf>,
 }
 
 pub fn run(options: &Options) -> Result<(), String> {
     let root = workspace_root();
+    if options.users_only {
+        eprintln!(
+            "bench: measuring per-user handles (a few minutes, most of them under callgrind)"
+        );
+        let users = client_bench::run_users(&root, options.smoke)?;
+        let machine = machine::Machine::describe();
+        return write_report(
+            &report::render_users(&machine, options.smoke, &users),
+            options,
+        );
+    }
     let codegen = measure_codegen(&root, options)?;
     if options.codegen_only {
         return print_codegen_only(&codegen, options);

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::build_cost::Build;
-use super::client_bench::{Calls, Client, Report, Round};
+use super::client_bench::{Calls, Client, Counted, Report, Round, Users};
 use super::codegen_report::{self, Codegen};
 use super::machine::Machine;
 
@@ -34,6 +34,9 @@ pub struct Block {
     /// Whether this run measured it; a block not measured leaves the
     /// file's text as it is.
     pub measured: bool,
+    /// Whether it holds only some of its rows (the targets of a run that
+    /// measured only some figures): the file's other rows stay.
+    pub partial: bool,
 }
 
 /// What a target not measured in this run says; the file's row for it is
@@ -99,6 +102,7 @@ pub fn render(results: &Results) -> Vec<Block> {
         heading: None,
         text: machine_line(results),
         measured: true,
+        partial: false,
     }];
     let clients = [
         cpu_section(report, &mut targets),
@@ -112,13 +116,16 @@ pub fn render(results: &Results) -> Vec<Block> {
         heading: None,
         text: clients.concat(),
         measured: true,
+        partial: false,
     });
+    blocks.push(users_block(&report.users, None, &mut targets));
     blocks.push(Block {
         name: "decode",
         what: "the table under `## Decoding a page of messages`",
         heading: Some("## Decoding a page of messages"),
         text: decode_table(report),
         measured: true,
+        partial: false,
     });
     blocks.extend(codegen_blocks(&results.codegen, &mut targets));
     blocks.push(build_cost_block(results.builds.as_deref(), &mut targets));
@@ -128,8 +135,160 @@ pub fn render(results: &Results) -> Vec<Block> {
         heading: Some("## Targets"),
         text: targets_table(&targets),
         measured: true,
+        partial: false,
     });
     blocks
+}
+
+/// `cargo xtask bench --users`: the per-user block, measured on `machine`,
+/// and its targets, to go among the file's other rows.
+pub fn render_users(machine: &Machine, smoke: bool, users: &Users) -> Vec<Block> {
+    let mut targets = Vec::new();
+    let mut measured_by = String::new();
+    if smoke {
+        measured_by.push_str("**Smoke run: these figures mean nothing.** ");
+    }
+    let _ = write!(
+        measured_by,
+        "Measured by `cargo xtask bench --users` on {}.",
+        machine.summary()
+    );
+    let users = users_block(users, Some(&measured_by), &mut targets);
+    vec![
+        users,
+        Block {
+            name: "targets",
+            what: "the table under `## Targets`",
+            heading: Some("## Targets"),
+            text: targets_table(&targets),
+            measured: true,
+            partial: true,
+        },
+    ]
+}
+
+/// The cost of acting for many users on one client: making a handle, a
+/// call through one, and the token cache; with its targets.
+fn users_block(users: &Users, measured_by: Option<&str>, targets: &mut Vec<Target>) -> Block {
+    let (handles, calls, cache) = (&users.handles, &users.calls, &users.cache);
+    let token = if cache.token_bytes % 1024 == 0 {
+        format!("{} KiB", cache.token_bytes / 1024)
+    } else {
+        format!("{} bytes", cache.token_bytes)
+    };
+    let mut out = "## Per-user handles\n\n".to_owned();
+    if let Some(line) = measured_by {
+        let _ = writeln!(out, "{line}\n");
+    }
+    let _ = writeln!(
+        out,
+        "One client acting for many users: tokens from a per-user provider (`ClientBuilder::user_tokens`), cached per \
+         user key, and a handle per user (`Client::for_user`). Instructions and heap allocations (calls to `malloc` and its \
+         kin) are counted by callgrind from entering to leaving the measured loop (`--zero-before`, `--dump-after`), the \
+         median of {runs} counts (— where valgrind is not installed); build profile: {}. The CPU table's `--toggle-collect` \
+         counts a few instructions per call fewer: compare the calls below with each other.\n\n\
+         - **Making a handle**: `client.for_user(key)` made and dropped, each for another user (keys like \
+         `employee-000001@example.com`), over {} handles after {} warm-up ones.\n\
+         - **A call through a handle**: the submit-feedback call of the CPU table by a handle whose user's token is cached, \
+         and by the plain client with its own bearer token, both under the subscriber at INFO, over {} sequential calls \
+         after {} warm-up calls: the difference is the per-user lookup.\n\
+         - **The cache**: {users_filled} handles, one per user, each made one call, which fetched that user's {token} token \
+         into the cache (one fetch per user), in a fresh process after warm-up calls; the heap in use (glibc's `mallinfo2`) \
+         and the resident memory of that process before and after.\n\n\
+         | per-user handles | instructions | lowest–highest | heap allocations |\n\
+         |---|---:|---:|---:|",
+        users.profile,
+        handles.made,
+        handles.warmup,
+        calls.calls,
+        calls.warmup,
+        runs = users.runs,
+        users_filled = cache.users,
+    );
+    let row = |what: &str, counted: Option<Counted>| match counted {
+        Some(c) => format!(
+            "| {what} | {:.0} | {:.0}–{:.0} | {:.1} |\n",
+            c.instructions.median, c.instructions.min, c.instructions.max, c.allocations
+        ),
+        None => format!("| {what} | — | — | — |\n"),
+    };
+    out.push_str(&row(
+        "making a handle (`for_user`), per handle",
+        handles.per_handle,
+    ));
+    out.push_str(&row("a call by the plain client", calls.plain));
+    out.push_str(&row(
+        "a call by a handle, its user's token cached",
+        calls.user,
+    ));
+    if let (Some(plain), Some(user)) = (calls.plain, calls.user) {
+        let extra = user.instructions.median - plain.instructions.median;
+        let _ = writeln!(
+            out,
+            "| the per-user lookup: handle minus plain client, per call | {extra:+.0} ({:+.2}%) | | {:+.1} |",
+            extra / plain.instructions.median * 100.0,
+            user.allocations - plain.allocations
+        );
+    }
+    let growth = |before: Option<f64>, after: Option<f64>| before.zip(after).map(|(b, a)| a - b);
+    let heap = growth(cache.heap_bytes_before, cache.heap_bytes_after);
+    let rss = growth(cache.rss_bytes_before, cache.rss_bytes_after);
+    let figure = |bytes: Option<f64>| bytes.map_or_else(|| "—".to_owned(), mib);
+    let per_user = |bytes: Option<f64>| {
+        bytes.map_or_else(
+            || "—".to_owned(),
+            |b| format!("{:.0} bytes", b / cache.users.max(1) as f64),
+        )
+    };
+    let _ = writeln!(
+        out,
+        "\n| per-user cache, {} users with {token} tokens | heap in use | resident memory |\n\
+         |---|---:|---:|\n\
+         | before | {} | {} |\n\
+         | after | {} | {} |\n\
+         | growth | **{}** | **{}** |\n\
+         | growth per user | {} | {} |",
+        cache.users,
+        figure(cache.heap_bytes_before),
+        figure(cache.rss_bytes_before),
+        figure(cache.heap_bytes_after),
+        figure(cache.rss_bytes_after),
+        figure(heap),
+        figure(rss),
+        per_user(heap),
+        per_user(rss),
+    );
+    let per_handle = handles.per_handle.map(|c| c.instructions.median);
+    targets.push(Target {
+        what: "making a per-user handle (`for_user`) under 2,000 instructions".into(),
+        measured: match (per_handle, &users.valgrind) {
+            (Some(n), _) => format!("{n:.0}"),
+            (None, None) => "not counted (no valgrind)".into(),
+            (None, Some(_)) => "not counted in this run".into(),
+        },
+        met: per_handle.map(|n| n < 2_000.0),
+    });
+    // Judged on the larger of the two growths: what the process pays.
+    let larger = match (heap, rss) {
+        (Some(h), Some(r)) => Some(h.max(r)),
+        (h, r) => h.or(r),
+    };
+    targets.push(Target {
+        what: format!(
+            "per-user cache of {} users with {token} tokens under 16 MiB (heap or resident growth, the larger)",
+            cache.users
+        ),
+        measured: larger.map_or_else(|| "not measured (no `/proc`, not glibc)".into(), mib),
+        met: larger.map(|bytes| bytes < 16.0 * 1024.0 * 1024.0),
+    });
+    Block {
+        name: "users",
+        what: "the per-user handles section",
+        heading: None,
+        text: out,
+        measured: true,
+        partial: false,
+    }
 }
 
 fn machine_line(results: &Results) -> String {
@@ -412,6 +571,7 @@ fn codegen_blocks(codegen: &Codegen, targets: &mut Vec<Target>) -> [Block; 2] {
             heading: None,
             text: section,
             measured: true,
+            partial: false,
         },
         Block {
             name: "corpus-step",
@@ -419,6 +579,7 @@ fn codegen_blocks(codegen: &Codegen, targets: &mut Vec<Target>) -> [Block; 2] {
             heading: Some("### The corpus step of CI"),
             text: corpus_step,
             measured: codegen.corpus_step.is_some(),
+            partial: false,
         },
     ]
 }
@@ -468,6 +629,7 @@ fn build_cost_block(builds: Option<&[Build]>, targets: &mut Vec<Target>) -> Bloc
         heading: Some("## Build cost"),
         text: out,
         measured: builds.is_some(),
+        partial: false,
     }
 }
 
@@ -541,7 +703,11 @@ pub fn splice(file: &str, path: &str, blocks: &[Block]) -> Result<String, String
         };
         let mut text = block.text.trim_matches('\n').to_owned();
         if block.name == "targets" {
-            text = keep_unmeasured_rows(&text, &out[start..stop]);
+            text = if block.partial {
+                merge_rows(&text, &out[start..stop])
+            } else {
+                keep_unmeasured_rows(&text, &out[start..stop])
+            };
         }
         out.replace_range(start..stop, &format!("\n{text}\n"));
     }
@@ -563,6 +729,31 @@ fn keep_unmeasured_rows(table: &str, old: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `old` (a table) with each row of `table` in place of the row of the
+/// same first cell, and the rows it does not have appended.
+fn merge_rows(table: &str, old: &str) -> String {
+    let old = old.trim_matches('\n');
+    if old.is_empty() {
+        return table.to_owned();
+    }
+    let first_cell = |row: &str| row.split(" | ").next().map(str::to_owned);
+    // Past the header and its rule.
+    let rows: Vec<&str> = table.lines().skip(2).collect();
+    let mut out: Vec<&str> = old
+        .lines()
+        .map(|line| {
+            let same = rows.iter().find(|row| first_cell(row) == first_cell(line));
+            same.copied().unwrap_or(line)
+        })
+        .collect();
+    for row in rows {
+        if !old.lines().any(|line| first_cell(line) == first_cell(row)) {
+            out.push(row);
+        }
+    }
+    out.join("\n")
 }
 
 #[cfg(test)]
@@ -604,12 +795,27 @@ mod tests {
             }
         }
         let instructions_per_page = valgrind.map(|_| 2_345_678.4);
+        let counted = |instructions: f64, allocations: f64| {
+            valgrind.map(|_| json!({
+                "instructions": {"median": instructions, "min": instructions - 2.0, "max": instructions + 3.0},
+                "allocations": allocations,
+            }))
+        };
+        let mib = 1024.0 * 1024.0;
+        let users = json!({
+            "valgrind": valgrind, "profile": "release", "runs": 3,
+            "handles": {"warmup": 1000, "made": 10000, "per_handle": counted(1_234.0, 1.0)},
+            "calls": {"warmup": 1, "calls": 5, "plain": counted(105_000.0, 74.0), "user": counted(105_500.0, 74.5)},
+            "cache": {"users": 10000, "token_bytes": 1024, "heap_bytes_before": 2.0 * mib, "heap_bytes_after": 15.0 * mib,
+                "rss_bytes_before": 20.0 * mib, "rss_bytes_after": 34.5 * mib},
+        });
         json!({
             "plan": {"rounds": 2, "sequential_calls": 10, "concurrent_calls": 20, "in_flight": 64, "profile": "release"},
             "counting": {"valgrind": valgrind, "warmup": 1, "calls": 5, "runs": 1, "clients": 3},
             "requests_served": 1234,
             "decode_page": {"messages": 50, "bytes": 66_560, "iterations": 2000, "cpu_ns_per_page": 412_345.6,
                 "wall_ns_per_page": 420_000.0, "instructions_per_page": instructions_per_page},
+            "users": users,
             "clients": clients,
         })
     }
@@ -739,8 +945,102 @@ mod tests {
         assert!(Report::parse(b"moveworks-bench: usage").is_err());
     }
 
+    #[test]
+    fn per_user_handles_have_their_section_and_targets() {
+        let blocks = render(&results(105_000.0, Some("valgrind")));
+        let users = blocks.iter().find(|b| b.name == "users").unwrap();
+        for row in [
+            "## Per-user handles\n\n",
+            "over 10000 handles after 1000 warm-up ones",
+            "| making a handle (`for_user`), per handle | 1234 | 1232–1237 | 1.0 |",
+            "| a call by the plain client | 105000 | 104998–105003 | 74.0 |",
+            "| a call by a handle, its user's token cached | 105500 | 105498–105503 | 74.5 |",
+            "| the per-user lookup: handle minus plain client, per call | +500 (+0.48%) | | +0.5 |",
+            "| per-user cache, 10000 users with 1 KiB tokens | heap in use | resident memory |",
+            "| before | 2.0 MiB | 20.0 MiB |",
+            "| growth | **13.0 MiB** | **14.5 MiB** |",
+            "| growth per user | 1363 bytes | 1520 bytes |",
+        ] {
+            assert!(
+                users.text.contains(row),
+                "{row:?} is not in:\n{}",
+                users.text
+            );
+        }
+        let report = document(&blocks, false);
+        for target in [
+            "| making a per-user handle (`for_user`) under 2,000 instructions | 1234 | yes |",
+            "| per-user cache of 10000 users with 1 KiB tokens under 16 MiB (heap or resident growth, the larger) | 14.5 MiB | yes |",
+        ] {
+            assert!(report.contains(target), "{target:?} is not in:\n{report}");
+        }
+        assert!(
+            report.find("## Memory") < report.find("## Per-user handles")
+                && report.find("## Per-user handles")
+                    < report.find("## Decoding a page of messages"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn without_valgrind_per_user_handles_have_memory_only() {
+        let report = document(&render(&results(105_000.0, None)), false);
+        assert!(
+            report.contains("| making a handle (`for_user`), per handle | — | — | — |"),
+            "{report}"
+        );
+        assert!(!report.contains("| the per-user lookup:"), "{report}");
+        assert!(
+            report.contains("under 2,000 instructions | not counted (no valgrind) | — |"),
+            "{report}"
+        );
+        assert!(
+            report.contains("| growth | **13.0 MiB** | **14.5 MiB** |"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn a_per_user_run_changes_only_its_section_and_its_targets() {
+        let users = results(105_000.0, Some("valgrind")).clients.users;
+        let machine = results(105_000.0, None).machine;
+        let blocks = render_users(&machine, false, &users);
+        let file = KEPT.replace(
+            "| a target no longer measured | 1 s | yes |\n",
+            "| a target no longer measured | 1 s | yes |\n\
+             | making a per-user handle (`for_user`) under 2,000 instructions | 2500 | **no** |\n",
+        );
+        let out = splice(&file, "BENCHMARKS.md", &blocks).unwrap();
+        assert!(
+            out.contains(
+                "<!-- bench:begin users -->\n## Per-user handles\n\n\
+                 Measured by `cargo xtask bench --users` on 2026-01-01: cpu, 2 cores, 1 GiB RAM, os; rustc.\n\n\
+                 One client"
+            ),
+            "{out}"
+        );
+        // The rest of the file, every other target row included, as it was.
+        for kept in [
+            "<!-- bench:begin machine -->\nMeasured long ago.\n<!-- bench:end machine -->",
+            "## CPU cost per call\n\nold\n<!-- bench:end clients -->",
+            "<!-- bench:begin decode -->\nold\n<!-- bench:end decode -->",
+            "| the corpus step of `.ci/run` from an empty target dir under 12 min | 7.8 min | yes |\n\
+             | cold debug build of moveworks-ext under 50 s | 209.5 s (last `--build` run) | **no** |\n\
+             | a target no longer measured | 1 s | yes |\n\
+             | making a per-user handle (`for_user`) under 2,000 instructions | 1234 | yes |\n\
+             | per-user cache of 10000 users with 1 KiB tokens under 16 MiB (heap or resident growth, the larger) | 14.5 MiB | yes |\n\
+             <!-- bench:end targets -->",
+        ] {
+            assert!(out.contains(kept), "{kept:?} is gone:\n{out}");
+        }
+        assert!(!out.contains("| 2500 | **no** |"), "{out}");
+        // Nothing more to change.
+        assert_eq!(splice(&out, "BENCHMARKS.md", &blocks).unwrap(), out);
+    }
+
     /// What `moveworks-bench run --smoke` printed (valgrind installed,
-    /// so it counted the first client only).
+    /// so it counted the first client only, and of the per-user figures,
+    /// a handle and the handle's call).
     const SMOKE_RUN: &str = include_str!("fixtures/smoke-run.json");
 
     #[test]
@@ -751,15 +1051,21 @@ mod tests {
         for row in [
             "after 2 warm-up calls, on a single-threaded tokio runtime",
             "the median of 1 counts, with the lowest and highest (only the first 1 client(s) in this run).",
-            "| raw reqwest | 634497 | 1.000× | 634497–634497 | 319.9 µs | 1.000× | 244.9 µs | 1.000× |",
-            "| moveworks-api (generated) | — | — | — | 604.0 µs | 1.888× | 228.9 µs | 0.934× |",
-            "| raw reqwest | 2319 | 1.000 | 393 µs | 722 µs | 2426 | 1.000 | 13.63 ms | 27.68 ms |",
-            "| moveworks-ext (tracing subscriber at INFO) | 0.189–0.189 | 0.704–0.704 | 3.015–3.015 | 1.784–1.784 |",
-            "| raw reqwest | 7.5 MiB | 18.1 MiB | 1.000× |",
+            "| raw reqwest | 634273 | 1.000× | 634273–634273 | 526.5 µs | 1.000× | 501.1 µs | 1.000× |",
+            "| moveworks-api (generated) | — | — | — | 546.0 µs | 1.037× | 441.3 µs | 0.881× |",
+            "| raw reqwest | 1500 | 1.000 | 650 µs | 854 µs | 1586 | 1.000 | 30.91 ms | 53.92 ms |",
+            "| moveworks-ext (tracing subscriber at INFO) | 0.661–0.661 | 0.849–0.849 | 1.617–1.617 | 1.089–1.089 |",
+            "| raw reqwest | 7.4 MiB | 18.9 MiB | 1.000× |",
             "Build profile: debug.",
-            "| 50 messages with content, actions and citations | 63.6 KiB | 14237684 | 1961.5 µs |",
+            "| making a handle (`for_user`), per handle | 1839 | 1839–1839 | 1.0 |",
+            "| a call by the plain client | — | — | — |",
+            "| a call by a handle, its user's token cached | 674396 | 674396–674396 | 61.2 |",
+            "| per-user cache, 200 users with 1 KiB tokens | heap in use | resident memory |",
+            "| growth | **0.3 MiB** | **0.1 MiB** |",
+            "| 50 messages with content, actions and citations | 63.6 KiB | 14238712 | 2935.2 µs |",
             "| moveworks-ext (INFO subscriber, auth, retries): instructions per call ≤ 1.10× raw reqwest | not counted in this run | — |",
-            "| moveworks-ext peak RSS ≤ 1.2× raw reqwest (64 in flight) | 1.032× | yes |",
+            "| moveworks-ext peak RSS ≤ 1.2× raw reqwest (64 in flight) | 0.987× | yes |",
+            "| making a per-user handle (`for_user`) under 2,000 instructions | 1839 | yes |",
         ] {
             assert!(text.contains(row), "{row:?} is not in:\n{text}");
         }
@@ -771,6 +1077,8 @@ mod tests {
         <!-- bench:begin machine -->\nMeasured long ago.\n<!-- bench:end machine -->\n\n\
         <!-- bench:begin clients -->\n## CPU cost per call\n\nold\n<!-- bench:end clients -->\n\n\
         A note on the clients, by hand.\n\n\
+        <!-- bench:begin users -->\n## Per-user handles\n\nold\n<!-- bench:end users -->\n\n\
+        What the per-user rows mean, by hand.\n\n\
         ## Decoding a page of messages\n\n<!-- bench:begin decode -->\nold\n<!-- bench:end decode -->\n\n\
         Before and after, by hand.\n\n\
         <!-- bench:begin codegen -->\n## Code generation\n\nold\n<!-- bench:end codegen -->\n\n\
@@ -790,7 +1098,8 @@ mod tests {
         let out = splice(KEPT, "BENCHMARKS.md", &blocks).unwrap();
         for kept in [
             "# Benchmarks\n\nWhy these figures matter, by hand.\n\n<!-- bench:begin machine -->\nMeasured by",
-            "<!-- bench:end clients -->\n\nA note on the clients, by hand.\n\n## Decoding a page of messages\n\n<!-- bench:begin decode -->\nOne `list_conversation_messages` page",
+            "<!-- bench:end clients -->\n\nA note on the clients, by hand.\n\n<!-- bench:begin users -->\n## Per-user handles\n\nOne client",
+            "<!-- bench:end users -->\n\nWhat the per-user rows mean, by hand.\n\n## Decoding a page of messages\n\n<!-- bench:begin decode -->\nOne `list_conversation_messages` page",
             "<!-- bench:end decode -->\n\nBefore and after, by hand.\n\n<!-- bench:begin codegen -->\n## Code generation\n\nMedian",
             // Not measured in this run: as the file had them.
             "<!-- bench:begin corpus-step -->\n469 s, as .ci/run timed it.\n<!-- bench:end corpus-step -->",
