@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::codegen_timing::{Mode, Timing};
-use super::report::{NOT_MEASURED, Target};
+use super::target::{NOT_MEASURED, Target};
 
 /// Codegen of `openapi.yaml`, as the maintainer runs it.
 const OPENAPI_TARGET: Duration = Duration::from_millis(500);

@@ -22,6 +22,7 @@ mod codegen_report;
 mod codegen_timing;
 mod machine;
 mod report;
+mod target;
 
 pub(crate) use machine::today;
 

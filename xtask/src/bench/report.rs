@@ -12,6 +12,7 @@ use super::build_cost::Build;
 use super::client_bench::{Calls, Client, Counted, Report, Round, Users};
 use super::codegen_report::{self, Codegen};
 use super::machine::Machine;
+use super::target::{NOT_MEASURED, Target};
 
 /// Everything one `cargo xtask bench` run measured.
 pub struct Results {
@@ -37,19 +38,6 @@ pub struct Block {
     /// Whether it holds only some of its rows (the targets of a run that
     /// measured only some figures): the file's other rows stay.
     pub partial: bool,
-}
-
-/// What a target not measured in this run says; the file's row for it is
-/// kept.
-pub const NOT_MEASURED: &str = "not measured in this run";
-
-/// A target and whether it was met.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub what: String,
-    pub measured: String,
-    /// `None`: not measured in this run.
-    pub met: Option<bool>,
 }
 
 fn us(value: f64) -> String {
