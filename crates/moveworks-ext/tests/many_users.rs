@@ -523,6 +523,38 @@ async fn the_cache_keeps_the_last_max_users_and_fetches_again_for_the_evicted() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_users_over_a_bound_of_100_each_fetch_again_and_never_cross() {
+    let (server, fetches) = start(Faults::none());
+    let client = builder(&server, &fetches).max_users(100).build().unwrap();
+    let gate = Arc::new(Semaphore::new(IN_FLIGHT));
+    // Two rounds over every user: by a user's second call 900 others came
+    // in after it, so a cache of 100 no longer holds it.
+    for round in 1..=2 {
+        let mut tasks = tokio::task::JoinSet::new();
+        for n in 0..USERS {
+            let permit = gate.clone().acquire_owned().await.unwrap();
+            let handle = client.for_user(&user_name(n)).unwrap();
+            tasks.spawn(async move {
+                let user = user_name(n);
+                let got = handle.get_conversation(&conversation_id(&user)).await;
+                drop(permit);
+                (user, got)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let (user, got) = joined.expect("no call panics");
+            let got = got.unwrap_or_else(|e| panic!("{user}, round {round}: {e}"));
+            assert_eq!(got.title.as_deref(), Some(user.as_str()));
+        }
+    }
+    for n in 0..USERS {
+        assert_eq!(fetches.of(&user_name(n)).count, 2, "{}", user_name(n));
+    }
+    assert_eq!(server.requests(), 2 * USERS);
+    assert_no_mismatch(&server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stuck_provider_times_out_its_user_only() {
     let (server, fetches) = start(Faults::none());
     let client = builder(&server, &fetches)

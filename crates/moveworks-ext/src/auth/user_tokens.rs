@@ -238,6 +238,22 @@ mod tests {
         assert_eq!(fetches.load(Ordering::SeqCst), 3);
     }
 
+    #[tokio::test]
+    async fn a_thousand_users_never_make_more_than_the_bound() {
+        let (fetches, provider) = counting();
+        let users = UserTokens::new(provider, 100);
+        for n in 0..1_000 {
+            users.entry(&format!("user-{n}")).token().await.unwrap();
+            assert!(users.len() <= 100, "{} entries after user {n}", users.len());
+        }
+        assert_eq!(users.len(), 100);
+        // The last 100 are the ones held: none of them fetches again.
+        for n in 900..1_000 {
+            users.entry(&format!("user-{n}")).token().await.unwrap();
+        }
+        assert_eq!(fetches.load(Ordering::SeqCst), 1_000);
+    }
+
     #[test]
     fn a_capacity_of_zero_holds_one() {
         let (_, provider) = counting();
