@@ -213,6 +213,31 @@ async fn an_idempotent_call_whose_headers_never_come_is_retried_within_the_total
 }
 
 #[tokio::test]
+async fn a_user_supplied_clients_own_timeout_is_a_timeout_not_a_transport_error() {
+    // The user's client gives up first (its own 200 ms request timeout,
+    // well within the call's attempt timeout): reqwest's timeout error is
+    // a deadline of the headers step, as the SDK's own would be.
+    let server = ScriptedServer::start(vec![Step::Stall(Duration::from_secs(30))]).await;
+    let quick = reqwest::Client::builder()
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let client = client_for(&server.base_url)
+        .http_client(quick)
+        .attempt_timeout(Duration::from_secs(5))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+
+    let (result, elapsed) = bounded(Duration::from_millis(200), client.get_conversation("c")).await;
+
+    let error = result.unwrap_err();
+    assert_eq!(timeout_step(&error), Some(CallStep::Headers), "{error}");
+    assert!(!error.is_connection(), "{error:?}");
+    assert!(elapsed < Duration::from_millis(200) + SLACK, "{elapsed:?}");
+}
+
+#[tokio::test]
 async fn a_body_that_stalls_names_the_body_step() {
     let server = ScriptedServer::start(vec![Step::CloseMidBody {
         announced: 100,
