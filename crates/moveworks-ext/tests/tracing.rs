@@ -1,5 +1,6 @@
 //! Tracing: one span per call with the operation, attempts, status and
-//! request id; no token, secret or body at any level.
+//! request id; no token, secret or body at any level; a failed attempt
+//! logged with its cause, without its URL.
 
 mod support;
 
@@ -10,7 +11,7 @@ use httpmock::Method::POST;
 use httpmock::MockServer;
 use moveworks_ext::{CallOptions, Feedback, MessageRef, RetryPolicy};
 use serde_json::json;
-use support::{ClientFor, ScriptedServer, Step, error_body, oauth_builder};
+use support::{ClientFor, ClosedPort, ScriptedServer, Step, client_for, error_body, oauth_builder};
 use tracing_subscriber::fmt::MakeWriter;
 
 #[derive(Clone, Default)]
@@ -127,4 +128,38 @@ async fn trace_output_names_calls_and_never_holds_secrets() {
         !output.contains("s3cret"),
         "a secret or body leaked into the trace:\n{output}"
     );
+}
+
+#[tokio::test]
+async fn a_failed_attempt_is_logged_with_its_cause_but_not_its_url() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_max_level(tracing::Level::DEBUG)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    // Nothing listens: the HTTP client's error names the request's URL,
+    // and with it the ids in its path.
+    let closed = ClosedPort::new();
+    let client = client_for(&format!("http://{}", closed.addr()))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client
+        .get_conversation("conv-in-the-url")
+        .await
+        .unwrap_err();
+    assert!(error.is_connection(), "{error:?}");
+
+    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let failed = output
+        .lines()
+        .find(|line| line.contains("attempt failed"))
+        .unwrap_or_else(|| panic!("no failed attempt logged:\n{output}"));
+    assert!(
+        failed.contains("error sending request for url (<url>)"),
+        "{failed}"
+    );
+    assert!(!output.contains("conv-in-the-url"), "{output}");
 }
