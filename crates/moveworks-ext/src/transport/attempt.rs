@@ -181,4 +181,28 @@ mod tests {
         assert!(!over.push(Bytes::from_static(b"efg"), 6, None));
         assert!(Collected::Empty.into_bytes().is_empty());
     }
+
+    #[test]
+    fn a_second_chunk_reserves_what_was_announced_or_what_arrived_not_more() {
+        // The size limit bounds memory: the copy made at the second chunk
+        // reserves the announced length, or without one what has arrived
+        // (here a second chunk longer than the first).
+        let mut announced = Collected::Empty;
+        assert!(announced.push(Bytes::from_static(b"ab"), 100, Some(60)));
+        assert!(announced.push(Bytes::from_static(b"cdefgh"), 100, Some(60)));
+        let mut chunked = Collected::Empty;
+        assert!(chunked.push(Bytes::from(vec![b'a'; 30]), 1000, None));
+        assert!(chunked.push(Bytes::from(vec![b'b'; 40]), 1000, None));
+        for (collected, len, reserved) in [(announced, 8, 60), (chunked, 70, 70)] {
+            let Collected::Many(bytes) = collected else {
+                panic!("two chunks are copied into one buffer");
+            };
+            assert_eq!(bytes.len(), len);
+            assert!(
+                (reserved..2 * reserved).contains(&bytes.capacity()),
+                "{} reserved for {reserved}",
+                bytes.capacity()
+            );
+        }
+    }
 }
