@@ -74,7 +74,8 @@ fn ids() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    // A fixed budget; a failure is saved under proptest-regressions/ and replayed first.
+    // A fixed budget; a failure is saved beside this file
+    // (tests/properties.proptest-regressions) and replayed first.
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
