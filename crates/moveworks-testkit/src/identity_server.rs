@@ -33,14 +33,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Method, Request, Response};
-use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
 
 use crate::mock_api::examples;
+use crate::own_thread;
 use crate::scripted::{SUBMITTED, error_body};
 
 const JSON: &str = "application/json";
@@ -158,41 +155,8 @@ impl IdentityServer {
             mismatches: AtomicU64::new(0),
             log: Mutex::new(Log::default()),
         });
-        let (sender, receiver) = std::sync::mpsc::channel();
-        let served = state.clone();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("server runtime");
-            runtime.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind a loopback port");
-                let _ = sender.send(format!(
-                    "http://{}",
-                    listener.local_addr().expect("local address")
-                ));
-                loop {
-                    let Ok((stream, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    let _ = stream.set_nodelay(true);
-                    let state = served.clone();
-                    tokio::spawn(async move {
-                        let service = service_fn(move |request| answer(request, state.clone()));
-                        let _ = http1::Builder::new()
-                            .keep_alive(true)
-                            .serve_connection(TokioIo::new(stream), service)
-                            .await;
-                    });
-                }
-            });
-        });
-        IdentityServer {
-            base_url: receiver.recv().expect("server started"),
-            state,
-        }
+        let base_url = own_thread::serve(state.clone(), answer);
+        IdentityServer { base_url, state }
     }
 
     /// Changes the faults of the requests that arrive from now on.

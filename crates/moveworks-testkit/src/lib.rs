@@ -21,6 +21,7 @@
 pub mod identity_server;
 mod load_server;
 pub mod mock_api;
+mod own_thread;
 mod page_server;
 pub mod resources;
 mod scripted;

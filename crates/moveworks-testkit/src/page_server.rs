@@ -11,11 +11,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
+
+use crate::own_thread;
 
 /// The server; it runs on a thread of its own until the process ends.
 pub struct PageServer {
@@ -29,38 +27,9 @@ impl PageServer {
     pub fn start(pages: usize, per_page: usize) -> PageServer {
         let rendered: Arc<Vec<Bytes>> =
             Arc::new((0..pages).map(|n| render(n, pages, per_page)).collect());
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("server runtime");
-            runtime.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind a loopback port");
-                let _ = sender.send(format!(
-                    "http://{}",
-                    listener.local_addr().expect("local address")
-                ));
-                loop {
-                    let Ok((stream, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    let _ = stream.set_nodelay(true);
-                    let rendered = rendered.clone();
-                    tokio::spawn(async move {
-                        let service = service_fn(move |request| answer(request, rendered.clone()));
-                        let _ = http1::Builder::new()
-                            .keep_alive(true)
-                            .serve_connection(TokioIo::new(stream), service)
-                            .await;
-                    });
-                }
-            });
-        });
+        let base_url = own_thread::serve(rendered, answer);
         PageServer {
-            base_url: receiver.recv().expect("server started"),
+            base_url,
             items: pages * per_page,
         }
     }
