@@ -257,3 +257,18 @@ fn servers_of_the_spec_are_selectable() {
         .unwrap();
     assert_eq!(client.base_url(), server.url);
 }
+
+#[test]
+fn a_bound_of_no_users_is_refused() {
+    let provider = moveworks_ext::auth::user_token_fn(|user: String| async move {
+        moveworks_ext::auth::AccessToken::new(format!("token-of-{user}"), None)
+    });
+    let error = Client::builder()
+        .assistant_name("a")
+        .user_tokens(provider)
+        .max_users(0)
+        .build()
+        .expect_err("0 users");
+    assert_eq!(error.setting(), "max users");
+    assert!(!error.is_missing());
+}

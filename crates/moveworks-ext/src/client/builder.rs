@@ -186,8 +186,9 @@ impl ClientBuilder {
     }
 
     /// How many users' tokens the client keeps (default
-    /// [`DEFAULT_MAX_USERS`]); the least recently used is dropped first,
-    /// and fetches a new token at its next call.
+    /// [`DEFAULT_MAX_USERS`]; at least 1, or [`build`](Self::build) fails);
+    /// the least recently used is dropped first, and fetches a new token at
+    /// its next call.
     pub fn max_users(mut self, users: usize) -> Self {
         self.max_users = Some(users);
         self
@@ -332,10 +333,7 @@ impl ClientBuilder {
         let credential_kind =
             (self.credential.as_ref()).map_or("per-user token provider", CredentialSetting::kind);
         let provider = self.credential(&http)?;
-        let users = self
-            .user_tokens
-            .take()
-            .map(|provider| UserTokens::new(provider, self.max_users.unwrap_or(DEFAULT_MAX_USERS)));
+        let users = self.user_cache()?;
         let shared = Arc::new(Shared {
             api: moveworks_api::Client::new_with_client(&base_url, http),
             provider,
@@ -388,6 +386,16 @@ impl ClientBuilder {
             .build()
             .map_err(ConfigError::http_client)?;
         Ok((client, Some(read_timeout)))
+    }
+
+    /// The per-user token cache, when a per-user provider is set; a bound
+    /// of 0 users is refused rather than taken as "cache nothing".
+    fn user_cache(&mut self) -> Result<Option<UserTokens>, ConfigError> {
+        let max_users = self.max_users.unwrap_or(DEFAULT_MAX_USERS);
+        if max_users == 0 {
+            return Err(ConfigError::invalid("max users", "it must be at least 1"));
+        }
+        Ok((self.user_tokens.take()).map(|provider| UserTokens::new(provider, max_users)))
     }
 
     /// The client's own token provider; none is needed with a per-user
